@@ -1,0 +1,145 @@
+package io.multiprocess;
+
+import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.process.LaunchSettings;
+import io.multiprocess.process.ProcessStarter;
+import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.Reducers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A start method and its settings, and the factory of every object that works across processes (Python's
+ * {@code BaseContext}). Get one from {@link Multiprocess#getContext()} or {@link Multiprocess#getContext(String)};
+ * a context may also be created directly (e.g. {@code new io.multiprocess.context.SpawnContext()}) to keep
+ * settings apart from the shared ones.
+ *
+ * <pre>{@code
+ * BaseContext ctx = Multiprocess.getContext("spawn");
+ * ctx.setReducer("java");
+ * ctx.setJvmArguments(List.of("-Xmx256m"));
+ * MpProcess p = ctx.process(() -> System.out.println("hello from a child JVM"));
+ * p.start();
+ * p.join();
+ * }</pre>
+ *
+ * <p>Settings apply to processes started after the change. Thread-safe.
+ */
+public abstract class BaseContext {
+
+    private volatile Reducer reducer = Reducers.defaultReducer();
+    private volatile Path executable;
+    private volatile List<String> jvmArguments = List.of();
+    private ProcessStarter starter;
+
+    protected BaseContext() {
+    }
+
+    /** This context's start method: {@code "spawn"} or {@code "forkserver"}. */
+    public abstract String getStartMethod();
+
+    /** A process that runs {@code target} in a child JVM when started; its name is {@code Process-N}. */
+    public MpProcess process(SerializableRunnable target) {
+        return new MpProcess(this, Objects.requireNonNull(target, "target"), null);
+    }
+
+    /** A process with a name that runs {@code target} in a child JVM when started. */
+    public MpProcess process(String name, SerializableRunnable target) {
+        return new MpProcess(this, Objects.requireNonNull(target, "target"), Objects.requireNonNull(name, "name"));
+    }
+
+    /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */
+    public Reducer getReducer() {
+        return reducer;
+    }
+
+    /** Uses this reducer for everything sent to children from now on. */
+    public void setReducer(Reducer reducer) {
+        this.reducer = Objects.requireNonNull(reducer, "reducer");
+        settingsChanged();
+    }
+
+    /**
+     * Selects a reducer by name: {@code kryo}, {@code java}, {@code jackson}, or the class name of a
+     * {@link Reducer} with a public no-argument constructor.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public void setReducer(String name) {
+        setReducer(Reducers.byName(name));
+    }
+
+    /**
+     * Sets the java binary child JVMs run with (Python's {@code set_executable}); {@code null} restores the
+     * default, the binary running this JVM.
+     *
+     * @throws IllegalArgumentException if the file does not exist or cannot be executed
+     */
+    public void setExecutable(Path java) {
+        if (java != null && !Files.isExecutable(java)) {
+            throw new IllegalArgumentException("java executable " + java + " does not exist or is not executable; "
+                    + "pass the path of a JDK's bin/java, or null for the one running this JVM");
+        }
+        this.executable = java;
+        settingsChanged();
+    }
+
+    /** The java binary set with {@link #setExecutable(Path)}, or null for the one running this JVM. */
+    public Path getExecutable() {
+        return executable;
+    }
+
+    /** Extra JVM arguments for child JVMs, e.g. {@code List.of("-Xmx512m", "-XX:+UseSerialGC")}. */
+    public void setJvmArguments(List<String> arguments) {
+        this.jvmArguments = List.copyOf(arguments);
+        settingsChanged();
+    }
+
+    public List<String> getJvmArguments() {
+        return jvmArguments;
+    }
+
+    /** Class names loaded and initialized in a child before it takes work; only forkserver preloads. */
+    protected List<String> preloadedClasses() {
+        return List.of();
+    }
+
+    /** How many warm child JVMs to keep ready; only forkserver keeps any. */
+    protected int spareCount() {
+        return 1;
+    }
+
+    /** Drops idle children started with the old settings; the next start uses the new ones. */
+    protected final synchronized void settingsChanged() {
+        if (starter != null) {
+            starter.close();
+            starter = null;
+        }
+    }
+
+    LaunchSettings launchSettings() {
+        return new LaunchSettings(getStartMethod(), Reducers.nameOf(reducer),
+                executable == null ? "" : executable.toString(), jvmArguments, preloadedClasses());
+    }
+
+    synchronized ProcessStarter starter() {
+        if (starter == null) {
+            starter = ProcessStarter.forSettings(launchSettings(), spareCount());
+        }
+        return starter;
+    }
+
+    void applyInheritedSettings(LaunchSettings settings) {
+        this.reducer = Reducers.byName(settings.reducer());
+        this.executable = settings.executable().isEmpty() ? null : Path.of(settings.executable());
+        this.jvmArguments = settings.jvmArguments();
+        settingsChanged();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + getStartMethod() + ", reducer=" + reducer.name() + "]";
+    }
+}

@@ -1,0 +1,86 @@
+package io.multiprocess;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+/**
+ * The library's logger, {@code io.multiprocess}: records go to SLF4J (the application chooses where), and, once
+ * {@link Multiprocess#logToStderr(Level)} is called, also straight to stderr in Python's format
+ * {@code [LEVEL/ProcessName] message}. Child processes inherit the stderr setting.
+ */
+final class MpLogger extends LegacyAbstractLogger {
+
+    private static final long serialVersionUID = 1L;
+    static final MpLogger INSTANCE = new MpLogger();
+
+    private final transient Logger delegate = LoggerFactory.getLogger("io.multiprocess");
+    private static volatile Level stderrLevel;
+
+    private MpLogger() {
+        this.name = "io.multiprocess";
+    }
+
+    static void setStderrLevel(Level level) {
+        stderrLevel = level;
+    }
+
+    static Level stderrLevel() {
+        return stderrLevel;
+    }
+
+    private static boolean onStderr(Level level) {
+        Level threshold = stderrLevel;
+        return threshold != null && level.toInt() >= threshold.toInt();
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+        return delegate.isTraceEnabled() || onStderr(Level.TRACE);
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+        return delegate.isDebugEnabled() || onStderr(Level.DEBUG);
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+        return delegate.isInfoEnabled() || onStderr(Level.INFO);
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+        return delegate.isWarnEnabled() || onStderr(Level.WARN);
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+        return delegate.isErrorEnabled() || onStderr(Level.ERROR);
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+        return MpLogger.class.getName();
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
+            Throwable throwable) {
+        if (delegate.isEnabledForLevel(level)) {
+            delegate.atLevel(level).setCause(throwable).log(pattern, arguments);
+        }
+        if (onStderr(level)) {
+            String message = MessageFormatter.basicArrayFormat(pattern, arguments);
+            synchronized (System.err) {
+                System.err.println("[" + level + "/" + MpProcess.current().getName() + "] " + message);
+                if (throwable != null) {
+                    throwable.printStackTrace();
+                }
+            }
+        }
+    }
+}

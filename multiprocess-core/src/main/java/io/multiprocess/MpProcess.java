@@ -1,0 +1,434 @@
+package io.multiprocess;
+
+import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.process.ChildJvm;
+import io.multiprocess.process.RunRequest;
+import io.multiprocess.reduction.ReductionException;
+import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.Reducers;
+import java.io.Serializable;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.event.Level;
+
+/**
+ * A process: code that runs in a child JVM of its own, with its own pid (Python's {@code Process}).
+ *
+ * <p>Give it a target, or subclass it and override {@link #run()}. The object itself is sent to the child through
+ * the context's reducer, so a target's captured values and a subclass's fields travel with it.
+ *
+ * <pre>{@code
+ * String greeting = "hello";
+ * MpProcess p = Multiprocess.getContext().process(() -> System.out.println(greeting + " from a child"));
+ * p.start();
+ * p.join();
+ * assert p.exitCode() == 0;
+ *
+ * class Squarer extends MpProcess {
+ *     private final int n;
+ *     Squarer(int n) { this.n = n; }
+ *     public void run() { System.exit(n * n); }
+ * }
+ * }</pre>
+ *
+ * <p>Exit codes are Python's: 0 when {@code run()} returns; 1 when it throws (the stack trace is printed to stderr
+ * after {@code Process NAME:}); {@code n} for {@code System.exit(n)}; {@code -15} after {@link #terminate()} (or
+ * any SIGTERM), {@code -9} after {@link #kill()} (or any SIGKILL), {@code -N} for death by signal N.
+ *
+ * <p>A child whose parent dies exits promptly. When the parent JVM exits, daemonic children are terminated; a
+ * non-daemonic child keeps the parent JVM from exiting on its own until the child ends, as a non-daemon thread
+ * does (after {@code System.exit} it ends with its parent).
+ */
+public class MpProcess implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final AtomicInteger CHILD_COUNTER = new AtomicInteger();
+    private static final Set<MpProcess> CHILDREN = ConcurrentHashMap.newKeySet();
+    private static volatile MpProcess current;
+    private static volatile MpProcess parent;
+
+    private final SerializableRunnable target;
+    /** Everything about the process on this side; never sent, rebuilt in the child. */
+    private transient Runtime rt;
+
+    /** For subclasses that override {@link #run()}; started with the default context. */
+    protected MpProcess() {
+        this(null, null, null);
+    }
+
+    /** For subclasses that override {@link #run()} and start with the given context. */
+    protected MpProcess(BaseContext context) {
+        this(Objects.requireNonNull(context, "context"), null, null);
+    }
+
+    /** A process running {@code target} with the default context; prefer {@link BaseContext#process}. */
+    public MpProcess(SerializableRunnable target) {
+        this(null, Objects.requireNonNull(target, "target"), null);
+    }
+
+    MpProcess(BaseContext context, SerializableRunnable target, String name) {
+        this.target = target;
+        MpProcess self = current();
+        int[] identity = Arrays.copyOf(self.rt.identity, self.rt.identity.length + 1);
+        identity[identity.length - 1] = CHILD_COUNTER.incrementAndGet();
+        Runtime r = new Runtime(Kind.CHILD, identity);
+        r.context = context;
+        r.name = name != null ? name : "Process-" + Arrays.stream(identity).mapToObj(Integer::toString)
+                .collect(Collectors.joining(":"));
+        r.daemon = self.rt.daemon;
+        r.authkey = self.rt.authkey.clone();
+        this.rt = r;
+    }
+
+    private MpProcess(Runtime runtime) {
+        this.target = null;
+        this.rt = runtime;
+    }
+
+    /** The code the process runs; by default calls the target. Override it in subclasses. */
+    public void run() throws Exception {
+        if (target != null) {
+            target.run();
+        }
+    }
+
+    /**
+     * Starts the process in a child JVM and returns without waiting for it to run.
+     *
+     * @throws ReductionException if the process object (its target's captured values, a subclass's fields)
+     *     cannot be sent with the context's reducer; nothing is started then
+     * @throws IllegalStateException if it was started before, is closed, or this process is daemonic
+     */
+    public void start() {
+        Runtime r = checkNotClosed();
+        if (r.kind != Kind.CHILD) {
+            throw new IllegalStateException("the " + r.name + " process is already running; only a new MpProcess "
+                    + "can be started");
+        }
+        if (current().rt.daemon) {
+            throw new IllegalStateException("daemonic processes are not allowed to have children: " + current()
+                    .getName() + " is daemonic");
+        }
+        synchronized (r) {
+            if (r.started) {
+                throw new IllegalStateException("process '" + r.name + "' was already started; a process can be "
+                        + "started only once, create a new MpProcess to run the target again");
+            }
+            BaseContext context = r.context != null ? r.context : Multiprocess.getContext();
+            Reducer reducer = context.getReducer();
+            byte[] payload;
+            try {
+                payload = reducer.dumps(this);
+            } catch (ReductionException e) {
+                throw new ReductionException("cannot start process '" + r.name + "': " + e.getMessage(), e);
+            }
+            Level stderrLevel = MpLogger.stderrLevel();
+            RunRequest request = new RunRequest(r.name, r.identity, r.daemon, r.authkey, current().getName(),
+                    context.launchSettings(), stderrLevel == null ? "" : stderrLevel.name(), payload);
+            ChildJvm child = context.starter().start(request);
+            r.child = child;
+            r.started = true;
+            CHILDREN.add(this);
+            if (!r.daemon) {
+                keepJvmAliveUntilExit(child, r.name);
+            }
+            Multiprocess.getLogger().debug("started {} in child JVM {} ({})", r.name, child.pid(),
+                    context.getStartMethod());
+        }
+    }
+
+    /** Waits until the process exits. */
+    public void join() {
+        ChildJvm child = startedChild("join");
+        child.onExit().join();
+        CHILDREN.remove(this);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the process to exit; zero or negative checks without waiting.
+     *
+     * @return true if it has exited
+     */
+    public boolean join(Duration timeout) {
+        ChildJvm child = startedChild("join");
+        try {
+            child.onExit().get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            CHILDREN.remove(this);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new MultiprocessException("failed waiting for " + rt.name, e.getCause());
+        }
+    }
+
+    /** Completes with the exit code when the process has exited. */
+    public CompletableFuture<Integer> onExit() {
+        return startedChild("wait for").onExit();
+    }
+
+    /** Whether the process runs: started and not yet exited (always true for the current process). */
+    public boolean isAlive() {
+        Runtime r = checkNotClosed();
+        return switch (r.kind) {
+            case CURRENT -> true;
+            case PARENT -> ProcessHandle.of(r.pid).map(ProcessHandle::isAlive).orElse(false);
+            case CHILD -> r.child != null && r.child.isAlive();
+        };
+    }
+
+    /** Python's exit code, or null while running or before start. */
+    public Integer exitCode() {
+        Runtime r = checkNotClosed();
+        return r.child == null ? null : r.child.exitCode();
+    }
+
+    /** The OS process id, or null before start. */
+    public Long pid() {
+        Runtime r = checkNotClosed();
+        if (r.kind == Kind.CHILD) {
+            return r.child == null ? null : r.child.pid();
+        }
+        return r.pid;
+    }
+
+    /** Asks the process to stop with SIGTERM (its shutdown hooks run); the exit code becomes -15. */
+    public void terminate() {
+        ChildJvm child = startedChild("terminate");
+        child.terminate();
+    }
+
+    /** Stops the process at once with SIGKILL; the exit code becomes -9. */
+    public void kill() {
+        ChildJvm child = startedChild("kill");
+        child.kill();
+    }
+
+    /**
+     * Releases this object's resources; afterwards every method but {@link #getName()} and {@link #toString()}
+     * throws {@link IllegalStateException}.
+     *
+     * @throws IllegalStateException if the process is still running: {@link #join()} or {@link #terminate()} it
+     *     first
+     */
+    public void close() {
+        Runtime r = rt;
+        if (r.closed) {
+            return;
+        }
+        if (r.child != null && r.child.isAlive()) {
+            throw new IllegalStateException("cannot close process '" + r.name + "' while it is still running; "
+                    + "call join() or terminate() first");
+        }
+        r.closed = true;
+        CHILDREN.remove(this);
+    }
+
+    public String getName() {
+        return rt.name;
+    }
+
+    public void setName(String name) {
+        rt.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** Whether the process is daemonic: terminated when its parent exits, and not allowed children. */
+    public boolean isDaemon() {
+        return rt.daemon;
+    }
+
+    /** Sets the daemon flag; defaults to the creating process's flag. */
+    public void setDaemon(boolean daemon) {
+        Runtime r = checkNotClosed();
+        if (r.started || r.kind != Kind.CHILD) {
+            throw new IllegalStateException("cannot change the daemon flag of '" + r.name + "': it has already "
+                    + "started");
+        }
+        r.daemon = daemon;
+    }
+
+    /** The authkey: inherited from the creating process, 32 random bytes in the main process. */
+    public byte[] getAuthkey() {
+        return rt.authkey.clone();
+    }
+
+    public void setAuthkey(byte[] authkey) {
+        rt.authkey = Objects.requireNonNull(authkey, "authkey").clone();
+    }
+
+    @Override
+    public String toString() {
+        Runtime r = rt;
+        StringBuilder text = new StringBuilder("<").append(getClass().getSimpleName()).append(" name='")
+                .append(r.name).append('\'');
+        if (r.closed) {
+            return text.append(" closed>").toString();
+        }
+        Long pid = r.kind == Kind.CHILD ? (r.child == null ? null : r.child.pid()) : r.pid;
+        if (pid != null) {
+            text.append(" pid=").append(pid);
+        }
+        if (r.kind == Kind.CHILD) {
+            Integer code = r.child == null ? null : r.child.exitCode();
+            text.append(r.child == null ? " initial" : code == null ? " started" : " stopped exitcode=" + code);
+        } else {
+            text.append(" started");
+        }
+        if (r.daemon) {
+            text.append(" daemon");
+        }
+        return text.append('>').toString();
+    }
+
+    static MpProcess current() {
+        MpProcess process = current;
+        if (process == null) {
+            synchronized (MpProcess.class) {
+                if (current == null) {
+                    Runtime main = new Runtime(Kind.CURRENT, new int[0]);
+                    main.name = "MainProcess";
+                    main.pid = ProcessHandle.current().pid();
+                    main.authkey = new byte[32];
+                    new SecureRandom().nextBytes(main.authkey);
+                    current = new MpProcess(main);
+                }
+                process = current;
+            }
+        }
+        return process;
+    }
+
+    static MpProcess parent() {
+        return parent;
+    }
+
+    static List<MpProcess> activeChildren() {
+        List<MpProcess> alive = new ArrayList<>();
+        for (MpProcess child : CHILDREN) {
+            if (child.rt.child.isAlive()) {
+                alive.add(child);
+            } else {
+                CHILDREN.remove(child);
+            }
+        }
+        return alive;
+    }
+
+    /**
+     * In a child JVM: becomes the process described by {@code request} and runs it.
+     *
+     * @return the exit code: 0 when run() returned, 1 when it threw or the process object could not be loaded
+     */
+    static int runInChild(RunRequest request) {
+        Multiprocess.inheritFromParent(request.settings());
+        if (!request.stderrLogLevel().isEmpty()) {
+            MpLogger.setStderrLevel(Level.valueOf(request.stderrLogLevel()));
+        }
+        Runtime parentRuntime = new Runtime(Kind.PARENT, new int[0]);
+        parentRuntime.name = request.parentName();
+        parentRuntime.pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        parentRuntime.authkey = request.authkey();
+        parent = new MpProcess(parentRuntime);
+
+        Runtime self = new Runtime(Kind.CURRENT, request.identity());
+        self.name = request.name();
+        self.daemon = request.daemon();
+        self.authkey = request.authkey();
+        self.pid = ProcessHandle.current().pid();
+        MpProcess process;
+        try {
+            Reducer reducer = Reducers.byName(request.settings().reducer());
+            process = (MpProcess) reducer.loads(request.payload());
+        } catch (RuntimeException | LinkageError e) {
+            synchronized (System.err) {
+                System.err.println("Process " + request.name() + ": cannot load the process object sent by the "
+                        + "parent; parent and child must run the same classpath");
+                e.printStackTrace();
+            }
+            return 1;
+        }
+        process.rt = self;
+        current = process;
+        // As Python's child resets its process counter: loading the object may have run a constructor.
+        CHILD_COUNTER.set(0);
+        try {
+            process.run();
+            return 0;
+        } catch (Throwable e) {
+            synchronized (System.err) {
+                System.err.println("Process " + self.name + ":");
+                e.printStackTrace();
+                System.err.flush();
+            }
+            return 1;
+        }
+    }
+
+    private Runtime checkNotClosed() {
+        Runtime r = rt;
+        if (r.closed) {
+            throw new IllegalStateException("process object '" + r.name + "' is closed");
+        }
+        return r;
+    }
+
+    private ChildJvm startedChild(String action) {
+        Runtime r = checkNotClosed();
+        if (r.child == null) {
+            throw new IllegalStateException("cannot " + action + " process '" + r.name + "': "
+                    + (r.kind == Kind.CHILD ? "it was not started; call start() first"
+                            : "it is the " + r.kind.name().toLowerCase() + " process, not a child of this one"));
+        }
+        return r.child;
+    }
+
+    /** A non-daemon thread per non-daemonic child, so the JVM does not end while the child runs. */
+    private static void keepJvmAliveUntilExit(ChildJvm child, String name) {
+        Thread keeper = new Thread(() -> child.onExit().join(), "multiprocess-join-" + name);
+        keeper.setDaemon(false);
+        keeper.start();
+    }
+
+    private enum Kind {
+        /** A process this JVM starts. */
+        CHILD,
+        /** The process this JVM is. */
+        CURRENT,
+        /** The parent of this JVM. */
+        PARENT
+    }
+
+    /** The mutable, process-local side of a process object. */
+    private static final class Runtime {
+        final Kind kind;
+        final int[] identity;
+        BaseContext context;
+        String name;
+        boolean daemon;
+        byte[] authkey;
+        Long pid;
+        volatile ChildJvm child;
+        boolean started;
+        volatile boolean closed;
+
+        Runtime(Kind kind, int[] identity) {
+            this.kind = kind;
+            this.identity = identity;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.multiprocess.connection;
+
+import io.multiprocess.AuthenticationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The authkey challenge, as in Python's {@code multiprocessing.connection}: one side sends random bytes, the
+ * other answers with their HMAC-SHA256 under the shared authkey, and the first accepts or refuses. Run both
+ * ways, a connection is trusted only when each side has proven it knows the key.
+ *
+ * <p>Messages exchanged here are tiny and are never deserialized, so a peer that does not know the key cannot
+ * make this process load a single class.
+ */
+public final class Authentication {
+
+    /** Longest message accepted before a peer is authenticated. */
+    public static final int MAX_UNAUTHENTICATED_MESSAGE = 256;
+
+    private static final byte[] CHALLENGE = "#CHALLENGE#".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] WELCOME = "#WELCOME#".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FAILURE = "#FAILURE#".getBytes(StandardCharsets.US_ASCII);
+    private static final int NONCE_LENGTH = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Authentication() {
+    }
+
+    /** Authenticates both ways as the accepting side: challenge the peer first, then answer its challenge. */
+    public static void authenticateAsServer(Connection connection, byte[] authkey) throws IOException {
+        deliverChallenge(connection, authkey);
+        answerChallenge(connection, authkey);
+    }
+
+    /** Authenticates both ways as the connecting side: answer the peer's challenge, then challenge it. */
+    public static void authenticateAsClient(Connection connection, byte[] authkey) throws IOException {
+        answerChallenge(connection, authkey);
+        deliverChallenge(connection, authkey);
+    }
+
+    /** Sends a challenge and checks the peer's digest. */
+    public static void deliverChallenge(Connection connection, byte[] authkey) throws IOException {
+        byte[] nonce = new byte[NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        connection.sendBytes(concat(CHALLENGE, nonce));
+        byte[] response = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
+        if (!MessageDigest.isEqual(response, hmac(authkey, nonce))) {
+            connection.sendBytes(FAILURE);
+            throw new AuthenticationException("digest received was wrong: the peer does not know the authkey");
+        }
+        connection.sendBytes(WELCOME);
+    }
+
+    /** Answers the peer's challenge and checks that it was accepted. */
+    public static void answerChallenge(Connection connection, byte[] authkey) throws IOException {
+        byte[] challenge = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
+        if (challenge.length != CHALLENGE.length + NONCE_LENGTH
+                || !Arrays.equals(challenge, 0, CHALLENGE.length, CHALLENGE, 0, CHALLENGE.length)) {
+            throw new AuthenticationException("protocol error: expected an authkey challenge from the peer");
+        }
+        byte[] nonce = Arrays.copyOfRange(challenge, CHALLENGE.length, challenge.length);
+        connection.sendBytes(hmac(authkey, nonce));
+        byte[] verdict = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
+        if (!Arrays.equals(verdict, WELCOME)) {
+            throw new AuthenticationException("digest sent was rejected: this process and the peer use "
+                    + "different authkeys");
+        }
+    }
+
+    static byte[] hmac(byte[] authkey, byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            // HMAC pads short keys with zeros, so an empty key equals a one-byte zero key; Python accepts an
+            // empty authkey and SecretKeySpec does not.
+            byte[] key = authkey.length == 0 ? new byte[1] : authkey;
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] joined = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
+    }
+}

@@ -1,0 +1,94 @@
+package io.multiprocess.process;
+
+import io.multiprocess.connection.Authentication;
+import io.multiprocess.connection.Connection;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * The child's end of the control channel: reads the handshake key from stdin, connects to the parent,
+ * authenticates, and then reports how the child gets on. When the parent goes away the channel reaches EOF,
+ * which is how a child learns it is orphaned (reliable even when the parent is SIGKILLed).
+ */
+public final class ChildChannel {
+
+    private final Connection connection;
+
+    private ChildChannel(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Reads the key the parent wrote to this JVM's stdin. */
+    public static byte[] readAuthkey(InputStream stdin) throws IOException {
+        DataInputStream in = new DataInputStream(stdin);
+        int length = in.readInt();
+        if (length < 0 || length > Authentication.MAX_UNAUTHENTICATED_MESSAGE) {
+            throw new IOException("stdin did not start with an authkey; this class is started by the parent JVM");
+        }
+        byte[] key = new byte[length];
+        in.readFully(key);
+        return key;
+    }
+
+    /** Connects to the parent's control socket, authenticates both ways, and says which process this is. */
+    public static ChildChannel connect(Path socket, byte[] authkey) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        Connection connection = new Connection(channel);
+        Authentication.authenticateAsClient(connection, authkey);
+        connection.sendBytes(ByteBuffer.allocate(9).put(ControlMessage.HELLO)
+                .putLong(ProcessHandle.current().pid()).array());
+        return new ChildChannel(connection);
+    }
+
+    public void sendReady() throws IOException {
+        connection.sendBytes(new byte[] {ControlMessage.READY});
+    }
+
+    /** Waits for the process to become. */
+    public RunRequest awaitRun() throws IOException {
+        return RunRequest.decode(connection.recvBytes());
+    }
+
+    /** Tells the parent the exit that follows is caused by this signal. */
+    public void sendSignaled(int signal) {
+        sendQuietly(ByteBuffer.allocate(5).put(ControlMessage.SIGNALED).putInt(signal).array());
+    }
+
+    /** Tells the parent the exit that follows is orderly, so its status is an exit code. */
+    public void sendExiting() {
+        sendQuietly(new byte[] {ControlMessage.EXITING});
+    }
+
+    /**
+     * Reads the channel on a daemon thread until EOF, then calls {@code onParentGone}. Messages are not expected
+     * after RUN for a plain process; features that use the channel further install their own reader.
+     */
+    public void watchParent(Runnable onParentGone) {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (true) {
+                    connection.recvBytes();
+                }
+            } catch (IOException e) {
+                onParentGone.run();
+            }
+        }, "multiprocess-parent-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private void sendQuietly(byte[] message) {
+        try {
+            connection.sendBytes(message);
+        } catch (IOException e) {
+            // The parent is gone; nobody is left to tell.
+        }
+    }
+}

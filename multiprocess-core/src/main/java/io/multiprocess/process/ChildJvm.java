@@ -1,0 +1,273 @@
+package io.multiprocess.process;
+
+import io.multiprocess.Multiprocess;
+import io.multiprocess.MultiprocessException;
+import io.multiprocess.connection.Connection;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+
+/**
+ * The parent's handle on one child JVM: the OS process, its control channel, its stderr, and how it ended.
+ *
+ * <p>A child is launched, connects back and authenticates, loads the preload classes and reports READY. It then
+ * waits for one RUN message. {@link #run(RunRequest)} may be called before READY (spawn: the request is sent as
+ * soon as the child is ready) or after (forkserver: a warm spare is handed the request at once).
+ */
+public final class ChildJvm {
+
+    private static final Logger LOG = Multiprocess.getLogger();
+    private static final Set<ChildJvm> LIVE = ConcurrentHashMap.newKeySet();
+    private static final long CHANNEL_DRAIN_SECONDS = 2;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::endChildrenAtExit, "multiprocess-exit"));
+    }
+
+    private final Process process;
+    private final long pid;
+    private final StderrPump stderr;
+    private final CompletableFuture<Void> channelDone = new CompletableFuture<>();
+    private final CompletableFuture<Integer> exitCode;
+    private volatile Connection connection;
+    private volatile int signalReported;
+    private volatile boolean orderlyExitReported;
+    private volatile boolean daemon = true;
+    private volatile Consumer<byte[]> messageHandler = message -> { };
+    private boolean ready;
+    private byte[] pendingRun;
+    private boolean assigned;
+    private Consumer<ChildJvm> readyListener;
+
+    private ChildJvm(Process process) {
+        this.process = process;
+        this.pid = process.pid();
+        this.stderr = new StderrPump(process.getErrorStream());
+        Thread pump = new Thread(stderr, "multiprocess-stderr-" + pid);
+        pump.setDaemon(true);
+        pump.start();
+        this.exitCode = process.onExit()
+                .thenCompose(exited -> {
+                    if (connection == null) {
+                        channelDone.complete(null);
+                    }
+                    return channelDone.completeOnTimeout(null, CHANNEL_DRAIN_SECONDS, TimeUnit.SECONDS);
+                })
+                .thenApply(drained -> {
+                    LIVE.remove(this);
+                    closeConnection();
+                    return ExitStatus.decode(process.exitValue(), signalReported, orderlyExitReported);
+                });
+    }
+
+    /**
+     * Launches a child JVM that will call back on {@code server}.
+     *
+     * @param readyListener told when the child is READY while no request was assigned to it (a warm spare)
+     */
+    static ChildJvm launch(LaunchSettings settings, ControlServer server, Consumer<ChildJvm> readyListener) {
+        List<String> command = JvmCommand.build(settings, server.address());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(Redirect.INHERIT)
+                .redirectError(Redirect.PIPE)
+                .redirectInput(Redirect.PIPE);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new MultiprocessException("cannot launch a child JVM with '" + command.get(0) + "': "
+                    + e.getMessage() + ". Check the java executable set with setExecutable(...)", e);
+        }
+        ChildJvm child = new ChildJvm(process);
+        child.readyListener = readyListener;
+        LIVE.add(child);
+        server.expect(child);
+        // The authkey goes through the child's private stdin, never the command line; closing stdin then leaves
+        // the child with an empty one, as Python gives its children.
+        try (DataOutputStream stdin = new DataOutputStream(process.getOutputStream())) {
+            byte[] key = server.authkey();
+            stdin.writeInt(key.length);
+            stdin.write(key);
+        } catch (IOException e) {
+            LOG.debug("child JVM {} exited before it read its authkey", child.pid, e);
+        }
+        LOG.debug("launched child JVM {}: {}", child.pid, command);
+        return child;
+    }
+
+    /** Called by the control server once the child has authenticated. */
+    void attach(Connection authenticated) {
+        this.connection = authenticated;
+        Thread reader = new Thread(this::readControlMessages, "multiprocess-control-" + pid);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Makes this child run the request: at once if it is ready, else as soon as it reports READY.
+     *
+     * @throws IllegalStateException if the child was already given a request
+     */
+    public void run(RunRequest request) {
+        byte[] message = request.encode();
+        boolean sendNow;
+        synchronized (this) {
+            if (assigned) {
+                throw new IllegalStateException("child JVM " + pid + " already runs a process");
+            }
+            assigned = true;
+            daemon = request.daemon();
+            sendNow = ready;
+            if (!sendNow) {
+                pendingRun = message;
+            }
+        }
+        if (sendNow) {
+            send(message);
+        }
+    }
+
+    /** Sets who receives control messages of types this class does not handle (pool tasks' results, ...). */
+    public void onMessage(Consumer<byte[]> handler) {
+        this.messageHandler = handler;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Python's exit code, or null while the child runs. */
+    public Integer exitCode() {
+        return process.isAlive() ? null : exitCode.join();
+    }
+
+    /** Completes with Python's exit code once the child has exited and its control channel is drained. */
+    public CompletableFuture<Integer> onExit() {
+        return exitCode.copy();
+    }
+
+    /** Asks the child to stop (SIGTERM); its shutdown hooks run. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Stops the child at once (SIGKILL). */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    /** The last lines the child wrote to stderr, oldest first. */
+    public List<String> stderrTail() {
+        return stderr.tail();
+    }
+
+    /** The child JVMs of this JVM that have not exited yet, spares included. */
+    public static List<ChildJvm> live() {
+        return List.copyOf(LIVE);
+    }
+
+    /** Whether this child was never given a process: a forkserver spare. */
+    public synchronized boolean isIdleSpare() {
+        return !assigned;
+    }
+
+    synchronized boolean wasReady() {
+        return ready;
+    }
+
+    private void readControlMessages() {
+        try {
+            while (true) {
+                byte[] message = connection.recvBytes();
+                if (message.length == 0) {
+                    continue;
+                }
+                switch (message[0]) {
+                    case ControlMessage.READY -> onReady();
+                    case ControlMessage.SIGNALED -> signalReported = ByteBuffer.wrap(message, 1, 4).getInt();
+                    case ControlMessage.EXITING -> orderlyExitReported = true;
+                    default -> messageHandler.accept(message);
+                }
+            }
+        } catch (IOException e) {
+            // EOF: the child exited or closed its end.
+        } finally {
+            channelDone.complete(null);
+        }
+    }
+
+    private void onReady() {
+        byte[] toSend;
+        Consumer<ChildJvm> listener = null;
+        synchronized (this) {
+            ready = true;
+            toSend = pendingRun;
+            pendingRun = null;
+            if (!assigned) {
+                listener = readyListener;
+            }
+        }
+        if (toSend != null) {
+            send(toSend);
+        } else if (listener != null) {
+            listener.accept(this);
+        }
+    }
+
+    private void send(byte[] message) {
+        try {
+            connection.sendBytes(message);
+        } catch (IOException e) {
+            // The child died before it could take the request; its exit code tells the caller what happened.
+            LOG.debug("could not send a request to child JVM {}: {}", pid, e.toString());
+        }
+    }
+
+    private void closeConnection() {
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // Already closed by the peer.
+            }
+        }
+    }
+
+    /**
+     * At exit, daemonic children and idle spares are stopped, as Python terminates daemonic children. The other
+     * children see their control channel close when this JVM is gone, and exit on their own.
+     */
+    private static void endChildrenAtExit() {
+        List<ChildJvm> toEnd = LIVE.stream().filter(child -> child.daemon).toList();
+        toEnd.forEach(ChildJvm::terminate);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (ChildJvm child : toEnd) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !child.process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                    child.kill();
+                }
+            } catch (InterruptedException e) {
+                child.kill();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChildJvm[pid=" + pid + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package io.multiprocess.process;
+
+/**
+ * The first byte of every message on a parent-child control channel, after the authkey challenge.
+ *
+ * <pre>
+ *   child  -&gt; parent   HELLO pid:long              who just connected
+ *   child  -&gt; parent   READY                       classes preloaded, waiting for a process object
+ *   parent -&gt; child    RUN   {@link RunRequest}     become this process and run it
+ *   child  -&gt; parent   SIGNALED signal:int          a TERM/INT/HUP arrived; the exit that follows is that signal
+ *   child  -&gt; parent   EXITING                      the JVM is exiting in an orderly way (return, exception,
+ *                                                   System.exit): its exit status is the code, not a signal
+ * </pre>
+ *
+ * Later features (pool tasks and results, ...) add their own types on the same channel.
+ */
+public final class ControlMessage {
+
+    public static final byte HELLO = 1;
+    public static final byte READY = 2;
+    public static final byte RUN = 3;
+    public static final byte SIGNALED = 4;
+    public static final byte EXITING = 5;
+
+    private ControlMessage() {
+    }
+}

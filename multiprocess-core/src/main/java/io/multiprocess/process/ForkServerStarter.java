@@ -1,0 +1,108 @@
+package io.multiprocess.process;
+
+import io.multiprocess.Multiprocess;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+
+/**
+ * {@code forkserver} on the JVM: a JVM cannot fork, so this keeps warm spare JVMs instead. Each spare has
+ * started, authenticated, loaded and initialized the preload classes and warmed up the reducer, and waits for a
+ * process object; {@link #start} hands one over at once and launches a replacement in the background.
+ *
+ * <p>Spares are launched on first use, not before. When none is ready (a burst of starts), the process is
+ * handed to a JVM launched for it, exactly as spawn would.
+ */
+final class ForkServerStarter implements ProcessStarter {
+
+    private static final Logger LOG = Multiprocess.getLogger();
+    /** After this many spares die before becoming ready, stop replacing them: the settings are likely wrong. */
+    private static final int MAX_CONSECUTIVE_FAILURES = 3;
+
+    private final LaunchSettings settings;
+    private final int spares;
+    private final BlockingDeque<ChildJvm> ready = new LinkedBlockingDeque<>();
+    private final AtomicInteger launching = new AtomicInteger();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final ExecutorService launcher =
+            Executors.newSingleThreadExecutor(ControlServer.daemonThreads("multiprocess-forkserver"));
+    private volatile boolean closed;
+
+    ForkServerStarter(LaunchSettings settings, int spares) {
+        if (spares < 1) {
+            throw new IllegalArgumentException("forkserver needs at least 1 spare JVM, got " + spares);
+        }
+        this.settings = settings;
+        this.spares = spares;
+    }
+
+    @Override
+    public ChildJvm start(RunRequest request) {
+        ChildJvm child = ready.pollFirst();
+        while (child != null && !child.isAlive()) {
+            child = ready.pollFirst();
+        }
+        if (child == null) {
+            child = ChildJvm.launch(settings, ControlServer.get(), null);
+        }
+        child.run(request);
+        replenish();
+        return child;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        launcher.shutdown();
+        ChildJvm spare;
+        while ((spare = ready.pollFirst()) != null) {
+            spare.kill();
+        }
+    }
+
+    private void replenish() {
+        if (closed) {
+            return;
+        }
+        launcher.execute(() -> {
+            while (!closed && ready.size() + launching.get() < spares
+                    && consecutiveFailures.get() < MAX_CONSECUTIVE_FAILURES) {
+                launching.incrementAndGet();
+                try {
+                    ChildJvm spare = ChildJvm.launch(settings, ControlServer.get(), this::spareReady);
+                    spare.onExit().whenComplete((code, error) -> spareExited(spare));
+                } catch (RuntimeException e) {
+                    launching.decrementAndGet();
+                    consecutiveFailures.incrementAndGet();
+                    LOG.warn("cannot launch a forkserver spare JVM: {}", e.getMessage());
+                }
+            }
+        });
+    }
+
+    private void spareReady(ChildJvm spare) {
+        launching.decrementAndGet();
+        consecutiveFailures.set(0);
+        if (closed) {
+            spare.kill();
+        } else {
+            ready.addLast(spare);
+        }
+    }
+
+    private void spareExited(ChildJvm spare) {
+        if (ready.remove(spare) || (spare.isIdleSpare() && spare.wasReady())) {
+            replenish();
+        } else if (spare.isIdleSpare()) {
+            // Died before it was ready: a crash at start-up, or killed from outside.
+            launching.decrementAndGet();
+            consecutiveFailures.incrementAndGet();
+            LOG.warn("a forkserver spare JVM (pid {}) exited before it was ready; its stderr ended with: {}",
+                    spare.pid(), spare.stderrTail());
+            replenish();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.multiprocess.process;
+
+import java.util.List;
+
+/**
+ * How child JVMs are launched: the start method, the reducer (by name), the java executable, extra JVM arguments,
+ * and the classes to preload in warm spares. Passed on to each child so it starts grandchildren the same way.
+ *
+ * @param startMethod {@code spawn} or {@code forkserver}
+ * @param reducer the reducer name, see {@code Reducers.byName}
+ * @param executable the java binary, or empty for the one running this JVM
+ * @param jvmArguments extra arguments placed before the main class
+ * @param preload class names to load and initialize before a child takes work
+ */
+public record LaunchSettings(String startMethod, String reducer, String executable, List<String> jvmArguments,
+        List<String> preload) {
+
+    public LaunchSettings {
+        jvmArguments = List.copyOf(jvmArguments);
+        preload = List.copyOf(preload);
+    }
+}

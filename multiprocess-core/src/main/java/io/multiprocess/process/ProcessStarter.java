@@ -1,0 +1,24 @@
+package io.multiprocess.process;
+
+/**
+ * A start method: how a process object gets a child JVM to run in. One implementation per method, as CPython
+ * has one {@code popen_*} module per method.
+ */
+public interface ProcessStarter extends AutoCloseable {
+
+    /** Finds or launches a child JVM and hands it the request. Returns without waiting for the target to run. */
+    ChildJvm start(RunRequest request);
+
+    /** Stops idle child JVMs this starter keeps (spares); children running processes are not touched. */
+    @Override
+    void close();
+
+    /** The starter for a start method name: {@code spawn} or {@code forkserver}. */
+    static ProcessStarter forSettings(LaunchSettings settings, int spares) {
+        return switch (settings.startMethod()) {
+            case "spawn" -> new SpawnStarter(settings);
+            case "forkserver" -> new ForkServerStarter(settings, spares);
+            default -> throw new IllegalArgumentException("unknown start method '" + settings.startMethod() + "'");
+        };
+    }
+}
