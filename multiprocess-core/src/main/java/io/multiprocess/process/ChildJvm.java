@@ -183,7 +183,8 @@ public final class ChildJvm {
         return !assigned;
     }
 
-    synchronized boolean wasReady() {
+    /** Whether the child has reported READY: authenticated, preloaded and waiting for work. */
+    public synchronized boolean isReady() {
         return ready;
     }
 

@@ -94,7 +94,7 @@ final class ForkServerStarter implements ProcessStarter {
     }
 
     private void spareExited(ChildJvm spare) {
-        if (ready.remove(spare) || (spare.isIdleSpare() && spare.wasReady())) {
+        if (ready.remove(spare) || (spare.isIdleSpare() && spare.isReady())) {
             replenish();
         } else if (spare.isIdleSpare()) {
             // Died before it was ready: a crash at start-up, or killed from outside.

@@ -1,0 +1,90 @@
+package io.multiprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.multiprocess.context.ForkServerContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Warm spares: handed over at once, replenished, with preload classes initialized before they take work. */
+class ForkServerTest {
+
+    @TempDir
+    Path dir;
+
+    private final ForkServerContext ctx = new ForkServerContext();
+
+    @AfterEach
+    void dropSpares() {
+        ctx.setSpares(1);
+    }
+
+    @Test
+    void startHandsOverARunningSpareAndLaunchesAReplacement() throws Exception {
+        MpProcess first = ctx.process(() -> { });
+        first.start();
+        first.join();
+        Set<Long> spares = awaitSpares(1);
+
+        MpProcess second = ctx.process(() -> { });
+        second.start();
+
+        assertThat(spares).contains(second.pid());
+        second.join();
+        assertThat(second.exitCode()).isZero();
+        assertThat(awaitSpares(1)).doesNotContain(second.pid());
+    }
+
+    @Test
+    void preloadedClassesAreInitializedBeforeTheProcessRuns() throws Exception {
+        Path out = dir.resolve("preload");
+        ctx.setForkserverPreload(List.of(PreloadProbe.class.getName()));
+        MpProcess warmUp = ctx.process(() -> { });
+        warmUp.start();
+        warmUp.join();
+        awaitSpares(1);
+
+        String file = out.toString();
+        MpProcess p = ctx.process(() -> Files.writeString(Path.of(file),
+                String.valueOf(System.getProperty(PreloadProbe.PROPERTY))));
+        p.start();
+        p.join();
+
+        assertThat(Files.readString(out)).isEqualTo("initialized");
+    }
+
+    @Test
+    void moreSparesCanBeKeptForBursts() throws Exception {
+        ctx.setSpares(2);
+        MpProcess first = ctx.process(() -> { });
+        first.start();
+        first.join();
+
+        assertThat(awaitSpares(2)).hasSize(2);
+    }
+
+    /** The idle spares of {@link #ctx} are the live children that are idle; waits until there are {@code n}. */
+    private static Set<Long> awaitSpares(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Set<Long> spares = idleSpares();
+        while (spares.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            spares = idleSpares();
+        }
+        return spares;
+    }
+
+    private static Set<Long> idleSpares() {
+        return io.multiprocess.process.ChildJvm.live().stream()
+                .filter(io.multiprocess.process.ChildJvm::isIdleSpare)
+                .filter(io.multiprocess.process.ChildJvm::isReady)
+                .map(io.multiprocess.process.ChildJvm::pid).collect(Collectors.toSet());
+    }
+}

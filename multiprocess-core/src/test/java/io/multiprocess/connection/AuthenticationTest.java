@@ -1,0 +1,79 @@
+package io.multiprocess.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.multiprocess.AuthenticationException;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The HMAC challenge between two ends of a socket pair. */
+class AuthenticationTest {
+
+    @Test
+    void peersWithTheSameKeyAuthenticateBothWays() throws Exception {
+        assertThat(handshake("secret".getBytes(), "secret".getBytes())).isNull();
+    }
+
+    @Test
+    void anEmptyKeyIsAValidKey() throws Exception {
+        assertThat(handshake(new byte[0], new byte[0])).isNull();
+    }
+
+    @Test
+    void differentKeysFailOnBothSides() throws Exception {
+        Throwable serverError = handshake("server".getBytes(), "client".getBytes());
+
+        assertThat(serverError).isInstanceOf(AuthenticationException.class).hasMessageContaining("digest received");
+    }
+
+    @Test
+    void messageBoundariesAreKeptAndAnEmptyMessageIsAMessage() throws Exception {
+        Connection[] pair = pair();
+        try (Connection left = pair[0]; Connection right = pair[1]) {
+            left.sendBytes(new byte[0]);
+            left.sendBytes("abc".getBytes(), 1, 2);
+            assertThat(right.recvBytes()).isEmpty();
+            assertThat(right.recvBytes()).containsExactly('b', 'c');
+            left.close();
+            assertThatThrownBy(right::recvBytes).isInstanceOf(java.io.EOFException.class);
+        }
+    }
+
+    /** Runs the handshake on a socket pair; returns the server side's error, or null. */
+    private static Throwable handshake(byte[] serverKey, byte[] clientKey) throws Exception {
+        Connection[] pair = pair();
+        try (Connection server = pair[0]; Connection client = pair[1]) {
+            CompletableFuture<Throwable> serverSide = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Authentication.authenticateAsServer(server, serverKey);
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            if (java.util.Arrays.equals(serverKey, clientKey)) {
+                Authentication.authenticateAsClient(client, clientKey);
+            } else {
+                assertThatThrownBy(() -> Authentication.authenticateAsClient(client, clientKey))
+                        .isInstanceOf(AuthenticationException.class).hasMessageContaining("rejected");
+            }
+            return serverSide.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Connection[] pair() throws Exception {
+        var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        var address = java.net.UnixDomainSocketAddress.of(RuntimeDirectory.get().resolve("t" + System.nanoTime()));
+        server.bind(address);
+        SocketChannel client = SelectorProvider.provider().openSocketChannel(java.net.StandardProtocolFamily.UNIX);
+        client.connect(address);
+        SocketChannel accepted = server.accept();
+        server.close();
+        java.nio.file.Files.deleteIfExists(address.getPath());
+        return new Connection[] {new Connection(accepted), new Connection(client)};
+    }
+}
