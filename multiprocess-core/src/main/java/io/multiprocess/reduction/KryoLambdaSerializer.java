@@ -30,10 +30,11 @@ final class KryoLambdaSerializer extends Serializer<Object> {
         for (int i = 0; i < form.getCapturedArgCount(); i++) {
             try {
                 kryo.writeClassAndObject(output, form.getCapturedArg(i));
-            } catch (KryoException e) {
+            } catch (RuntimeException e) {
                 // Same "field (owner)" shape as Kryo's FieldSerializer, so the reducer can show a field path.
-                e.addTrace("arg$" + (i + 1) + " (" + lambda.getClass().getName() + ")");
-                throw e;
+                KryoException traced = e instanceof KryoException kryoException ? kryoException : new KryoException(e);
+                traced.addTrace("arg$" + (i + 1) + " (" + lambda.getClass().getName() + ")");
+                throw traced;
             }
         }
     }

@@ -9,10 +9,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -28,7 +30,7 @@ final class KryoUnmodifiableSerializer extends Serializer<Object> {
 
     /** The view kinds, in the order their tags are written; more specific kinds first. */
     private enum Kind {
-        NAVIGABLE_MAP, SORTED_MAP, MAP, NAVIGABLE_SET, SORTED_SET, SET, LIST, COLLECTION
+        NAVIGABLE_MAP, SORTED_MAP, MAP, NAVIGABLE_SET, SORTED_SET, SET, RANDOM_ACCESS_LIST, LIST, COLLECTION
     }
 
     static final Class<?> COLLECTION_VIEW = Collections.unmodifiableCollection(List.of()).getClass();
@@ -53,7 +55,7 @@ final class KryoUnmodifiableSerializer extends Serializer<Object> {
             case NAVIGABLE_SET -> Collections.unmodifiableNavigableSet((NavigableSet<Object>) contents);
             case SORTED_SET -> Collections.unmodifiableSortedSet((SortedSet<Object>) contents);
             case SET -> Collections.unmodifiableSet((Set<Object>) contents);
-            case LIST -> Collections.unmodifiableList((List<Object>) contents);
+            case RANDOM_ACCESS_LIST, LIST -> Collections.unmodifiableList((List<Object>) contents);
             case COLLECTION -> Collections.unmodifiableCollection((Collection<Object>) contents);
         };
     }
@@ -71,6 +73,8 @@ final class KryoUnmodifiableSerializer extends Serializer<Object> {
             return Kind.SORTED_SET;
         } else if (view instanceof Set) {
             return Kind.SET;
+        } else if (view instanceof RandomAccess) {
+            return Kind.RANDOM_ACCESS_LIST;
         } else if (view instanceof List) {
             return Kind.LIST;
         }
@@ -85,7 +89,8 @@ final class KryoUnmodifiableSerializer extends Serializer<Object> {
             case MAP -> new LinkedHashMap<>((Map<Object, Object>) view);
             case NAVIGABLE_SET, SORTED_SET -> new TreeSet<>((SortedSet<Object>) view);
             case SET -> new LinkedHashSet<>((Set<Object>) view);
-            case LIST, COLLECTION -> new ArrayList<>((Collection<Object>) view);
+            case RANDOM_ACCESS_LIST, COLLECTION -> new ArrayList<>((Collection<Object>) view);
+            case LIST -> new LinkedList<>((Collection<Object>) view);
         };
     }
 }
