@@ -170,7 +170,7 @@ final class JacksonLambdaModule extends JacksonModule {
         public void serialize(Object value, JsonGenerator generator, SerializationContext context) {
             throw new ReductionException(value.getClass().getName() + " is an anonymous, local or inner class,"
                     + " whose captured values and outer instance JSON cannot carry. Use a lambda typed by an"
-                    + " io.multiprocess.function interface, a record or a static nested class, or reducer 'kryo'.");
+                    + " io.multiprocess.function interface, a record or a static nested class, or use reducer 'kryo'.");
         }
 
         @Override
