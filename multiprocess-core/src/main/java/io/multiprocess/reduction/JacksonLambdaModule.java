@@ -138,9 +138,6 @@ final class JacksonLambdaModule extends JacksonModule {
         }
 
         private static String functionalInterface(Object lambda) {
-            if (!(lambda instanceof java.io.Serializable)) {
-                throw new ReductionException(SerializedLambdas.notSerializableMessage(lambda.getClass()));
-            }
             return SerializedLambdas.serialize(lambda).getFunctionalInterfaceClass().replace('/', '.');
         }
     }

@@ -57,6 +57,14 @@ public final class KryoReducer implements Reducer {
             + " the value (a path, an address, an id) instead.";
     private static final String TRACE_MARKER = "Serialization trace:";
 
+    static {
+        // Kryo probes sun.misc.Unsafe when first used unless told not to, and JDK 24+ warns about that on
+        // stderr. Its unsafe fields and streams are opt-in and this reducer uses neither, so nothing is lost.
+        if (System.getProperty("kryo.unsafe") == null) {
+            System.setProperty("kryo.unsafe", "false");
+        }
+    }
+
     private final ClassLoader classLoader;
     private final Pool<Kryo> kryos;
     private final Pool<Output> outputs = new Pool<>(true, false, POOL_SIZE) {
