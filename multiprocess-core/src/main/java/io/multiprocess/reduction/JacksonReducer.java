@@ -1,0 +1,135 @@
+package io.multiprocess.reduction;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindContext;
+import tools.jackson.databind.DefaultTyping;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
+import tools.jackson.databind.type.TypeFactory;
+
+/**
+ * The {@code "jackson"} reducer: Jackson 3 JSON, readable on the wire. Needs
+ * {@code tools.jackson.core:jackson-databind} on the classpath.
+ *
+ * <pre>{@code
+ * Reducer reducer = Reducers.byName("jackson");
+ * byte[] json = reducer.dumps(new Point(1, 2));   // ["com.example.Point",{"x":1,"y":2}]
+ * Point copy = (Point) reducer.loads(json);
+ * }</pre>
+ *
+ * <p>Values keep their runtime types: every value whose declared type is not final (including the root, declared
+ * as {@code Object}) is written as {@code [className, value]}. Objects are written field by field (getters and
+ * setters are ignored), so they need a no-argument constructor or must be records. Serializable lambdas, also as
+ * fields of other objects, are written as their {@link java.lang.invoke.SerializedLambda} parts. Anonymous, local
+ * and inner classes are refused. Shared references are written as copies and cycles fail; use {@code "kryo"} for
+ * object graphs.
+ *
+ * <p>The type validator accepts any class: loading can instantiate any class on the classpath, which is safe only
+ * because bytes are loaded exclusively from authenticated peers.
+ *
+ * <p>Thread-safe: the mapper, reader and writer are immutable.
+ */
+public final class JacksonReducer implements Reducer {
+
+    /** The name this reducer is selected by. */
+    public static final String NAME = "jackson";
+
+    private static final String DUMP_HINT = "Give the class a no-argument constructor or make it a record, make"
+            + " the field transient, or use reducer 'kryo'.";
+
+    private final ClassLoader classLoader;
+    private final ObjectWriter writer;
+    private final ObjectReader reader;
+
+    /** A reducer resolving classes with the thread context class loader of the constructing thread. */
+    public JacksonReducer() {
+        this(Reducers.defaultClassLoader());
+    }
+
+    /** A reducer resolving classes with {@code classLoader}. */
+    public JacksonReducer(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+        JsonMapper mapper = JsonMapper.builder()
+                .typeFactory(TypeFactory.createDefaultInstance().withClassLoader(classLoader))
+                .activateDefaultTyping(new AnyClass(), DefaultTyping.NON_FINAL, JsonTypeInfo.As.WRAPPER_ARRAY)
+                .changeDefaultVisibility(visibility -> visibility.withFieldVisibility(Visibility.ANY)
+                        .withGetterVisibility(Visibility.NONE).withIsGetterVisibility(Visibility.NONE)
+                        .withSetterVisibility(Visibility.NONE))
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .addModule(new JacksonLambdaModule())
+                .build();
+        this.writer = mapper.writerFor(Object.class);
+        this.reader = mapper.readerFor(Object.class);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public byte[] dumps(Object value) {
+        try {
+            return writer.writeValueAsBytes(value);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw dumpFailure(value, e);
+        }
+    }
+
+    @Override
+    public Object loads(byte[] bytes, int offset, int length) {
+        try {
+            return reader.readValue(bytes, offset, length);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            throw ReductionFailures.cannotLoad(NAME, classLoader, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JacksonReducer[" + classLoader + "]";
+    }
+
+    private static ReductionException dumpFailure(Object value, Throwable exception) {
+        List<String> path = exception instanceof JacksonException jackson ? fieldPath(jackson) : List.of();
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ReductionException reduction) {
+                return ReductionFailures.cannotDump(NAME, value, path, reduction.getMessage(), "", exception);
+            }
+        }
+        String cause = exception instanceof JacksonException jackson ? jackson.getOriginalMessage()
+                : ReductionFailures.rootMessage(exception);
+        return ReductionFailures.cannotDump(NAME, value, path, cause, DUMP_HINT, exception);
+    }
+
+    private static List<String> fieldPath(JacksonException exception) {
+        List<String> path = new ArrayList<>();
+        for (JacksonException.Reference reference : exception.getPath()) {
+            Object from = reference.from();
+            String owner = from == null ? "?" : ReductionFailures.shortName(
+                    (from instanceof Class<?> type ? type : from.getClass()).getName());
+            path.add(reference.getPropertyName() != null ? owner + "." + reference.getPropertyName()
+                    : owner + "[" + reference.getIndex() + "]");
+        }
+        return path;
+    }
+
+    /** Accepts every class: bytes come only from authenticated peers running the same classpath. */
+    private static final class AnyClass extends PolymorphicTypeValidator.Base {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Validity validateBaseType(DatabindContext context, JavaType baseType) {
+            return Validity.ALLOWED;
+        }
+    }
+}
