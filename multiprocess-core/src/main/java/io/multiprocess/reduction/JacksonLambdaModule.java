@@ -62,7 +62,18 @@ final class JacksonLambdaModule extends JacksonModule {
                 if (SerializedLambdas.isLambda(raw)) {
                     return new LambdaSerializer();
                 }
-                return isInnerClass(raw) ? new InnerClassSerializer() : null;
+                if (isInnerClass(raw)) {
+                    return new RefusingSerializer(raw.getName() + " is an anonymous, local or inner class, whose"
+                            + " captured values and outer instance JSON cannot carry. Use a lambda typed by an"
+                            + " io.multiprocess.function interface, a record or a static nested class, or use"
+                            + " reducer 'kryo'.");
+                }
+                if (lacksCreator(raw)) {
+                    return new RefusingSerializer(raw.getName() + " has no no-argument constructor and is not a"
+                            + " record, so JSON cannot be turned back into it. Add a no-argument constructor (any"
+                            + " visibility), make it a record, or use reducer 'kryo'.");
+                }
+                return null;
             }
         });
         context.addKeySerializers(new Serializers.Base() {
@@ -90,6 +101,28 @@ final class JacksonLambdaModule extends JacksonModule {
     private static boolean isInnerClass(Class<?> type) {
         return !type.isEnum() && !Enum.class.isAssignableFrom(type) && (type.isAnonymousClass()
                 || type.isLocalClass() || (type.isMemberClass() && !Modifier.isStatic(type.getModifiers())));
+    }
+
+    /**
+     * A user class Jackson would write but could not read back: refused when dumping, so the error reaches the
+     * caller (at {@code start()} or submit) instead of the child.
+     */
+    private static boolean lacksCreator(Class<?> type) {
+        if (type.isPrimitive() || type.isArray() || type.isInterface() || type.isEnum() || type.isRecord()
+                || Modifier.isAbstract(type.getModifiers()) || SerializedLambdas.isLambda(type)) {
+            return false;
+        }
+        String name = type.getName();
+        if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                || name.startsWith("sun.") || name.startsWith("tools.jackson.")) {
+            return false;
+        }
+        try {
+            type.getDeclaredConstructor();
+            return false;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     private static boolean isFunctionalInterface(Class<?> type) {
@@ -161,13 +194,18 @@ final class JacksonLambdaModule extends JacksonModule {
         }
     }
 
-    private static final class InnerClassSerializer extends ValueSerializer<Object> {
+    /** Fails the dump of a type JSON cannot carry faithfully, with the reason and what to do. */
+    private static final class RefusingSerializer extends ValueSerializer<Object> {
+
+        private final String reason;
+
+        RefusingSerializer(String reason) {
+            this.reason = reason;
+        }
 
         @Override
         public void serialize(Object value, JsonGenerator generator, SerializationContext context) {
-            throw new ReductionException(value.getClass().getName() + " is an anonymous, local or inner class,"
-                    + " whose captured values and outer instance JSON cannot carry. Use a lambda typed by an"
-                    + " io.multiprocess.function interface, a record or a static nested class, or use reducer 'kryo'.");
+            throw new ReductionException(reason);
         }
 
         @Override

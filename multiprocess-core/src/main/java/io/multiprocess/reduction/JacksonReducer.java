@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
@@ -27,7 +28,7 @@ import tools.jackson.databind.type.TypeFactory;
  *
  * <p>Values keep their runtime types: every value whose declared type is not final (including the root, declared
  * as {@code Object}) is written as {@code [className, value]}. Objects are written field by field (getters and
- * setters are ignored), so they need a no-argument constructor or must be records. Serializable lambdas, also as
+ * setters are ignored), so they need a no-argument constructor or must be records (checked when dumping). Serializable lambdas, also as
  * fields of other objects, are written as their {@link java.lang.invoke.SerializedLambda} parts. Anonymous, local
  * and inner classes are refused. Shared references are written as copies and cycles fail; use {@code "kryo"} for
  * object graphs.
@@ -64,6 +65,9 @@ public final class JacksonReducer implements Reducer {
                         .withGetterVisibility(Visibility.NONE).withIsGetterVisibility(Visibility.NONE)
                         .withSetterVisibility(Visibility.NONE))
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                // Fields are the state, final ones included (Jackson 3 would otherwise skip them when reading,
+                // silently leaving, for example, a process's target null).
+                .enable(MapperFeature.ALLOW_FINAL_FIELDS_AS_MUTATORS)
                 .addModule(new JacksonLambdaModule())
                 .build();
         this.writer = mapper.writerFor(Object.class);

@@ -92,6 +92,10 @@ final class Fixtures {
         Holder(Object payload) {
             this.payload = payload;
         }
+
+        private Holder() {
+            this(null);
+        }
     }
 
     static final class Wrapper implements Serializable {
@@ -99,6 +103,10 @@ final class Fixtures {
 
         Wrapper(Holder holder) {
             this.holder = holder;
+        }
+
+        private Wrapper() {
+            this(null);
         }
     }
 
