@@ -1,0 +1,67 @@
+package io.multiprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.multiprocess.context.ForkServerContext;
+import io.multiprocess.context.SpawnContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The context's executable and JVM arguments reach the child JVM. */
+class ChildJvmSettingsTest {
+
+    private static final Path OTHER_JDK = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+    @TempDir
+    Path dir;
+
+    private BaseContext ctx;
+
+    @AfterEach
+    void dropSpares() {
+        if (ctx instanceof ForkServerContext forkServer) {
+            forkServer.setSpares(1);
+        }
+    }
+
+    private BaseContext context(String method) {
+        ctx = method.equals("spawn") ? new SpawnContext() : new ForkServerContext();
+        return ctx;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"forkserver", "spawn"})
+    void jvmArgumentsApplyToTheChild(String method) throws Exception {
+        BaseContext context = context(method);
+        context.setJvmArguments(List.of("-Dmultiprocess.test.flag=on", "-Xmx96m"));
+        String out = dir.resolve("args").toString();
+        MpProcess p = context.process(() -> Files.writeString(Path.of(out), System.getProperty(
+                "multiprocess.test.flag") + " " + (Runtime.getRuntime().maxMemory() <= 96L * 1024 * 1024)));
+        p.start();
+        p.join();
+
+        assertThat(Files.readString(Path.of(out))).isEqualTo("on true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"forkserver", "spawn"})
+    void theChildRunsWithTheConfiguredExecutable(String method) throws Exception {
+        assumeTrue(Files.isExecutable(OTHER_JDK), "a second JDK is installed at " + OTHER_JDK);
+        BaseContext context = context(method);
+        context.setExecutable(OTHER_JDK);
+        String out = dir.resolve("java").toString();
+        MpProcess p = context.process(() -> Files.writeString(Path.of(out), System.getProperty("java.home")));
+        p.start();
+        p.join();
+
+        assertThat(p.exitCode()).isZero();
+        assertThat(Path.of(Files.readString(Path.of(out))).toRealPath())
+                .isEqualTo(OTHER_JDK.getParent().getParent().toRealPath());
+    }
+}
