@@ -27,7 +27,7 @@ import java.util.Objects;
  *
  * <p>Settings apply to processes started after the change. Thread-safe.
  */
-public abstract class BaseContext {
+public abstract class BaseContext implements AutoCloseable {
 
     private volatile Reducer reducer = Reducers.defaultReducer();
     private volatile Path executable;
@@ -112,7 +112,16 @@ public abstract class BaseContext {
     }
 
     /** Drops idle children started with the old settings; the next start uses the new ones. */
-    protected final synchronized void settingsChanged() {
+    protected final void settingsChanged() {
+        close();
+    }
+
+    /**
+     * Stops the idle child JVMs this context keeps (forkserver spares). Running processes are not touched, and the
+     * context stays usable: spares are launched again on the next start. Call it when an application stops.
+     */
+    @Override
+    public synchronized void close() {
         if (starter != null) {
             starter.close();
             starter = null;

@@ -3,12 +3,11 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.context.SpawnContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import io.multiprocess.testing.FreshContexts;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,18 +20,11 @@ class ChildJvmSettingsTest {
     @TempDir
     Path dir;
 
-    private BaseContext ctx;
-
-    @AfterEach
-    void dropSpares() {
-        if (ctx instanceof ForkServerContext forkServer) {
-            forkServer.setSpares(1);
-        }
-    }
+    @RegisterExtension
+    final FreshContexts contexts = new FreshContexts();
 
     private BaseContext context(String method) {
-        ctx = method.equals("spawn") ? new SpawnContext() : new ForkServerContext();
-        return ctx;
+        return contexts.create(method);
     }
 
     @ParameterizedTest

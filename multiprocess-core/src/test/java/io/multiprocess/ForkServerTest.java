@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
+import io.multiprocess.testing.FreshContexts;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,12 +20,10 @@ class ForkServerTest {
     @TempDir
     Path dir;
 
-    private final ForkServerContext ctx = new ForkServerContext();
+    @RegisterExtension
+    final FreshContexts contexts = new FreshContexts();
 
-    @AfterEach
-    void dropSpares() {
-        ctx.setSpares(1);
-    }
+    private final ForkServerContext ctx = contexts.forkServer();
 
     @Test
     void startHandsOverARunningSpareAndLaunchesAReplacement() throws Exception {

@@ -3,15 +3,14 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.context.SpawnContext;
 import io.multiprocess.reduction.ReductionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import io.multiprocess.testing.FreshContexts;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,22 +22,16 @@ class ReducersAcrossProcessesTest {
     @TempDir
     Path dir;
 
-    private BaseContext ctx;
+    @RegisterExtension
+    final FreshContexts contexts = new FreshContexts();
 
     static Stream<Arguments> methodsAndReducers() {
         return Stream.of("forkserver", "spawn")
                 .flatMap(method -> Stream.of("kryo", "java", "jackson").map(reducer -> Arguments.of(method, reducer)));
     }
 
-    @AfterEach
-    void dropSpares() {
-        if (ctx instanceof ForkServerContext forkServer) {
-            forkServer.setSpares(1);
-        }
-    }
-
     private BaseContext context(String method, String reducer) {
-        ctx = method.equals("spawn") ? new SpawnContext() : new ForkServerContext();
+        BaseContext ctx = contexts.create(method);
         ctx.setReducer(reducer);
         return ctx;
     }
