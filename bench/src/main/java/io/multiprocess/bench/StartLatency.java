@@ -1,0 +1,252 @@
+package io.multiprocess.bench;
+
+import io.multiprocess.BaseContext;
+import io.multiprocess.Multiprocess;
+import io.multiprocess.MpProcess;
+import io.multiprocess.context.ForkServerContext;
+import io.multiprocess.process.ChildJvm;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * How long {@code start()} takes until the target runs in the child, for {@code forkserver} and {@code spawn},
+ * next to a bare JVM launch, plus the resident memory a warm spare and a running child cost. These are the figures
+ * that decide between the start methods, so they are measured rather than guessed.
+ *
+ * <p>Times come from {@link System#nanoTime()} on both sides: the parent reads it just before {@code start()}, the
+ * child's target reads it first thing and writes it to a file the parent reads after {@code join()}. On Linux
+ * {@code nanoTime} is {@code CLOCK_MONOTONIC}, one clock for every process on the machine, so the two readings
+ * can be subtracted; on other systems the figures are not meaningful. RSS is read from {@code /proc}, so this is
+ * Linux-only.
+ *
+ * <p>Prints a Markdown table. Every child JVM is joined or killed before it returns.
+ */
+public final class StartLatency {
+
+    /** Lets JIT and GC threads of the JVMs just launched calm down, as they would between a service's starts. */
+    private static final Duration SETTLE = Duration.ofMillis(200);
+    /** How long a process must have been idle before its RSS is read, so start-up allocation has stopped. */
+    private static final Duration IDLE_BEFORE_RSS = Duration.ofSeconds(1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private StartLatency() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path dir = Files.createTempDirectory("multiprocess-bench");
+        List<String> rows = new ArrayList<>();
+        try {
+            ForkServerContext forkserver = (ForkServerContext) Multiprocess.getContext(ForkServerContext.METHOD);
+            Stats forkserverStart = forkserverLatency(forkserver, options, dir);
+            long spareRss = idleSpareRssKib();
+            long childRss = sleepingChildRssKib(forkserver, dir);
+            // Drops the idle spares, so they neither compete with spawn for CPU nor outlive the run.
+            forkserver.setSpares(1);
+            awaitNoChildren();
+
+            Stats spawnStart = spawnLatency(Multiprocess.getContext("spawn"), options, dir);
+            Stats bareStart = bareLatency(options, dir);
+
+            rows.add(row("forkserver: start() → target running (ms)", forkserverStart));
+            rows.add(row("spawn: start() → target running (ms)", spawnStart));
+            rows.add(row("bare JVM: ProcessBuilder.start() → main running (ms)", bareStart));
+            rows.add(single("RSS of an idle forkserver spare (MiB)", spareRss / 1024.0));
+            rows.add(single("RSS of a child sleeping in its target (MiB)", childRss / 1024.0));
+            print(rows, spawnStart.median() / bareStart.median());
+        } finally {
+            deleteTree(dir);
+        }
+        awaitNoChildren();
+        System.out.println();
+        System.out.println("child JVMs left running: " + ChildJvm.live().size());
+    }
+
+    /** Steady state: each start finds a warm spare, as in a service whose starts are not bursts. */
+    private static Stats forkserverLatency(ForkServerContext context, Options options, Path dir) throws Exception {
+        // The first start has no spare yet (spares are launched on first use), so it is always a warm-up.
+        int warmup = Math.max(1, options.warmup());
+        double[] millis = new double[options.forkserverRuns()];
+        for (int i = 0; i < warmup + millis.length; i++) {
+            if (i > 0) {
+                awaitReadySpare();
+            }
+            pause(SETTLE);
+            double ms = timeStart(context, dir);
+            if (i >= warmup) {
+                millis[i - warmup] = ms;
+            }
+        }
+        return Stats.of(millis);
+    }
+
+    private static Stats spawnLatency(BaseContext context, Options options, Path dir) throws Exception {
+        double[] millis = new double[options.spawnRuns()];
+        for (int i = 0; i < options.warmup() + millis.length; i++) {
+            pause(SETTLE);
+            double ms = timeStart(context, dir);
+            if (i >= options.warmup()) {
+                millis[i - options.warmup()] = ms;
+            }
+        }
+        return Stats.of(millis);
+    }
+
+    /** One start of a process that records when its target runs; milliseconds from just before start(). */
+    private static double timeStart(BaseContext context, Path dir) throws Exception {
+        Path file = Files.createTempFile(dir, "started", ".txt");
+        // A String, not a Path: the target's captured values are sent to the child with the context's reducer.
+        String target = file.toString();
+        MpProcess process = context.process(() -> recordNanoTime(target));
+        long before = System.nanoTime();
+        process.start();
+        process.join();
+        if (process.exitCode() != 0) {
+            throw new IllegalStateException(context.getStartMethod() + " child exited with " + process.exitCode());
+        }
+        process.close();
+        long started = Long.parseLong(Files.readString(file).trim());
+        Files.delete(file);
+        return (started - before) / 1e6;
+    }
+
+    /** The target: static, so the lambda captures only the file name. */
+    private static void recordNanoTime(String file) throws IOException {
+        long now = System.nanoTime();
+        Files.writeString(Path.of(file), Long.toString(now));
+    }
+
+    /** The same java, flags and classpath a spawned child gets, with a main that does nothing but record the time. */
+    private static Stats bareLatency(Options options, Path dir) throws Exception {
+        double[] millis = new double[options.bareRuns()];
+        for (int i = 0; i < options.warmup() + millis.length; i++) {
+            pause(SETTLE);
+            Path file = Files.createTempFile(dir, "bare", ".txt");
+            ProcessBuilder builder = new ProcessBuilder(bareCommand(file))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            long before = System.nanoTime();
+            Process process = builder.start();
+            int exit = process.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("bare JVM exited with " + exit + ": " + builder.command());
+            }
+            long started = Long.parseLong(Files.readString(file).trim());
+            Files.delete(file);
+            if (i >= options.warmup()) {
+                millis[i - options.warmup()] = (started - before) / 1e6;
+            }
+        }
+        return Stats.of(millis);
+    }
+
+    private static List<String> bareCommand(Path file) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(absoluteClasspath());
+        command.add(BareMain.class.getName());
+        command.add(file.toString());
+        return command;
+    }
+
+    /** Absolute entries, as children get them, so the baseline pays the same classpath cost. */
+    private static String absoluteClasspath() {
+        return Stream.of(System.getProperty("java.class.path", "").split(File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .reduce((a, b) -> a + File.pathSeparator + b)
+                .orElse("");
+    }
+
+    private static long idleSpareRssKib() throws Exception {
+        ChildJvm spare = awaitReadySpare();
+        pause(IDLE_BEFORE_RSS);
+        return ProcStatus.rssKib(spare.pid());
+    }
+
+    private static long sleepingChildRssKib(BaseContext context, Path dir) throws Exception {
+        awaitReadySpare();
+        Path marker = dir.resolve("sleeping.txt");
+        String target = marker.toString();
+        MpProcess process = context.process(() -> sleepAfterMarking(target));
+        process.start();
+        try {
+            await(() -> Files.exists(marker) ? Optional.of(true) : Optional.empty(), "the child's target to run");
+            pause(IDLE_BEFORE_RSS);
+            return ProcStatus.rssKib(process.pid());
+        } finally {
+            process.terminate();
+            process.join();
+        }
+    }
+
+    private static void sleepAfterMarking(String marker) throws Exception {
+        Files.writeString(Path.of(marker), "running");
+        Thread.sleep(TIMEOUT.toMillis());
+    }
+
+    private static ChildJvm awaitReadySpare() throws InterruptedException {
+        return await(() -> ChildJvm.live().stream()
+                .filter(child -> child.isAlive() && child.isIdleSpare() && child.isReady())
+                .min(Comparator.comparingLong(ChildJvm::pid)), "a ready forkserver spare");
+    }
+
+    private static void awaitNoChildren() throws InterruptedException {
+        await(() -> ChildJvm.live().isEmpty() ? Optional.of(true) : Optional.empty(), "every child JVM to exit");
+    }
+
+    private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Optional<T> value = condition.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static void pause(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+
+    private static String row(String metric, Stats stats) {
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %d |", metric, stats.median(), stats.min(),
+                stats.p90(), stats.n());
+    }
+
+    private static String single(String metric, double value) {
+        return String.format(Locale.ROOT, "| %s | %.1f | – | – | 1 |", metric, value);
+    }
+
+    private static void print(List<String> rows, double spawnToBare) {
+        System.out.println();
+        System.out.println("| metric | median | min | p90 | n |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        rows.forEach(System.out::println);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "spawn / bare JVM, ratio of medians: %.2f%n", spawnToBare);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
