@@ -140,8 +140,8 @@ public abstract class BaseContext implements AutoCloseable {
         return starter;
     }
 
-    void applyInheritedSettings(LaunchSettings settings) {
-        this.reducer = Reducers.byName(settings.reducer());
+    void applyInheritedSettings(LaunchSettings settings, Reducer reducer) {
+        this.reducer = reducer;
         this.executable = settings.executable().isEmpty() ? null : Path.of(settings.executable());
         this.jvmArguments = settings.jvmArguments();
         settingsChanged();

@@ -8,7 +8,6 @@ import io.multiprocess.reduction.Reducers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import sun.misc.Signal;
 
 /**
@@ -19,8 +18,8 @@ import sun.misc.Signal;
  *   <li>Connect to the parent's control socket and authenticate both ways.</li>
  *   <li>Install SIGTERM/SIGINT/SIGHUP handlers and a shutdown hook that tell the parent how this JVM ends.</li>
  *   <li>Load and initialize the preload classes, warm up the reducer, report READY.</li>
- *   <li>Receive RUN, watch the channel for the parent's death, become the process and run it, exit with its
- *       code.</li>
+ *   <li>Receive RUN, watch the channel for the parent's death, become the process, report STARTED, run it,
+ *       exit with its code.</li>
  * </ol>
  */
 public final class ChildMain {
@@ -39,15 +38,19 @@ public final class ChildMain {
         }
         ChildChannel channel;
         RunRequest request;
+        Reducer reducer;
         try {
             byte[] key = ChildChannel.readAuthkey(System.in);
             System.setIn(new ByteArrayInputStream(new byte[0]));
             channel = ChildChannel.connect(Path.of(args[0]), key);
             installExitReporting(channel);
             preload(args[2]);
-            warmUp(args[1]);
+            reducer = warmUp(args[1]);
             channel.sendReady();
             request = channel.awaitRun();
+            if (!reducer.name().equals(request.settings().reducer())) {
+                reducer = Reducers.byName(request.settings().reducer());
+            }
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocess child JVM " + ProcessHandle.current().pid()
                     + " could not get work from its parent: " + e);
@@ -55,7 +58,7 @@ public final class ChildMain {
             return;
         }
         channel.watchParent(ChildMain::exitOrphaned);
-        System.exit(MpProcess.runInChild(request));
+        System.exit(MpProcess.runInChild(request, reducer, channel::sendStarted));
     }
 
     private static void installExitReporting(ChildChannel channel) {
@@ -85,17 +88,21 @@ public final class ChildMain {
         }
     }
 
-    /** Runs the reducer once so the first real process does not pay for loading and linking it. */
-    private static void warmUp(String reducerName) throws IOException {
+    /**
+     * Sends a process object through the reducer once, the way a real one arrives, so that the first real process
+     * does not pay for loading and linking the reducer, the process classes and the lambda machinery.
+     */
+    private static Reducer warmUp(String reducerName) throws IOException {
         Reducer reducer = Reducers.byName(reducerName);
         int seed = 1;
         SerializableCallable<Integer> probe = () -> seed + 1;
         try {
-            Object copy = reducer.loads(reducer.dumps(probe));
-            ((Callable<?>) copy).call();
+            MpProcess copy = (MpProcess) reducer.loads(reducer.dumps(new MpProcess(probe::call)));
+            copy.run();
         } catch (Exception e) {
             throw new IOException("reducer '" + reducerName + "' does not work in this JVM: " + e, e);
         }
+        return reducer;
     }
 
     /** The parent is gone: end now, running shutdown hooks, and halt if they do not finish promptly. */

@@ -332,10 +332,12 @@ public class MpProcess implements Serializable {
     /**
      * In a child JVM: becomes the process described by {@code request} and runs it.
      *
+     * @param reducer the reducer named in the request, already warmed up by the child
+     * @param onRunning called once the process object is loaded, just before run()
      * @return the exit code: 0 when run() returned, 1 when it threw or the process object could not be loaded
      */
-    static int runInChild(RunRequest request) {
-        Multiprocess.inheritFromParent(request.settings());
+    static int runInChild(RunRequest request, Reducer reducer, Runnable onRunning) {
+        Multiprocess.inheritFromParent(request.settings(), reducer);
         if (!request.stderrLogLevel().isEmpty()) {
             MpLogger.setStderrLevel(Level.valueOf(request.stderrLogLevel()));
         }
@@ -350,9 +352,10 @@ public class MpProcess implements Serializable {
         self.daemon = request.daemon();
         self.authkey = request.authkey();
         self.pid = ProcessHandle.current().pid();
+        // Loading may run a subclass's constructor, which asks for the current process: it must already be this.
+        current = new MpProcess(self);
         MpProcess process;
         try {
-            Reducer reducer = Reducers.byName(request.settings().reducer());
             process = (MpProcess) reducer.loads(request.payload());
         } catch (RuntimeException | LinkageError e) {
             synchronized (System.err) {
@@ -366,6 +369,7 @@ public class MpProcess implements Serializable {
         current = process;
         // As Python's child resets its process counter: loading the object may have run a constructor.
         CHILD_COUNTER.set(0);
+        onRunning.run();
         try {
             process.run();
             return 0;

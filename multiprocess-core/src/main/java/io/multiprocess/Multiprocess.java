@@ -3,6 +3,7 @@ package io.multiprocess;
 import io.multiprocess.context.ForkServerContext;
 import io.multiprocess.context.SpawnContext;
 import io.multiprocess.process.LaunchSettings;
+import io.multiprocess.reduction.Reducer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,9 +197,9 @@ public final class Multiprocess {
     }
 
     /** In a child: the start method and settings the parent used become this JVM's defaults. */
-    static synchronized void inheritFromParent(LaunchSettings settings) {
+    static synchronized void inheritFromParent(LaunchSettings settings, Reducer reducer) {
         BaseContext context = getContext(settings.startMethod());
-        context.applyInheritedSettings(settings);
+        context.applyInheritedSettings(settings, reducer);
         if (context instanceof ForkServerContext forkServer) {
             forkServer.setForkserverPreload(settings.preload());
         }

@@ -56,6 +56,11 @@ public final class ChildChannel {
         return RunRequest.decode(connection.recvBytes());
     }
 
+    /** Tells the parent the process object is loaded and its run() begins. */
+    public void sendStarted() {
+        sendQuietly(new byte[] {ControlMessage.STARTED});
+    }
+
     /** Tells the parent the exit that follows is caused by this signal. */
     public void sendSignaled(int signal) {
         sendQuietly(ByteBuffer.allocate(5).put(ControlMessage.SIGNALED).putInt(signal).array());

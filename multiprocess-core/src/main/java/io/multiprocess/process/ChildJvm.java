@@ -36,6 +36,7 @@ public final class ChildJvm {
     private final long pid;
     private final StderrPump stderr;
     private final CompletableFuture<Void> channelDone = new CompletableFuture<>();
+    private final CompletableFuture<Void> running = new CompletableFuture<>();
     private final CompletableFuture<Integer> exitCode;
     private volatile Connection connection;
     private volatile int signalReported;
@@ -62,6 +63,7 @@ public final class ChildJvm {
                     return channelDone.completeOnTimeout(null, CHANNEL_DRAIN_SECONDS, TimeUnit.SECONDS);
                 })
                 .thenApply(drained -> {
+                    running.complete(null);
                     LIVE.remove(this);
                     closeConnection();
                     return ExitStatus.decode(process.exitValue(), signalReported, orderlyExitReported);
@@ -153,6 +155,11 @@ public final class ChildJvm {
         return process.isAlive() ? null : exitCode.join();
     }
 
+    /** Completes once the child has loaded its process object and begun run(), or has exited. */
+    public CompletableFuture<Void> running() {
+        return running.copy();
+    }
+
     /** Completes with Python's exit code once the child has exited and its control channel is drained. */
     public CompletableFuture<Integer> onExit() {
         return exitCode.copy();
@@ -197,6 +204,7 @@ public final class ChildJvm {
                 }
                 switch (message[0]) {
                     case ControlMessage.READY -> onReady();
+                    case ControlMessage.STARTED -> running.complete(null);
                     case ControlMessage.SIGNALED -> signalReported = ByteBuffer.wrap(message, 1, 4).getInt();
                     case ControlMessage.EXITING -> orderlyExitReported = true;
                     default -> messageHandler.accept(message);

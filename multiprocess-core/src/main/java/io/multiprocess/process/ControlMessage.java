@@ -7,6 +7,7 @@ package io.multiprocess.process;
  *   child  -&gt; parent   HELLO pid:long              who just connected
  *   child  -&gt; parent   READY                       classes preloaded, waiting for a process object
  *   parent -&gt; child    RUN   {@link RunRequest}     become this process and run it
+ *   child  -&gt; parent   STARTED                      the process object is loaded and run() begins
  *   child  -&gt; parent   SIGNALED signal:int          a TERM/INT/HUP arrived; the exit that follows is that signal
  *   child  -&gt; parent   EXITING                      the JVM is exiting in an orderly way (return, exception,
  *                                                   System.exit): its exit status is the code, not a signal
@@ -21,6 +22,7 @@ public final class ControlMessage {
     public static final byte RUN = 3;
     public static final byte SIGNALED = 4;
     public static final byte EXITING = 5;
+    public static final byte STARTED = 6;
 
     private ControlMessage() {
     }

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 /**
  * {@code forkserver} on the JVM: a JVM cannot fork, so this keeps warm spare JVMs instead. Each spare has
  * started, authenticated, loaded and initialized the preload classes and warmed up the reducer, and waits for a
- * process object; {@link #start} hands one over at once and launches a replacement in the background.
+ * process object; {@link #start} hands one over at once and, once that process runs, launches a replacement in
+ * the background.
  *
  * <p>Spares are launched on first use, not before. When none is ready (a burst of starts), the process is
  * handed to a JVM launched for it, exactly as spawn would.
@@ -49,7 +50,8 @@ final class ForkServerStarter implements ProcessStarter {
             child = ChildJvm.launch(settings, ControlServer.get(), null);
         }
         child.run(request);
-        replenish();
+        // The replacement boots once the hand-off is done: on two cores a booting JVM would slow the hand-off.
+        child.running().whenComplete((started, error) -> replenish());
         return child;
     }
 
