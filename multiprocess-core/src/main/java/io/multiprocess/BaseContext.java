@@ -50,6 +50,28 @@ public abstract class BaseContext implements AutoCloseable {
         return new MpProcess(this, Objects.requireNonNull(target, "target"), Objects.requireNonNull(name, "name"));
     }
 
+    /** A pool with one worker JVM per CPU; see {@link ProcessPool}. */
+    public ProcessPool pool() {
+        return pool(io.multiprocess.pool.PoolOptions.defaults());
+    }
+
+    /**
+     * A pool of {@code processes} worker JVMs; see {@link ProcessPool}.
+     *
+     * @throws IllegalArgumentException if {@code processes} is below 1
+     */
+    public ProcessPool pool(int processes) {
+        return pool(io.multiprocess.pool.PoolOptions.defaults().processes(processes));
+    }
+
+    /**
+     * A pool with Python's options (processes, initializer, maxTasksPerChild) and ours (task timeout, memory
+     * recycling); its workers start at once, in parallel.
+     */
+    public ProcessPool pool(io.multiprocess.pool.PoolOptions options) {
+        return new ProcessPool(this, options);
+    }
+
     /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */
     public Reducer getReducer() {
         return reducer;

@@ -141,6 +141,7 @@ public class MpProcess implements Serializable {
             r.child = child;
             r.started = true;
             CHILDREN.add(this);
+            child.onExit().thenRun(() -> CHILDREN.remove(this));
             if (!r.daemon) {
                 keepJvmAliveUntilExit(child, r.name);
             }
@@ -311,6 +312,11 @@ public class MpProcess implements Serializable {
             }
         }
         return process;
+    }
+
+    /** The child JVM running this process, or null before start. */
+    ChildJvm childJvm() {
+        return rt.child;
     }
 
     static MpProcess parent() {

@@ -10,6 +10,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The child's end of the control channel: reads the handshake key from stdin, connects to the parent,
@@ -18,10 +20,27 @@ import java.nio.file.Path;
  */
 public final class ChildChannel {
 
+    private static volatile ChildChannel current;
+
     private final Connection connection;
+    private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
 
     private ChildChannel(Connection connection) {
         this.connection = connection;
+    }
+
+    /**
+     * The channel of this child JVM, for code running in it that talks to the parent (a pool worker).
+     *
+     * @throws IllegalStateException in a JVM that was not started as a child
+     */
+    public static ChildChannel current() {
+        ChildChannel channel = current;
+        if (channel == null) {
+            throw new IllegalStateException("this JVM was not started as a child process, so it has no channel to "
+                    + "a parent");
+        }
+        return channel;
     }
 
     /** Reads the key the parent wrote to this JVM's stdin. */
@@ -38,13 +57,15 @@ public final class ChildChannel {
 
     /** Connects to the parent's control socket, authenticates both ways, and says which process this is. */
     public static ChildChannel connect(Path socket, byte[] authkey) throws IOException {
-        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.connect(UnixDomainSocketAddress.of(socket));
-        Connection connection = new Connection(channel);
+        SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socketChannel.connect(UnixDomainSocketAddress.of(socket));
+        Connection connection = new Connection(socketChannel);
         Authentication.authenticateAsClient(connection, authkey);
         connection.sendBytes(ByteBuffer.allocate(9).put(ControlMessage.HELLO)
                 .putLong(ProcessHandle.current().pid()).array());
-        return new ChildChannel(connection);
+        ChildChannel channel = new ChildChannel(connection);
+        current = channel;
+        return channel;
     }
 
     public void sendReady() throws IOException {
@@ -71,15 +92,28 @@ public final class ChildChannel {
         sendQuietly(new byte[] {ControlMessage.EXITING});
     }
 
+    /** Sends a message to the parent. */
+    public void send(byte[] message) throws IOException {
+        connection.sendBytes(message);
+    }
+
+    /** Waits for the next message from the parent after RUN (delivered by {@link #watchParent}). */
+    public byte[] receive() throws InterruptedException {
+        return inbox.take();
+    }
+
     /**
-     * Reads the channel on a daemon thread until EOF, then calls {@code onParentGone}. Messages are not expected
-     * after RUN for a plain process; features that use the channel further install their own reader.
+     * Reads the channel on a daemon thread until EOF, then calls {@code onParentGone}. Messages that arrive after
+     * RUN are kept for {@link #receive()}.
      */
     public void watchParent(Runnable onParentGone) {
         Thread watcher = new Thread(() -> {
             try {
                 while (true) {
-                    connection.recvBytes();
+                    byte[] message = connection.recvBytes();
+                    if (message.length > 0) {
+                        inbox.add(message);
+                    }
                 }
             } catch (IOException e) {
                 onParentGone.run();

@@ -133,8 +133,35 @@ public final class ChildJvm {
             }
         }
         if (sendNow) {
-            send(message);
+            sendRun(message);
         }
+    }
+
+    /**
+     * Sends a message on the control channel. Only after the child reported STARTED ({@link #running()}): before
+     * that, the RUN message may not have gone out yet.
+     */
+    public void send(byte[] message) throws IOException {
+        Connection c = connection;
+        if (c == null) {
+            throw new IOException("child JVM " + pid + " is not connected");
+        }
+        c.sendBytes(message);
+    }
+
+    /** Reads this child's resident memory from /proc (Linux), or -1 where that is not available. */
+    public long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid),
+                    "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Not Linux, or the child is gone.
+        }
+        return -1;
     }
 
     /** Sets who receives control messages of types this class does not handle (pool tasks' results, ...). */
@@ -229,13 +256,13 @@ public final class ChildJvm {
             }
         }
         if (toSend != null) {
-            send(toSend);
+            sendRun(toSend);
         } else if (listener != null) {
             listener.accept(this);
         }
     }
 
-    private void send(byte[] message) {
+    private void sendRun(byte[] message) {
         try {
             connection.sendBytes(message);
         } catch (IOException e) {

@@ -13,7 +13,13 @@ package io.multiprocess.process;
  *                                                   System.exit): its exit status is the code, not a signal
  * </pre>
  *
- * Later features (pool tasks and results, ...) add their own types on the same channel.
+ * Pool workers add, after STARTED:
+ *
+ * <pre>
+ *   parent -&gt; child    TASK  id:long payload           run this batch (see {@code io.multiprocess.pool})
+ *   child  -&gt; parent   RESULT id:long status:byte heap:long payload
+ *   parent -&gt; child    STOP                         finish: the worker's run() returns
+ * </pre>
  */
 public final class ControlMessage {
 
@@ -23,6 +29,9 @@ public final class ControlMessage {
     public static final byte SIGNALED = 4;
     public static final byte EXITING = 5;
     public static final byte STARTED = 6;
+    public static final byte TASK = 16;
+    public static final byte RESULT = 17;
+    public static final byte STOP = 18;
 
     private ControlMessage() {
     }

@@ -1,0 +1,63 @@
+package io.multiprocess.pool;
+
+import io.multiprocess.process.ControlMessage;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The pool's messages on a worker's control channel.
+ *
+ * <pre>
+ *   TASK   [type][batch id: long][reduced TaskBatch]
+ *   RESULT [type][batch id: long][status: byte][worker heap used: long][reduced List of results, Throwable, or
+ *          UTF-8 text for UNREDUCIBLE]
+ *   STOP   [type]
+ * </pre>
+ */
+final class PoolFrames {
+
+    static final byte OK = 0;
+    static final byte FAILED = 1;
+    static final byte UNREDUCIBLE = 2;
+    static final int RESULT_HEADER = 1 + 8 + 1 + 8;
+    private static final int TASK_HEADER = 1 + 8;
+
+    private PoolFrames() {
+    }
+
+    static byte[] task(long batchId, byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(TASK_HEADER + payload.length);
+        frame.put(ControlMessage.TASK).putLong(batchId).put(payload);
+        return frame.array();
+    }
+
+    static long taskId(byte[] frame) {
+        return ByteBuffer.wrap(frame, 1, 8).getLong();
+    }
+
+    static byte[] taskPayload(byte[] frame) {
+        return Arrays.copyOfRange(frame, TASK_HEADER, frame.length);
+    }
+
+    static byte[] result(long batchId, byte status, long heapUsed, byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(RESULT_HEADER + payload.length);
+        frame.put(ControlMessage.RESULT).putLong(batchId).put(status).putLong(heapUsed).put(payload);
+        return frame.array();
+    }
+
+    static long resultId(byte[] frame) {
+        return ByteBuffer.wrap(frame, 1, 8).getLong();
+    }
+
+    static byte resultStatus(byte[] frame) {
+        return frame[9];
+    }
+
+    static long resultHeapUsed(byte[] frame) {
+        return ByteBuffer.wrap(frame, 10, 8).getLong();
+    }
+
+    static byte[] stop() {
+        return new byte[] {ControlMessage.STOP};
+    }
+}

@@ -1,0 +1,37 @@
+package io.multiprocess.pool;
+
+import java.time.Duration;
+
+/**
+ * Told what happens in a pool, for metrics and logs (the Spring Boot starter's meters are built on it). A task here
+ * is what travels to a worker at once: an {@code apply}, or one chunk of a {@code map}; {@code size} says how many
+ * items it holds. Methods run on the pool's threads and must return quickly; an exception they throw is logged
+ * and ignored.
+ *
+ * <pre>{@code
+ * pool.addListener(new PoolListener() {
+ *     public void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
+ *         metrics.record(outcome, duration);
+ *     }
+ * });
+ * }</pre>
+ */
+public interface PoolListener {
+
+    default void taskSubmitted(long taskId, int size) {
+    }
+
+    default void taskStarted(long taskId, int size, long workerPid) {
+    }
+
+    /** A task ended; {@code duration} is from when it started on a worker (zero if it never started). */
+    default void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
+    }
+
+    default void workerStarted(long workerPid) {
+    }
+
+    /** A worker exited with Python's exit code. */
+    default void workerExited(long workerPid, WorkerExitCause cause, int exitCode) {
+    }
+}

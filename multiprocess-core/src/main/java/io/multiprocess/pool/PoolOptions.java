@@ -1,0 +1,77 @@
+package io.multiprocess.pool;
+
+import io.multiprocess.Multiprocess;
+import io.multiprocess.function.SerializableRunnable;
+import java.time.Duration;
+
+/**
+ * The options of a process pool: Python's ({@code processes}, {@code initializer}, {@code maxtasksperchild}) and
+ * ours (a default task timeout, memory recycling, how far {@code imap} reads ahead). Immutable; each method returns
+ * a copy.
+ *
+ * <pre>{@code
+ * ProcessPool pool = ctx.pool(PoolOptions.defaults()
+ *         .processes(4)
+ *         .initializer(() -> Model.load())
+ *         .maxTasksPerChild(1000)
+ *         .taskTimeout(Duration.ofMinutes(2))
+ *         .maxWorkerRssBytes(512L << 20));
+ * }</pre>
+ *
+ * @param processes worker JVMs; default {@link Multiprocess#cpuCount()}
+ * @param initializer run once in each worker before its first task; null for none
+ * @param maxTasksPerChild a worker is replaced after this many tasks (chunks); 0 for never
+ * @param taskTimeout default time a task may run before its worker is killed and the task fails; null for none
+ * @param maxWorkerRssBytes a worker whose resident memory exceeds this after a task is replaced; 0 for no limit
+ * @param maxWorkerHeapBytes a worker whose used heap exceeds this after a task is replaced; 0 for no limit
+ */
+public record PoolOptions(int processes, SerializableRunnable initializer, int maxTasksPerChild, Duration taskTimeout,
+        long maxWorkerRssBytes, long maxWorkerHeapBytes) {
+
+    public PoolOptions {
+        if (processes < 1) {
+            throw new IllegalArgumentException("processes must be at least 1, got " + processes);
+        }
+        if (maxTasksPerChild < 0) {
+            throw new IllegalArgumentException("maxTasksPerChild must be positive, or 0 for no limit; got "
+                    + maxTasksPerChild);
+        }
+        if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) {
+            throw new IllegalArgumentException("taskTimeout must be positive, or null for none; got " + taskTimeout);
+        }
+        if (maxWorkerRssBytes < 0 || maxWorkerHeapBytes < 0) {
+            throw new IllegalArgumentException("memory limits must be positive, or 0 for none");
+        }
+    }
+
+    /** One worker per CPU, no initializer, no recycling, no timeout. */
+    public static PoolOptions defaults() {
+        return new PoolOptions(Multiprocess.cpuCount(), null, 0, null, 0, 0);
+    }
+
+    public PoolOptions processes(int count) {
+        return new PoolOptions(count, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes);
+    }
+
+    public PoolOptions initializer(SerializableRunnable code) {
+        return new PoolOptions(processes, code, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes);
+    }
+
+    public PoolOptions maxTasksPerChild(int tasks) {
+        return new PoolOptions(processes, initializer, tasks, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes);
+    }
+
+    public PoolOptions taskTimeout(Duration timeout) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, timeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes);
+    }
+
+    public PoolOptions maxWorkerRssBytes(long bytes) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, bytes, maxWorkerHeapBytes);
+    }
+
+    public PoolOptions maxWorkerHeapBytes(long bytes) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, bytes);
+    }
+}

@@ -1,0 +1,107 @@
+package io.multiprocess.pool;
+
+import io.multiprocess.MpProcess;
+import io.multiprocess.BaseContext;
+import io.multiprocess.MultiprocessException;
+import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.process.ChildChannel;
+import io.multiprocess.process.ControlMessage;
+import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.ReductionException;
+import io.multiprocess.reduction.Reducers;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pool worker: a process whose {@code run()} runs the initializer, then takes TASK messages from its control
+ * channel, runs each batch and sends back one RESULT, until STOP (Python's {@code pool.worker}).
+ *
+ * <p>Internal: created by {@link io.multiprocess.ProcessPool}.
+ */
+public final class PoolWorkerProcess extends MpProcess {
+
+    private static final long serialVersionUID = 1L;
+
+    private final SerializableRunnable initializer;
+    private final String reducerName;
+
+    /**
+     * @param reducerName the reducer of the pool: tasks arrive and results leave through it, whatever the
+     *     context's reducer is by the time this worker starts
+     */
+    public PoolWorkerProcess(BaseContext context, String name, SerializableRunnable initializer,
+            String reducerName) {
+        super(context);
+        setName(name);
+        setDaemon(true);
+        this.initializer = initializer;
+        this.reducerName = reducerName;
+    }
+
+    private PoolWorkerProcess() {
+        this.initializer = null;
+        this.reducerName = null;
+    }
+
+    /** What one TASK message carries: {@code function} applied to each of {@code items}. */
+    public static Object batch(SerializableFunction<Object, Object> function, List<Object> items) {
+        return new TaskBatch(function, items);
+    }
+
+    @Override
+    public void run() throws Exception {
+        if (initializer != null) {
+            initializer.run();
+        }
+        ChildChannel channel = ChildChannel.current();
+        Reducer reducer = Reducers.byName(reducerName);
+        while (true) {
+            byte[] message = channel.receive();
+            if (message[0] == ControlMessage.STOP) {
+                return;
+            }
+            if (message[0] == ControlMessage.TASK) {
+                channel.send(runBatch(reducer, PoolFrames.taskId(message), PoolFrames.taskPayload(message)));
+            }
+        }
+    }
+
+    private static byte[] runBatch(Reducer reducer, long batchId, byte[] payload) {
+        List<Object> results;
+        try {
+            TaskBatch batch = (TaskBatch) reducer.loads(payload);
+            results = new ArrayList<>(batch.items().size());
+            for (Object item : batch.items()) {
+                results.add(batch.function().apply(item));
+            }
+        } catch (Throwable failure) {
+            return PoolFrames.result(batchId, PoolFrames.FAILED, heapUsed(), reduceFailure(reducer, failure));
+        }
+        try {
+            return PoolFrames.result(batchId, PoolFrames.OK, heapUsed(), reducer.dumps(results));
+        } catch (ReductionException e) {
+            String text = "the result could not be sent back from the worker: " + e.getMessage();
+            return PoolFrames.result(batchId, PoolFrames.UNREDUCIBLE, heapUsed(),
+                    text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The task's exception, or, if it cannot travel, a stand-in with its type, message and stack trace. */
+    private static byte[] reduceFailure(Reducer reducer, Throwable failure) {
+        try {
+            return reducer.dumps(failure);
+        } catch (ReductionException e) {
+            MultiprocessException standIn = new MultiprocessException(failure + " (the exception itself could not "
+                    + "be sent back with reducer '" + reducer.name() + "')");
+            standIn.setStackTrace(failure.getStackTrace());
+            return reducer.dumps(standIn);
+        }
+    }
+
+    private static long heapUsed() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}

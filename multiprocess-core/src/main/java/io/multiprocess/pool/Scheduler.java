@@ -1,0 +1,525 @@
+package io.multiprocess.pool;
+
+import io.multiprocess.Multiprocess;
+import io.multiprocess.process.ChildJvm;
+import io.multiprocess.process.ControlMessage;
+import io.multiprocess.process.ExitStatus;
+import io.multiprocess.reduction.Reducer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * How a task reaches a worker, in one place: tasks (already reduced) wait in a queue; an idle worker gets the next
+ * one as a TASK message; its RESULT frees the worker for the next. One task per worker at a time, so a worker that
+ * dies fails exactly the task it held.
+ *
+ * <p>Also here: replacing workers that die, killing a worker whose task outlives its timeout or is cancelled,
+ * recycling by task count and memory, close and terminate, listener events and snapshots.
+ *
+ * <p>Internal: {@link io.multiprocess.ProcessPool} is the public face.
+ */
+public final class Scheduler {
+
+    /** Consecutive workers that die before finishing a task after which the pool stops replacing them. */
+    static final int MAX_START_FAILURES = 3;
+    private static final Logger LOG = Multiprocess.getLogger();
+    private static final long TERMINATE_GRACE_MILLIS = 1000;
+
+    /** Told once when a task ends. */
+    public interface Completion {
+        void succeeded(List<Object> results);
+
+        void failed(RuntimeException error);
+    }
+
+    private enum State { RUNNING, CLOSED, TERMINATED, BROKEN }
+
+    private enum WorkerState { STARTING, IDLE, BUSY, STOPPING }
+
+    private final PoolOptions options;
+    private final Supplier<ChildJvm> launcher;
+    private final Reducer reducer;
+    private final Object lock = new Object();
+    private final ArrayDeque<Task> queue = new ArrayDeque<>();
+    private final Map<Long, Worker> workers = new LinkedHashMap<>();
+    private final AtomicLong taskIds = new AtomicLong();
+    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> allWorkersGone = new CompletableFuture<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "multiprocess-pool-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private State state = State.RUNNING;
+    private int startFailures;
+    private String brokenReason;
+
+    /**
+     * @param launcher starts one worker process and returns its JVM
+     * @param reducer the reducer results come back with
+     */
+    public Scheduler(PoolOptions options, Supplier<ChildJvm> launcher, Reducer reducer) {
+        this.options = options;
+        this.launcher = launcher;
+        this.reducer = reducer;
+    }
+
+    /** Launches all workers at once; they start in parallel. */
+    public void start() {
+        for (int i = 0; i < options.processes(); i++) {
+            launchWorker();
+        }
+    }
+
+    public void addListener(PoolListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(PoolListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Queues a task of {@code size} items, already reduced.
+     *
+     * @param timeout how long it may run on a worker, or null for none
+     * @throws IllegalStateException if the pool no longer takes work
+     */
+    public Task submit(byte[] payload, int size, Duration timeout, Completion completion) {
+        Task task = new Task(taskIds.incrementAndGet(), payload, size, timeout, completion);
+        synchronized (lock) {
+            ensureRunning();
+            queue.addLast(task);
+        }
+        listeners.forEach(listener -> notify(() -> listener.taskSubmitted(task.id, size)));
+        dispatch();
+        return task;
+    }
+
+    /**
+     * Cancels a task: a queued one is dropped; a running one, if {@code killRunning}, ends with its worker, which
+     * is replaced.
+     *
+     * @return whether the task was cancelled
+     */
+    public boolean cancel(Task task, boolean killRunning) {
+        Worker running;
+        synchronized (lock) {
+            if (task.done) {
+                return false;
+            }
+            if (queue.remove(task)) {
+                task.done = true;
+                running = null;
+            } else if (killRunning && task.worker != null) {
+                running = task.worker;
+                task.killReason = WorkerExitCause.CANCELLED;
+                running.plannedExit = WorkerExitCause.CANCELLED;
+            } else {
+                return false;
+            }
+        }
+        if (running != null) {
+            running.child.kill();
+        } else {
+            finish(task, null, new CancellationException("the task was cancelled before it started"),
+                    TaskOutcome.CANCELLED);
+        }
+        return true;
+    }
+
+    /** Takes no new work; workers stop once the queued and running tasks are done. */
+    public void close() {
+        synchronized (lock) {
+            if (state == State.RUNNING) {
+                state = State.CLOSED;
+            }
+        }
+        dispatch();
+    }
+
+    /** Takes no new work, fails what is queued or running with a CancellationException, and stops all workers. */
+    public void terminate() {
+        List<Task> dropped;
+        List<Worker> toStop;
+        synchronized (lock) {
+            if (state == State.TERMINATED) {
+                return;
+            }
+            state = State.TERMINATED;
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            dropped.forEach(task -> task.done = true);
+            toStop = new ArrayList<>(workers.values());
+            for (Worker worker : toStop) {
+                worker.plannedExit = WorkerExitCause.POOL_SHUTDOWN;
+                if (worker.task != null) {
+                    worker.task.killReason = WorkerExitCause.POOL_SHUTDOWN;
+                }
+            }
+            checkAllWorkersGone();
+        }
+        for (Task task : dropped) {
+            finish(task, null, new CancellationException("the pool was terminated before the task started"),
+                    TaskOutcome.CANCELLED);
+        }
+        for (Worker worker : toStop) {
+            worker.child.terminate();
+            timer.schedule(worker.child::kill, TERMINATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Completes when the pool was closed or terminated and every worker has exited. */
+    public CompletableFuture<Void> whenAllWorkersGone() {
+        return allWorkersGone.copy();
+    }
+
+    public boolean isRunning() {
+        synchronized (lock) {
+            return state == State.RUNNING;
+        }
+    }
+
+    public PoolSnapshot snapshot() {
+        synchronized (lock) {
+            long now = System.nanoTime();
+            List<PoolSnapshot.Worker> snapshot = new ArrayList<>();
+            int running = 0;
+            for (Worker worker : workers.values()) {
+                if (worker.task != null) {
+                    running++;
+                }
+                snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state.name(), worker.tasksDone,
+                        Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
+            }
+            return new PoolSnapshot(state.name(), options.processes(), snapshot, queue.size(), running);
+        }
+    }
+
+    private void ensureRunning() {
+        switch (state) {
+            case RUNNING -> { }
+            case BROKEN -> throw new IllegalStateException("Pool not running: " + brokenReason);
+            default -> throw new IllegalStateException("Pool not running: it was " + state.name().toLowerCase()
+                    + "; create a new pool to submit more work");
+        }
+    }
+
+    private void launchWorker() {
+        ChildJvm child;
+        try {
+            child = launcher.get();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot launch a pool worker: {}", e.getMessage());
+            synchronized (lock) {
+                startFailures++;
+            }
+            breakIfWorkersKeepDying("launching a worker failed: " + e.getMessage());
+            return;
+        }
+        Worker worker = new Worker(child);
+        synchronized (lock) {
+            workers.put(child.pid(), worker);
+        }
+        child.onMessage(message -> onMessage(worker, message));
+        child.running().thenRun(() -> onRunning(worker));
+        child.onExit().thenAccept(code -> onExit(worker, code));
+        listeners.forEach(listener -> notify(() -> listener.workerStarted(child.pid())));
+    }
+
+    private void onRunning(Worker worker) {
+        synchronized (lock) {
+            if (worker.state == WorkerState.STARTING && worker.child.isAlive()) {
+                worker.state = WorkerState.IDLE;
+            }
+        }
+        dispatch();
+    }
+
+    /** Gives queued tasks to idle workers, and stops idle workers of a closed pool with nothing left to do. */
+    private void dispatch() {
+        List<Assignment> toRun = new ArrayList<>();
+        List<Worker> toStop = new ArrayList<>();
+        synchronized (lock) {
+            for (Worker worker : workers.values()) {
+                if (worker.state != WorkerState.IDLE) {
+                    continue;
+                }
+                Task task = queue.pollFirst();
+                if (task != null) {
+                    worker.state = WorkerState.BUSY;
+                    worker.task = task;
+                    task.worker = worker;
+                    task.startedNanos = System.nanoTime();
+                    toRun.add(new Assignment(worker, task));
+                } else if (state != State.RUNNING) {
+                    worker.state = WorkerState.STOPPING;
+                    worker.plannedExit = WorkerExitCause.POOL_SHUTDOWN;
+                    toStop.add(worker);
+                }
+            }
+        }
+        for (Assignment assignment : toRun) {
+            Worker worker = assignment.worker();
+            Task task = assignment.task();
+            listeners.forEach(listener -> notify(() -> listener.taskStarted(task.id, task.size, worker.child.pid())));
+            if (task.timeout != null) {
+                task.timeoutCheck = timer.schedule(() -> onTimeout(worker, task), task.timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+            sendQuietly(worker, PoolFrames.task(task.id, task.payload));
+        }
+        toStop.forEach(worker -> sendQuietly(worker, PoolFrames.stop()));
+    }
+
+    private void onTimeout(Worker worker, Task task) {
+        synchronized (lock) {
+            if (task.done || worker.task != task) {
+                return;
+            }
+            task.killReason = WorkerExitCause.TIMEOUT;
+            worker.plannedExit = WorkerExitCause.TIMEOUT;
+        }
+        worker.child.kill();
+    }
+
+    private void onMessage(Worker worker, byte[] message) {
+        if (message[0] != ControlMessage.RESULT) {
+            return;
+        }
+        long id = PoolFrames.resultId(message);
+        long heapUsed = PoolFrames.resultHeapUsed(message);
+        long rss = options.maxWorkerRssBytes() > 0 ? worker.child.residentBytes() : -1;
+        Task task;
+        boolean retire;
+        synchronized (lock) {
+            task = worker.task;
+            if (task == null || task.id != id || task.done) {
+                return;
+            }
+            task.done = true;
+            worker.task = null;
+            worker.tasksDone++;
+            worker.heapUsed = heapUsed;
+            startFailures = 0;
+            retire = (options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
+                    || (options.maxWorkerHeapBytes() > 0 && heapUsed > options.maxWorkerHeapBytes())
+                    || (options.maxWorkerRssBytes() > 0 && rss > options.maxWorkerRssBytes());
+            if (retire) {
+                worker.state = WorkerState.STOPPING;
+                worker.plannedExit = WorkerExitCause.RECYCLED;
+            } else {
+                worker.state = WorkerState.IDLE;
+            }
+        }
+        if (task.timeoutCheck != null) {
+            task.timeoutCheck.cancel(false);
+        }
+        if (retire) {
+            sendQuietly(worker, PoolFrames.stop());
+        }
+        dispatch();
+        complete(task, message);
+    }
+
+    /** Turns a RESULT message into the task's outcome; runs on the worker's reader thread, outside the lock. */
+    private void complete(Task task, byte[] message) {
+        int offset = PoolFrames.RESULT_HEADER;
+        int length = message.length - offset;
+        long pid = task.worker.child.pid();
+        try {
+            switch (PoolFrames.resultStatus(message)) {
+                case PoolFrames.OK -> {
+                    @SuppressWarnings("unchecked")
+                    List<Object> results = (List<Object>) reducer.loads(message, offset, length);
+                    finish(task, results, null, TaskOutcome.SUCCESS);
+                }
+                case PoolFrames.FAILED -> {
+                    Throwable error = (Throwable) reducer.loads(message, offset, length);
+                    finish(task, null, new TaskFailedException("task failed in worker pid " + pid + ": " + error,
+                            error), TaskOutcome.FAILURE);
+                }
+                default -> finish(task, null, new TaskFailedException("task ran in worker pid " + pid + ", but "
+                        + new String(message, offset, length, StandardCharsets.UTF_8)), TaskOutcome.FAILURE);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid
+                    + " could not be loaded: " + e.getMessage(), e), TaskOutcome.FAILURE);
+        }
+    }
+
+    private void onExit(Worker worker, int exitCode) {
+        Task task;
+        WorkerExitCause cause;
+        boolean replace;
+        synchronized (lock) {
+            workers.remove(worker.child.pid());
+            cause = worker.plannedExit != null ? worker.plannedExit : WorkerExitCause.CRASHED;
+            task = worker.task;
+            worker.task = null;
+            if (task != null && !task.done) {
+                task.done = true;
+            } else {
+                task = null;
+            }
+            if (cause == WorkerExitCause.CRASHED && worker.tasksDone == 0) {
+                startFailures++;
+            }
+            replace = state == State.RUNNING || (state == State.CLOSED && !queue.isEmpty());
+            checkAllWorkersGone();
+        }
+        listeners.forEach(listener -> notify(() -> listener.workerExited(worker.child.pid(), cause, exitCode)));
+        if (task != null) {
+            failWithWorker(task, worker, cause, exitCode);
+        }
+        if (replace && !breakIfWorkersKeepDying("the last worker exited with " + ExitStatus.describe(exitCode)
+                + stderrNote(worker.child.stderrTail()))) {
+            launchWorker();
+        }
+        dispatch();
+    }
+
+    private void failWithWorker(Task task, Worker worker, WorkerExitCause cause, int exitCode) {
+        long pid = worker.child.pid();
+        switch (task.killReason == null ? cause : task.killReason) {
+            case TIMEOUT -> finish(task, null, new TaskTimeoutException("the task ran longer than its timeout of "
+                    + task.timeout + "; worker pid " + pid + " was killed and replaced"), TaskOutcome.TIMEOUT);
+            case CANCELLED -> finish(task, null, new CancellationException("the task was cancelled while running; "
+                    + "worker pid " + pid + " was killed and replaced"), TaskOutcome.CANCELLED);
+            case POOL_SHUTDOWN -> finish(task, null, new CancellationException("the pool was terminated while the "
+                    + "task ran in worker pid " + pid), TaskOutcome.CANCELLED);
+            default -> {
+                List<String> tail = worker.child.stderrTail();
+                finish(task, null, new WorkerCrashedException("worker pid " + pid + " died while running the task: "
+                        + ExitStatus.describe(exitCode) + stderrNote(tail), pid, exitCode, tail), TaskOutcome.CRASH);
+            }
+        }
+    }
+
+    /**
+     * After {@link #MAX_START_FAILURES} workers in a row died before finishing a task, replacing them would only
+     * loop: the pool breaks, fails what is queued and refuses new work, instead of hanging.
+     *
+     * @return whether the pool is broken
+     */
+    private boolean breakIfWorkersKeepDying(String lastFailure) {
+        List<Task> dropped;
+        synchronized (lock) {
+            if (state == State.BROKEN) {
+                return true;
+            }
+            if (startFailures < MAX_START_FAILURES) {
+                return false;
+            }
+            state = State.BROKEN;
+            brokenReason = MAX_START_FAILURES + " workers in a row died before finishing a task (" + lastFailure
+                    + "); check the initializer, the JVM arguments and the classpath, then create a new pool";
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            dropped.forEach(task -> task.done = true);
+            checkAllWorkersGone();
+        }
+        LOG.error("process pool broken: {}", brokenReason);
+        for (Task task : dropped) {
+            finish(task, null, new WorkerCrashedException("Pool not running: " + brokenReason, -1, 0, List.of()),
+                    TaskOutcome.CRASH);
+        }
+        return true;
+    }
+
+    private void checkAllWorkersGone() {
+        if (state != State.RUNNING && workers.isEmpty() && allWorkersGone.complete(null)) {
+            timer.shutdown();
+        }
+    }
+
+    private void finish(Task task, List<Object> results, RuntimeException error, TaskOutcome outcome) {
+        Duration duration = task.startedNanos == 0 ? Duration.ZERO
+                : Duration.ofNanos(System.nanoTime() - task.startedNanos);
+        try {
+            if (error == null) {
+                task.completion.succeeded(results);
+            } else {
+                task.completion.failed(error);
+            }
+        } finally {
+            listeners.forEach(listener -> notify(() -> listener.taskFinished(task.id, task.size, outcome, duration)));
+        }
+    }
+
+    private static void sendQuietly(Worker worker, byte[] message) {
+        try {
+            worker.child.send(message);
+        } catch (IOException e) {
+            // The worker is dying; its exit fails the task it held and replaces it.
+            LOG.debug("could not send to pool worker {}: {}", worker.child.pid(), e.toString());
+        }
+    }
+
+    private static String stderrNote(List<String> tail) {
+        return tail.isEmpty() ? "" : "; its stderr ended with:\n  " + String.join("\n  ", tail);
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a pool listener failed", e);
+        }
+    }
+
+    /** A task: what one TASK message carries, and how it ends. */
+    public static final class Task {
+        private final long id;
+        private final byte[] payload;
+        private final int size;
+        private final Duration timeout;
+        private final Completion completion;
+        private Worker worker;
+        private long startedNanos;
+        private boolean done;
+        private WorkerExitCause killReason;
+        private volatile ScheduledFuture<?> timeoutCheck;
+
+        private Task(long id, byte[] payload, int size, Duration timeout, Completion completion) {
+            this.id = id;
+            this.payload = payload;
+            this.size = size;
+            this.timeout = timeout;
+            this.completion = completion;
+        }
+    }
+
+    private record Assignment(Worker worker, Task task) {
+    }
+
+    private static final class Worker {
+        private final ChildJvm child;
+        private final long launchedNanos = System.nanoTime();
+        private WorkerState state = WorkerState.STARTING;
+        private Task task;
+        private long tasksDone;
+        private long heapUsed = -1;
+        private WorkerExitCause plannedExit;
+
+        private Worker(ChildJvm child) {
+            this.child = child;
+        }
+    }
+}
