@@ -19,6 +19,8 @@ final class PoolFrames {
     static final byte OK = 0;
     static final byte FAILED = 1;
     static final byte UNREDUCIBLE = 2;
+    /** As FAILED, and the worker exits right after (a VM error such as OutOfMemoryError left it untrustworthy). */
+    static final byte FAILED_WORKER_EXITS = 3;
     static final int RESULT_HEADER = 1 + 8 + 1 + 8;
     private static final int TASK_HEADER = 1 + 8;
 

@@ -23,6 +23,9 @@ import java.util.List;
 public final class PoolWorkerProcess extends MpProcess {
 
     private static final long serialVersionUID = 1L;
+    /** Exit code of a worker that ends itself after a VM error (e.g. OutOfMemoryError) in a task. */
+    public static final int FATAL_ERROR_EXIT_CODE = 75;
+    private static volatile VirtualMachineError fatal;
 
     private final SerializableRunnable initializer;
     private final String reducerName;
@@ -63,7 +66,13 @@ public final class PoolWorkerProcess extends MpProcess {
                 return;
             }
             if (message[0] == ControlMessage.TASK) {
-                channel.send(runBatch(reducer, PoolFrames.taskId(message), PoolFrames.taskPayload(message)));
+                byte[] result = runBatch(reducer, PoolFrames.taskId(message), PoolFrames.taskPayload(message));
+                channel.send(result);
+                if (fatal != null) {
+                    // After an OutOfMemoryError or another VM error this JVM cannot be trusted: end it, so the pool
+                    // replaces it with a fresh one.
+                    System.exit(FATAL_ERROR_EXIT_CODE);
+                }
             }
         }
     }
@@ -77,7 +86,12 @@ public final class PoolWorkerProcess extends MpProcess {
                 results.add(batch.function().apply(item));
             }
         } catch (Throwable failure) {
-            return PoolFrames.result(batchId, PoolFrames.FAILED, heapUsed(), reduceFailure(reducer, failure));
+            byte status = PoolFrames.FAILED;
+            if (failure instanceof VirtualMachineError error) {
+                fatal = error;
+                status = PoolFrames.FAILED_WORKER_EXITS;
+            }
+            return PoolFrames.result(batchId, status, heapUsed(), reduceFailure(reducer, failure));
         }
         try {
             return PoolFrames.result(batchId, PoolFrames.OK, heapUsed(), reducer.dumps(results));

@@ -318,10 +318,13 @@ public final class Scheduler {
             worker.tasksDone++;
             worker.heapUsed = heapUsed;
             startFailures = 0;
-            retire = (options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
+            boolean exiting = PoolFrames.resultStatus(message) == PoolFrames.FAILED_WORKER_EXITS;
+            retire = !exiting && ((options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
                     || (options.maxWorkerHeapBytes() > 0 && heapUsed > options.maxWorkerHeapBytes())
-                    || (options.maxWorkerRssBytes() > 0 && rss > options.maxWorkerRssBytes());
-            if (retire) {
+                    || (options.maxWorkerRssBytes() > 0 && rss > options.maxWorkerRssBytes()));
+            if (exiting) {
+                worker.state = WorkerState.STOPPING;
+            } else if (retire) {
                 worker.state = WorkerState.STOPPING;
                 worker.plannedExit = WorkerExitCause.RECYCLED;
             } else {
@@ -350,7 +353,7 @@ public final class Scheduler {
                     List<Object> results = (List<Object>) reducer.loads(message, offset, length);
                     finish(task, results, null, TaskOutcome.SUCCESS);
                 }
-                case PoolFrames.FAILED -> {
+                case PoolFrames.FAILED, PoolFrames.FAILED_WORKER_EXITS -> {
                     Throwable error = (Throwable) reducer.loads(message, offset, length);
                     finish(task, null, new TaskFailedException("task failed in worker pid " + pid + ": " + error,
                             error), TaskOutcome.FAILURE);
@@ -449,17 +452,15 @@ public final class Scheduler {
         }
     }
 
+    /** Listeners first, so that whoever sees the result sees metrics that already count it. */
     private void finish(Task task, List<Object> results, RuntimeException error, TaskOutcome outcome) {
         Duration duration = task.startedNanos == 0 ? Duration.ZERO
                 : Duration.ofNanos(System.nanoTime() - task.startedNanos);
-        try {
-            if (error == null) {
-                task.completion.succeeded(results);
-            } else {
-                task.completion.failed(error);
-            }
-        } finally {
-            listeners.forEach(listener -> notify(() -> listener.taskFinished(task.id, task.size, outcome, duration)));
+        listeners.forEach(listener -> notify(() -> listener.taskFinished(task.id, task.size, outcome, duration)));
+        if (error == null) {
+            task.completion.succeeded(results);
+        } else {
+            task.completion.failed(error);
         }
     }
 

@@ -60,7 +60,9 @@ public final class ChildJvm {
                     if (connection == null) {
                         channelDone.complete(null);
                     }
-                    return channelDone.completeOnTimeout(null, CHANNEL_DRAIN_SECONDS, TimeUnit.SECONDS);
+                    // Its last words on stderr and on the channel are read before the exit is reported.
+                    return CompletableFuture.allOf(channelDone, stderr.finished())
+                            .completeOnTimeout(null, CHANNEL_DRAIN_SECONDS, TimeUnit.SECONDS);
                 })
                 .thenApply(drained -> {
                     running.complete(null);

@@ -20,6 +20,7 @@ final class StderrPump implements Runnable {
     private final InputStream source;
     private final Deque<String> tail = new ArrayDeque<>();
     private final StringBuilder line = new StringBuilder();
+    private final java.util.concurrent.CompletableFuture<Void> finished = new java.util.concurrent.CompletableFuture<>();
 
     StderrPump(InputStream source) {
         this.source = source;
@@ -46,6 +47,12 @@ final class StderrPump implements Runnable {
                 line.setLength(0);
             }
         }
+        finished.complete(null);
+    }
+
+    /** Completes when the child's stderr reached EOF and everything was copied. */
+    java.util.concurrent.CompletableFuture<Void> finished() {
+        return finished;
     }
 
     /** The last lines the child wrote to stderr, oldest first. */

@@ -1,0 +1,299 @@
+package io.multiprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.multiprocess.pool.PoolListener;
+import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.TaskOutcome;
+import io.multiprocess.pool.TaskTimeoutException;
+import io.multiprocess.pool.WorkerCrashedException;
+import io.multiprocess.pool.WorkerExitCause;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What no Python pool does: crashes, timeouts, cancellation and recycling never hang and fail only their task. */
+class ProcessPoolFailureTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigkillOfABusyWorkerFailsItsTaskWithTheExitWhileAMapOnTheOtherWorkerCompletes() throws Exception {
+        try (ProcessPool pool = Multiprocess.getContext().pool(2)) {
+            String started = dir.resolve("started").toString();
+            AsyncResult<String> victim = pool.applyAsync(() -> {
+                System.err.println("victim task about to sleep");
+                Files.writeString(Path.of(started), Long.toString(ProcessHandle.current().pid()));
+                Thread.sleep(60_000);
+                return "never";
+            });
+            long victimPid = awaitPid(Path.of(started));
+            assertThat(pool.snapshot().workers()).extracting(PoolSnapshot.Worker::pid).contains(victimPid);
+            AsyncResult<List<Integer>> map = pool.mapAsync(x -> {
+                Thread.sleep(2);
+                return x + 1;
+            }, IntStream.range(0, 300).boxed().toList(), 10, null, null, null);
+
+            ProcessHandle.of(victimPid).orElseThrow().destroyForcibly();
+
+            assertThatThrownBy(() -> victim.get(Duration.ofSeconds(30)))
+                    .isInstanceOfSatisfying(WorkerCrashedException.class, crash -> {
+                        assertThat(crash.exitCode()).isEqualTo(-9);
+                        assertThat(crash.workerPid()).isEqualTo(victimPid);
+                        assertThat(crash.stderrTail()).contains("victim task about to sleep");
+                    })
+                    .hasMessageContaining("SIGKILL");
+            assertThat(map.get(Duration.ofSeconds(60))).isEqualTo(IntStream.range(1, 301).boxed().toList());
+            assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(victimPid);
+            awaitWorkers(pool, 2);
+        }
+    }
+
+    @Test
+    void systemExitInATaskFailsItAsACrashAndTheWorkerIsReplaced() {
+        try (ProcessPool pool = Multiprocess.getContext().pool(1)) {
+            assertThatThrownBy(() -> pool.apply(() -> {
+                System.exit(3);
+                return 0;
+            })).isInstanceOfSatisfying(WorkerCrashedException.class, crash -> assertThat(crash.exitCode())
+                    .isEqualTo(3)).hasMessageContaining("exit code 3");
+            assertThat(pool.apply(() -> "replaced")).isEqualTo("replaced");
+        }
+    }
+
+    @Test
+    void anOutOfMemoryErrorFailsTheTaskAndTheWorkerIsReplaced() {
+        BaseContext smallHeap = new io.multiprocess.context.SpawnContext();
+        smallHeap.setJvmArguments(List.of("-Xmx32m"));
+        try (ProcessPool pool = smallHeap.pool(1)) {
+            long before = pool.apply(() -> ProcessHandle.current().pid());
+            assertThatThrownBy(() -> pool.apply(() -> {
+                List<long[]> hog = new java.util.ArrayList<>();
+                while (true) {
+                    hog.add(new long[1 << 20]);
+                }
+            })).isInstanceOf(io.multiprocess.pool.TaskFailedException.class)
+                    .cause().isInstanceOf(OutOfMemoryError.class);
+            assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(before);
+        }
+        smallHeap.setJvmArguments(List.of("-Xmx32m", "-XX:+ExitOnOutOfMemoryError"));
+        try (ProcessPool pool = smallHeap.pool(1)) {
+            assertThatThrownBy(() -> pool.apply(() -> {
+                List<long[]> hog = new java.util.ArrayList<>();
+                while (true) {
+                    hog.add(new long[1 << 20]);
+                }
+            })).isInstanceOfSatisfying(WorkerCrashedException.class, crash -> assertThat(crash.exitCode())
+                    .isEqualTo(3));
+            assertThat(pool.apply(() -> 1 + 1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTaskPastItsTimeoutIsKilledAndAFreshWorkerServesTheNextTask() {
+        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
+                .taskTimeout(Duration.ofSeconds(20)))) {
+            long firstPid = pool.apply(() -> ProcessHandle.current().pid());
+            AsyncResult<String> overdue = pool.applyAsync(() -> {
+                Thread.sleep(60_000);
+                return "never";
+            }, Duration.ofMillis(300));
+
+            assertThatThrownBy(() -> overdue.get(Duration.ofSeconds(30))).isInstanceOf(TaskTimeoutException.class)
+                    .hasMessageContaining("timeout");
+            long nextPid = pool.apply(() -> ProcessHandle.current().pid());
+            assertThat(nextPid).isNotEqualTo(firstPid);
+            assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        }
+    }
+
+    @Test
+    void thePoolDefaultTimeoutAppliesToMapChunks() {
+        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(2)
+                .taskTimeout(Duration.ofMillis(500)))) {
+            assertThatThrownBy(() -> pool.map(x -> {
+                if (x == 7) {
+                    Thread.sleep(60_000);
+                }
+                return x;
+            }, IntStream.range(0, 10).boxed().toList(), 1)).isInstanceOf(TaskTimeoutException.class);
+            assertThat(pool.map(x -> x, List.of(1, 2, 3))).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void cancellingARunningTaskKillsItsWorkerAndAQueuedOneNeverRuns() throws Exception {
+        try (ProcessPool pool = Multiprocess.getContext().pool(1)) {
+            String started = dir.resolve("started").toString();
+            String ranLater = dir.resolve("ran-later").toString();
+            AsyncResult<Integer> running = pool.applyAsync(() -> {
+                Files.writeString(Path.of(started), Long.toString(ProcessHandle.current().pid()));
+                Thread.sleep(60_000);
+                return 1;
+            });
+            AsyncResult<Integer> queued = pool.applyAsync(() -> {
+                Files.writeString(Path.of(ranLater), "ran");
+                return 2;
+            });
+            long runningPid = awaitPid(Path.of(started));
+
+            assertThat(queued.cancel(false)).isTrue();
+            assertThat(running.cancel(false)).as("a running task is not cancelled without killing").isFalse();
+            assertThat(running.cancel(true)).isTrue();
+
+            assertThat(running.isCancelled()).isTrue();
+            assertThatThrownBy(running::get).isInstanceOf(CancellationException.class);
+            assertThatThrownBy(queued::get).isInstanceOf(CancellationException.class);
+            assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(runningPid);
+            assertThat(Path.of(ranLater)).doesNotExist();
+        }
+    }
+
+    @Test
+    void maxTasksPerChildReplacesWorkers() {
+        List<WorkerExitCause> exits = new CopyOnWriteArrayList<>();
+        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
+                .maxTasksPerChild(2))) {
+            pool.addListener(new PoolListener() {
+                @Override
+                public void workerExited(long workerPid, WorkerExitCause cause, int exitCode) {
+                    exits.add(cause);
+                }
+            });
+            Set<Long> pids = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                pids.add(pool.apply(() -> ProcessHandle.current().pid()));
+            }
+
+            assertThat(pids).hasSize(3);
+        }
+        assertThat(exits).contains(WorkerExitCause.RECYCLED);
+    }
+
+    @Test
+    void aWorkerOverItsHeapLimitIsRecycled() {
+        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
+                .maxWorkerHeapBytes(1))) {
+            long first = pool.apply(() -> ProcessHandle.current().pid());
+            long second = pool.apply(() -> ProcessHandle.current().pid());
+
+            assertThat(second).isNotEqualTo(first);
+        }
+    }
+
+    @Test
+    void afterTerminateNoWorkerIsAliveAndPendingWorkIsCancelled() {
+        ProcessPool pool = Multiprocess.getContext().pool(2);
+        List<Long> pids = pool.map(x -> ProcessHandle.current().pid(), List.of(1, 2, 3, 4), 1);
+        AsyncResult<Integer> running = pool.applyAsync(() -> {
+            Thread.sleep(60_000);
+            return 1;
+        });
+        List<Long> workerPids = pool.snapshot().workers().stream().map(PoolSnapshot.Worker::pid).toList();
+
+        pool.terminate();
+        pool.join();
+
+        assertThat(workerPids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                .orElse(false)).isFalse());
+        assertThat(pids).isNotEmpty();
+        assertThatThrownBy(() -> running.get(Duration.ofSeconds(10))).isInstanceOf(CancellationException.class);
+        assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Pool not running");
+    }
+
+    @Test
+    void closeWaitsForQueuedWorkThenStopsWorkersAndRefusesMore() {
+        ProcessPool pool = Multiprocess.getContext().pool(2);
+        AsyncResult<List<Integer>> work = pool.mapAsync(x -> {
+            Thread.sleep(20);
+            return x;
+        }, IntStream.range(0, 20).boxed().toList(), 1, null, null, null);
+        assertThatThrownBy(pool::join).isInstanceOf(IllegalStateException.class).hasMessageContaining("close()");
+
+        pool.close();
+
+        assertThat(work.ready()).isTrue();
+        assertThat(work.get()).hasSize(20);
+        assertThat(pool.snapshot().workers()).isEmpty();
+        assertThatThrownBy(() -> pool.applyAsync(() -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void workersThatDieAtStartBreakThePoolInsteadOfHanging() {
+        BaseContext broken = new io.multiprocess.context.SpawnContext();
+        try (ProcessPool pool = broken.pool(PoolOptions.defaults().processes(1).initializer(() -> System.exit(9)))) {
+            assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(WorkerCrashedException.class);
+            awaitState(pool, "BROKEN");
+            assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("died before finishing a task");
+        }
+    }
+
+    @Test
+    void listenersHearTasksAndWorkers() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (ProcessPool pool = Multiprocess.getContext().pool(1)) {
+            pool.addListener(new PoolListener() {
+                @Override
+                public void taskSubmitted(long taskId, int size) {
+                    events.add("submitted " + size);
+                }
+
+                @Override
+                public void taskStarted(long taskId, int size, long workerPid) {
+                    events.add("started");
+                }
+
+                @Override
+                public void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
+                    events.add(outcome + " " + !duration.isNegative());
+                }
+            });
+            pool.apply(() -> 1);
+            assertThatThrownBy(() -> pool.apply(() -> 1 / 0)).isInstanceOf(RuntimeException.class);
+        }
+
+        assertThat(events).containsExactly("submitted 1", "started", "SUCCESS true", "submitted 1", "started",
+                "FAILURE true");
+    }
+
+    private static long awaitPid(Path file) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && !Files.readString(file).isEmpty()) {
+                return Long.parseLong(Files.readString(file).trim());
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the task did not start: " + file);
+    }
+
+    private static void awaitWorkers(ProcessPool pool, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (pool.snapshot().workers().size() != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(pool.snapshot().workers()).hasSize(count);
+    }
+
+    private static void awaitState(ProcessPool pool, String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!pool.snapshot().state().equals(state) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(pool.snapshot().state()).isEqualTo(state);
+    }
+}
