@@ -1,6 +1,6 @@
 package io.multiprocess;
 
-import io.multiprocess.pool.Scheduler;
+import io.multiprocess.pool.TaskRunner;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
@@ -38,11 +38,11 @@ import java.util.function.Consumer;
 public final class AsyncResult<T> implements Future<T> {
 
     private final CompletableFuture<T> future = new CompletableFuture<>();
-    private final List<Scheduler.Task> tasks;
-    private final Scheduler scheduler;
+    private final List<TaskRunner.Task> tasks;
+    private final TaskRunner runner;
 
-    AsyncResult(Scheduler scheduler, List<Scheduler.Task> tasks) {
-        this.scheduler = scheduler;
+    AsyncResult(TaskRunner runner, List<TaskRunner.Task> tasks) {
+        this.runner = runner;
         this.tasks = tasks;
     }
 
@@ -131,8 +131,8 @@ public final class AsyncResult<T> implements Future<T> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = false;
-        for (Scheduler.Task task : tasks) {
-            cancelled |= scheduler.cancel(task, mayInterruptIfRunning);
+        for (TaskRunner.Task task : tasks) {
+            cancelled |= runner.cancel(task, mayInterruptIfRunning);
         }
         if (cancelled) {
             future.cancel(false);

@@ -69,7 +69,7 @@ public abstract class BaseContext implements AutoCloseable {
      * recycling); its workers start at once, in parallel.
      */
     public ProcessPool pool(io.multiprocess.pool.PoolOptions options) {
-        return new ProcessPool(this, options);
+        return ProcessPool.create(this, options);
     }
 
     /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */

@@ -1,29 +1,17 @@
 package io.multiprocess;
 
-import io.multiprocess.function.SerializableBiFunction;
-import io.multiprocess.function.SerializableCallable;
 import io.multiprocess.function.SerializableFunction;
-import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
-import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolWorkerProcess;
 import io.multiprocess.pool.Scheduler;
+import io.multiprocess.pool.TaskRunner;
 import io.multiprocess.process.ChildJvm;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducers;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
  * A pool of worker JVMs (Python's {@code Pool}) that never hangs and can kill runaway work.
@@ -47,19 +35,24 @@ import java.util.function.Consumer;
  * <p>{@link #close()} waits for the work (unlike Python's context manager, which terminates); use
  * {@link #terminate()} to stop at once. Thread-safe.
  */
-public final class ProcessPool implements AutoCloseable {
+public final class ProcessPool extends Pool {
 
     private static final AtomicInteger WORKER_COUNTER = new AtomicInteger();
 
     private final BaseContext context;
-    private final PoolOptions options;
     private final Reducer reducer;
     private final Scheduler scheduler;
 
-    ProcessPool(BaseContext context, PoolOptions options) {
+    private ProcessPool(BaseContext context, PoolOptions options, Reducer reducer, Scheduler scheduler) {
+        super(options, scheduler);
         this.context = context;
-        this.options = Objects.requireNonNull(options, "options");
-        this.reducer = context.getReducer();
+        this.reducer = reducer;
+        this.scheduler = scheduler;
+    }
+
+    /** Checks the options, then launches the workers, in parallel; see {@link BaseContext#pool(PoolOptions)}. */
+    static ProcessPool create(BaseContext context, PoolOptions options) {
+        Reducer reducer = context.getReducer();
         if (options.initializer() != null) {
             try {
                 reducer.dumps(options.initializer());
@@ -68,335 +61,34 @@ public final class ProcessPool implements AutoCloseable {
                         + e.getMessage(), e);
             }
         }
-        this.scheduler = new Scheduler(options, this::launchWorker, reducer);
+        Scheduler scheduler = new Scheduler(options, () -> launchWorker(context, options, reducer), reducer);
+        ProcessPool pool = new ProcessPool(context, options, reducer, scheduler);
         scheduler.start();
+        return pool;
     }
 
-    /** Runs {@code task} in a worker and returns its result (Python's {@code apply}). */
-    public <R> R apply(SerializableCallable<R> task) {
-        return applyAsync(task).get();
+    /** The context whose start method and settings launch the workers. */
+    public BaseContext context() {
+        return context;
     }
 
-    /** Runs {@code task} in a worker; the result comes later. */
-    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task) {
-        return applyAsync(task, options.taskTimeout(), null, null);
-    }
-
-    /** As {@link #applyAsync(SerializableCallable)}, killing the worker if the task runs longer than {@code timeout}. */
-    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Duration timeout) {
-        return applyAsync(task, timeout, null, null);
-    }
-
-    /** As {@link #applyAsync(SerializableCallable)}, calling {@code callback} or {@code errorCallback} once. */
-    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Consumer<? super R> callback,
-            Consumer<? super RuntimeException> errorCallback) {
-        return applyAsync(task, options.taskTimeout(), callback, errorCallback);
-    }
-
-    /**
-     * Runs {@code task} in a worker.
-     *
-     * @param timeout how long it may run before its worker is killed, or null for none
-     * @param callback given the result, once, on a pool thread; may be null
-     * @param errorCallback given the failure, once, on a pool thread; may be null
-     */
-    @SuppressWarnings("unchecked")
-    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Duration timeout, Consumer<? super R> callback,
-            Consumer<? super RuntimeException> errorCallback) {
-        Objects.requireNonNull(task, "task");
-        SerializableFunction<Object, Object> call = ignored -> task.call();
-        byte[] payload = reduce(call, Arrays.asList((Object) null));
-        List<Scheduler.Task> tasks = new ArrayList<>(1);
-        AsyncResult<R> result = new AsyncResult<>(scheduler, tasks);
-        tasks.add(scheduler.submit(payload, 1, timeout, new Scheduler.Completion() {
-            @Override
-            public void succeeded(List<Object> results) {
-                result.future().complete((R) results.get(0));
-            }
-
-            @Override
-            public void failed(RuntimeException error) {
-                result.future().completeExceptionally(error);
-            }
-        }));
-        return result.withCallbacks(callback, errorCallback);
-    }
-
-    /** Applies {@code function} to every item in workers, in chunks of Python's default size; keeps order. */
-    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Iterable<? extends T> items) {
-        return this.<T, R>mapAsync(function, items).get();
-    }
-
-    /** As {@link #map(SerializableFunction, Iterable)}, with {@code chunksize} items per task. */
-    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Iterable<? extends T> items,
-            int chunksize) {
-        return this.<T, R>mapAsync(function, items, chunksize, options.taskTimeout(), null, null).get();
-    }
-
-    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items) {
-        return mapAsync(function, items, 0, options.taskTimeout(), null, null);
-    }
-
-    /**
-     * Applies {@code function} to every item in workers. The result lists the results in the items' order; if any
-     * chunk fails, it fails with the first failure once every chunk has finished.
-     *
-     * @param chunksize items per task, or 0 for Python's default ({@code len / (4 * processes)}, rounded up)
-     * @param timeout how long one chunk may run, or null for none
-     * @param callback given the whole list, once; may be null
-     * @param errorCallback given the first failure, once; may be null
-     */
-    @SuppressWarnings("unchecked")
-    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items, int chunksize, Duration timeout, Consumer<? super List<R>> callback,
-            Consumer<? super RuntimeException> errorCallback) {
-        Objects.requireNonNull(function, "function");
-        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll((SerializableFunction<Object, Object>) function,
-                materialize(items), chunksize, timeout, (Consumer<? super List<Object>>) (Consumer<?>) callback,
-                errorCallback);
-    }
-
-    /** Applies a two-argument {@code function} to each pair (Python's {@code starmap}); keeps order. */
-    public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> function,
-            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
-        return this.<A, B, R>starmapAsync(function, pairs, 0, null, null).get();
-    }
-
-    /** As {@link #starmap(SerializableBiFunction, Iterable)}, asynchronously; see {@link #mapAsync}. */
-    @SuppressWarnings("unchecked")
-    public <A, B, R> AsyncResult<List<R>> starmapAsync(
-            SerializableBiFunction<? super A, ? super B, ? extends R> function,
-            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunksize,
-            Consumer<? super List<R>> callback, Consumer<? super RuntimeException> errorCallback) {
-        Objects.requireNonNull(function, "function");
-        List<Object> arguments = new ArrayList<>();
-        for (Map.Entry<? extends A, ? extends B> pair : pairs) {
-            arguments.add(new Arguments(new Object[] {pair.getKey(), pair.getValue()}));
-        }
-        SerializableFunction<Object, Object> spread = args -> {
-            Object[] values = ((Arguments) args).values();
-            return function.apply((A) values[0], (B) values[1]);
-        };
-        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll(spread, arguments, chunksize,
-                options.taskTimeout(), (Consumer<? super List<Object>>) (Consumer<?>) callback, errorCallback);
-    }
-
-    /**
-     * Applies a function of any number of arguments to each argument array (Python's {@code starmap} over
-     * tuples): {@code pool.starmapArgs(args -> (int) args[0] + (int) args[1] + (int) args[2], rows)}.
-     */
-    @SuppressWarnings("unchecked")
-    public <R> List<R> starmapArgs(SerializableFunction<Object[], ? extends R> function, Iterable<Object[]> rows) {
-        Objects.requireNonNull(function, "function");
-        List<Object> arguments = new ArrayList<>();
-        for (Object[] row : rows) {
-            arguments.add(new Arguments(row.clone()));
-        }
-        SerializableFunction<Object, Object> spread = args -> function.apply(((Arguments) args).values());
-        return (List<R>) submitAll(spread, arguments, 0, options.taskTimeout(), null, null).get();
-    }
-
-    /** Results of {@code function} over {@code items} in order, computed lazily one item per task (Python's default). */
-    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items) {
-        return imap(function, items, 1);
-    }
-
-    /** Results of {@code function} over {@code items} in order, read and computed lazily in chunks. */
-    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items, int chunksize) {
-        return iterate(function, items, chunksize, true);
-    }
-
-    /** As {@link #imap(SerializableFunction, Iterable)}, but results come as they finish. */
-    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items) {
-        return imapUnordered(function, items, 1);
-    }
-
-    /** As {@link #imap(SerializableFunction, Iterable, int)}, but results come as they finish. */
-    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items, int chunksize) {
-        return iterate(function, items, chunksize, false);
-    }
-
-    /** Takes no new work; the workers stop once the queued and running work is done. Returns at once. */
-    public void shutdown() {
-        scheduler.close();
-    }
-
-    /**
-     * Takes no new work, waits until the queued and running work is done, then stops the workers; the
-     * try-with-resources form. Python's {@code close()} returns at once: that is {@link #shutdown()}.
-     */
     @Override
-    public void close() {
-        scheduler.close();
-        join();
-    }
-
-    /**
-     * Stops at once: queued and running work fails with a {@link java.util.concurrent.CancellationException} and
-     * every worker is stopped (SIGTERM, then SIGKILL after a second).
-     */
-    public void terminate() {
-        scheduler.terminate();
-    }
-
-    /**
-     * Waits until every worker has exited.
-     *
-     * @throws IllegalStateException if the pool still takes work: call {@link #shutdown()}, {@link #close()} or
-     *     {@link #terminate()} first
-     */
-    public void join() {
-        ensureStopping();
-        scheduler.whenAllWorkersGone().join();
-    }
-
-    /** As {@link #join()}, waiting at most {@code timeout}; returns whether every worker has exited. */
-    public boolean join(Duration timeout) {
-        ensureStopping();
+    TaskRunner.Task submit(SerializableFunction<Object, Object> function, List<Object> items, Duration timeout,
+            TaskRunner.Completion completion) {
+        byte[] payload;
         try {
-            scheduler.whenAllWorkersGone().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new MultiprocessException("failed waiting for the pool's workers", e.getCause());
-        }
-    }
-
-    /** The workers (pid, state, tasks done, uptime) and the queued and running tasks, now. */
-    public PoolSnapshot snapshot() {
-        return scheduler.snapshot();
-    }
-
-    public void addListener(PoolListener listener) {
-        scheduler.addListener(Objects.requireNonNull(listener, "listener"));
-    }
-
-    public void removeListener(PoolListener listener) {
-        scheduler.removeListener(listener);
-    }
-
-    public PoolOptions options() {
-        return options;
-    }
-
-    /** Python's default chunk size: {@code len / (processes * 4)}, plus one if there is a remainder. */
-    static int defaultChunksize(int items, int processes) {
-        int chunksize = items / (processes * 4);
-        return items % (processes * 4) != 0 ? chunksize + 1 : chunksize;
-    }
-
-    private AsyncResult<List<Object>> submitAll(SerializableFunction<Object, Object> function, List<Object> items,
-            int chunksize, Duration timeout, Consumer<? super List<Object>> callback,
-            Consumer<? super RuntimeException> errorCallback) {
-        if (chunksize < 0) {
-            throw new IllegalArgumentException("chunksize must be positive, or 0 for the default; got " + chunksize);
-        }
-        int size = chunksize == 0 ? Math.max(1, defaultChunksize(items.size(), options.processes())) : chunksize;
-        List<byte[]> payloads = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
-        for (int from = 0; from < items.size(); from += size) {
-            List<Object> chunk = items.subList(from, Math.min(items.size(), from + size));
-            payloads.add(reduce(function, new ArrayList<>(chunk)));
-            sizes.add(chunk.size());
-        }
-        List<Scheduler.Task> tasks = new ArrayList<>(payloads.size());
-        AsyncResult<List<Object>> result = new AsyncResult<>(scheduler, tasks);
-        if (payloads.isEmpty()) {
-            result.future().complete(List.of());
-            return result.withCallbacks(callback, errorCallback);
-        }
-        Object[][] chunks = new Object[payloads.size()][];
-        AtomicInteger remaining = new AtomicInteger(payloads.size());
-        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
-        result.withCallbacks(callback, errorCallback);
-        for (int i = 0; i < payloads.size(); i++) {
-            int index = i;
-            tasks.add(scheduler.submit(payloads.get(i), sizes.get(i), timeout, new Scheduler.Completion() {
-                @Override
-                public void succeeded(List<Object> results) {
-                    chunks[index] = results.toArray();
-                    chunkDone();
-                }
-
-                @Override
-                public void failed(RuntimeException error) {
-                    firstFailure.compareAndSet(null, error);
-                    chunkDone();
-                }
-
-                private void chunkDone() {
-                    if (remaining.decrementAndGet() > 0) {
-                        return;
-                    }
-                    if (firstFailure.get() != null) {
-                        result.future().completeExceptionally(firstFailure.get());
-                        return;
-                    }
-                    List<Object> all = new ArrayList<>(items.size());
-                    for (Object[] chunk : chunks) {
-                        all.addAll(Arrays.asList(chunk));
-                    }
-                    result.future().complete(all);
-                }
-            }));
-        }
-        return result;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T, R> ResultIterator<R> iterate(SerializableFunction<? super T, ? extends R> function,
-            Iterable<? extends T> items, int chunksize, boolean ordered) {
-        Objects.requireNonNull(function, "function");
-        if (chunksize < 1) {
-            throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
-        }
-        SerializableFunction<Object, Object> erased = (SerializableFunction<Object, Object>) function;
-        return new ResultIterator<>(items.iterator(), chunksize, 2 * options.processes(), ordered,
-                (chunk, completion) -> scheduler.submit(reduce(erased, chunk), chunk.size(), options.taskTimeout(),
-                        completion));
-    }
-
-    private byte[] reduce(SerializableFunction<Object, Object> function, List<Object> items) {
-        try {
-            return reducer.dumps(PoolWorkerProcess.batch(function, items));
+            payload = reducer.dumps(PoolWorkerProcess.batch(function, items));
         } catch (ReductionException e) {
             throw new ReductionException("cannot submit the task to the pool: " + e.getMessage(), e);
         }
+        return scheduler.submit(payload, items.size(), timeout, completion);
     }
 
-    private static List<Object> materialize(Iterable<?> items) {
-        List<Object> list = new ArrayList<>();
-        for (Object item : items) {
-            list.add(item);
-        }
-        return list;
-    }
-
-    private void ensureStopping() {
-        if (scheduler.isRunning()) {
-            throw new IllegalStateException("the pool still takes work; call shutdown(), close() or terminate() "
-                    + "before join()");
-        }
-    }
-
-    private ChildJvm launchWorker() {
+    private static ChildJvm launchWorker(BaseContext context, PoolOptions options, Reducer reducer) {
         String prefix = context.getStartMethod().equals("spawn") ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
         PoolWorkerProcess worker = new PoolWorkerProcess(context, prefix + WORKER_COUNTER.incrementAndGet(),
                 options.initializer(), Reducers.nameOf(reducer));
         worker.start();
         return ((MpProcess) worker).childJvm();
-    }
-
-    /** The arguments of one starmap call, as they travel to a worker. */
-    record Arguments(Object[] values) implements java.io.Serializable {
     }
 }

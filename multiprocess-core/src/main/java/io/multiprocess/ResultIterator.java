@@ -1,6 +1,6 @@
 package io.multiprocess;
 
-import io.multiprocess.pool.Scheduler;
+import io.multiprocess.pool.TaskRunner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ public final class ResultIterator<R> implements Iterator<R> {
     private final int chunksize;
     private final int window;
     private final boolean ordered;
-    private final BiFunction<List<Object>, Scheduler.Completion, Scheduler.Task> submitter;
+    private final BiFunction<List<Object>, TaskRunner.Completion, TaskRunner.Task> submitter;
     private final Object lock = new Object();
     private final Map<Long, Outcome> finishedInOrder = new HashMap<>();
     private final ArrayDeque<Outcome> finishedAsTheyCome = new ArrayDeque<>();
@@ -48,7 +48,7 @@ public final class ResultIterator<R> implements Iterator<R> {
     private Iterator<Object> currentChunk;
 
     ResultIterator(Iterator<?> source, int chunksize, int window, boolean ordered,
-            BiFunction<List<Object>, Scheduler.Completion, Scheduler.Task> submitter) {
+            BiFunction<List<Object>, TaskRunner.Completion, TaskRunner.Task> submitter) {
         this.source = source;
         this.chunksize = chunksize;
         this.window = window;
@@ -145,7 +145,7 @@ public final class ResultIterator<R> implements Iterator<R> {
                 return;
             }
             long index = submittedChunks;
-            submitter.apply(chunk, new Scheduler.Completion() {
+            submitter.apply(chunk, new TaskRunner.Completion() {
                 @Override
                 public void succeeded(List<Object> results) {
                     deliver(index, new Outcome(results, null));

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,19 +33,12 @@ import org.slf4j.Logger;
  *
  * <p>Internal: {@link io.multiprocess.ProcessPool} is the public face.
  */
-public final class Scheduler {
+public final class Scheduler implements TaskRunner {
 
     /** Consecutive workers that die before finishing a task after which the pool stops replacing them. */
     static final int MAX_START_FAILURES = 3;
     private static final Logger LOG = Multiprocess.getLogger();
     private static final long TERMINATE_GRACE_MILLIS = 1000;
-
-    /** Told once when a task ends. */
-    public interface Completion {
-        void succeeded(List<Object> results);
-
-        void failed(RuntimeException error);
-    }
 
     private enum State { RUNNING, CLOSED, TERMINATED, BROKEN }
 
@@ -59,7 +51,7 @@ public final class Scheduler {
     private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private final Map<Long, Worker> workers = new LinkedHashMap<>();
     private final AtomicLong taskIds = new AtomicLong();
-    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+    private final PoolListeners listeners = new PoolListeners();
     private final CompletableFuture<Void> allWorkersGone = new CompletableFuture<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "multiprocess-pool-timer");
@@ -87,10 +79,12 @@ public final class Scheduler {
         }
     }
 
+    @Override
     public void addListener(PoolListener listener) {
         listeners.add(listener);
     }
 
+    @Override
     public void removeListener(PoolListener listener) {
         listeners.remove(listener);
     }
@@ -101,13 +95,13 @@ public final class Scheduler {
      * @param timeout how long it may run on a worker, or null for none
      * @throws IllegalStateException if the pool no longer takes work
      */
-    public Task submit(byte[] payload, int size, Duration timeout, Completion completion) {
+    public TaskRunner.Task submit(byte[] payload, int size, Duration timeout, Completion completion) {
         Task task = new Task(taskIds.incrementAndGet(), payload, size, timeout, completion);
         synchronized (lock) {
             ensureRunning();
             queue.addLast(task);
         }
-        listeners.forEach(listener -> notify(() -> listener.taskSubmitted(task.id, size)));
+        listeners.fire(listener -> listener.taskSubmitted(task.id, size));
         dispatch();
         return task;
     }
@@ -118,7 +112,9 @@ public final class Scheduler {
      *
      * @return whether the task was cancelled
      */
-    public boolean cancel(Task task, boolean killRunning) {
+    @Override
+    public boolean cancel(TaskRunner.Task handle, boolean killRunning) {
+        Task task = (Task) handle;
         Worker running;
         synchronized (lock) {
             if (task.done) {
@@ -144,7 +140,7 @@ public final class Scheduler {
         return true;
     }
 
-    /** Takes no new work; workers stop once the queued and running tasks are done. */
+    @Override
     public void close() {
         synchronized (lock) {
             if (state == State.RUNNING) {
@@ -154,7 +150,8 @@ public final class Scheduler {
         dispatch();
     }
 
-    /** Takes no new work, fails what is queued or running with a CancellationException, and stops all workers. */
+    /** Fails what is queued or running with a CancellationException, and stops all workers. */
+    @Override
     public void terminate() {
         List<Task> dropped;
         List<Worker> toStop;
@@ -185,17 +182,19 @@ public final class Scheduler {
         }
     }
 
-    /** Completes when the pool was closed or terminated and every worker has exited. */
+    @Override
     public CompletableFuture<Void> whenAllWorkersGone() {
         return allWorkersGone.copy();
     }
 
+    @Override
     public boolean isRunning() {
         synchronized (lock) {
             return state == State.RUNNING;
         }
     }
 
+    @Override
     public PoolSnapshot snapshot() {
         synchronized (lock) {
             long now = System.nanoTime();
@@ -213,11 +212,8 @@ public final class Scheduler {
     }
 
     private void ensureRunning() {
-        switch (state) {
-            case RUNNING -> { }
-            case BROKEN -> throw new IllegalStateException("Pool not running: " + brokenReason);
-            default -> throw new IllegalStateException("Pool not running: it was " + state.name().toLowerCase()
-                    + "; create a new pool to submit more work");
+        if (state != State.RUNNING) {
+            throw TaskRunner.notRunning(state.name(), brokenReason);
         }
     }
 
@@ -240,7 +236,7 @@ public final class Scheduler {
         child.onMessage(message -> onMessage(worker, message));
         child.running().thenRun(() -> onRunning(worker));
         child.onExit().thenAccept(code -> onExit(worker, code));
-        listeners.forEach(listener -> notify(() -> listener.workerStarted(child.pid())));
+        listeners.fire(listener -> listener.workerStarted(child.pid()));
     }
 
     private void onRunning(Worker worker) {
@@ -278,7 +274,7 @@ public final class Scheduler {
         for (Assignment assignment : toRun) {
             Worker worker = assignment.worker();
             Task task = assignment.task();
-            listeners.forEach(listener -> notify(() -> listener.taskStarted(task.id, task.size, worker.child.pid())));
+            listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
             if (task.timeout != null) {
                 task.timeoutCheck = timer.schedule(() -> onTimeout(worker, task), task.timeout.toNanos(),
                         TimeUnit.NANOSECONDS);
@@ -387,7 +383,7 @@ public final class Scheduler {
             replace = state == State.RUNNING || (state == State.CLOSED && !queue.isEmpty());
             checkAllWorkersGone();
         }
-        listeners.forEach(listener -> notify(() -> listener.workerExited(worker.child.pid(), cause, exitCode)));
+        listeners.fire(listener -> listener.workerExited(worker.child.pid(), cause, exitCode));
         if (task != null) {
             failWithWorker(task, worker, cause, exitCode);
         }
@@ -456,7 +452,7 @@ public final class Scheduler {
     private void finish(Task task, List<Object> results, RuntimeException error, TaskOutcome outcome) {
         Duration duration = task.startedNanos == 0 ? Duration.ZERO
                 : Duration.ofNanos(System.nanoTime() - task.startedNanos);
-        listeners.forEach(listener -> notify(() -> listener.taskFinished(task.id, task.size, outcome, duration)));
+        listeners.fire(listener -> listener.taskFinished(task.id, task.size, outcome, duration));
         if (error == null) {
             task.completion.succeeded(results);
         } else {
@@ -477,16 +473,8 @@ public final class Scheduler {
         return tail.isEmpty() ? "" : "; its stderr ended with:\n  " + String.join("\n  ", tail);
     }
 
-    private static void notify(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            LOG.warn("a pool listener failed", e);
-        }
-    }
-
     /** A task: what one TASK message carries, and how it ends. */
-    public static final class Task {
+    static final class Task implements TaskRunner.Task {
         private final long id;
         private final byte[] payload;
         private final int size;

@@ -1,0 +1,371 @@
+package io.multiprocess;
+
+import io.multiprocess.function.SerializableBiFunction;
+import io.multiprocess.function.SerializableCallable;
+import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.pool.PoolListener;
+import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.TaskRunner;
+import io.multiprocess.reduction.ReductionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Python's {@code Pool} API, written once for both kinds of pool: {@link ProcessPool} (worker JVMs) and
+ * {@link ThreadPool} (threads of this JVM). See {@link ProcessPool} for the examples and the failure semantics.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = Multiprocess.getContext().pool(4)) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));           // [1, 4, 9]
+ *     long primes = pool.apply(() -> countPrimes(1_000_000));
+ *     AsyncResult<String> later = pool.applyAsync(() -> render(page), Duration.ofSeconds(30));
+ *     for (Iterator<Row> it = pool.imap(Row::parse, lines::iterator, 100); it.hasNext(); ) { ... }
+ * }   // close(): no new work, waits for the queued and running work, then stops the workers
+ * }</pre>
+ *
+ * <p>Beyond Python: a worker that dies while running a task (SIGKILL, {@code System.exit}, OutOfMemoryError, a
+ * native crash) fails exactly that task with a {@link io.multiprocess.pool.WorkerCrashedException} (exit code and
+ * the worker's last stderr lines) and is replaced; a task that outlives its timeout fails with a
+ * {@link io.multiprocess.pool.TaskTimeoutException} and its worker is killed and replaced; cancelling a running
+ * task kills its worker; workers are recycled after {@code maxTasksPerChild} tasks or over a memory limit. See
+ * {@link PoolOptions}.
+ *
+ * <p>{@link #close()} waits for the work (unlike Python's context manager, which terminates); use
+ * {@link #terminate()} to stop at once. Thread-safe.
+ */
+public abstract sealed class Pool implements AutoCloseable permits ProcessPool, ThreadPool {
+
+    private final PoolOptions options;
+    private final TaskRunner runner;
+
+    Pool(PoolOptions options, TaskRunner runner) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.runner = runner;
+    }
+
+    /**
+     * Queues {@code function} over {@code items} as one task.
+     *
+     * @throws ReductionException if the function or an item cannot be sent to a worker
+     */
+    abstract TaskRunner.Task submit(SerializableFunction<Object, Object> function, List<Object> items,
+            Duration timeout, TaskRunner.Completion completion);
+
+    /** Runs {@code task} in a worker and returns its result (Python's {@code apply}). */
+    public <R> R apply(SerializableCallable<R> task) {
+        return applyAsync(task).get();
+    }
+
+    /** Runs {@code task} in a worker; the result comes later. */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task) {
+        return applyAsync(task, options.taskTimeout(), null, null);
+    }
+
+    /** As {@link #applyAsync(SerializableCallable)}, killing the worker if the task runs longer than {@code timeout}. */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Duration timeout) {
+        return applyAsync(task, timeout, null, null);
+    }
+
+    /** As {@link #applyAsync(SerializableCallable)}, calling {@code callback} or {@code errorCallback} once. */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Consumer<? super R> callback,
+            Consumer<? super RuntimeException> errorCallback) {
+        return applyAsync(task, options.taskTimeout(), callback, errorCallback);
+    }
+
+    /**
+     * Runs {@code task} in a worker.
+     *
+     * @param timeout how long it may run before its worker is killed, or null for none
+     * @param callback given the result, once, on a pool thread; may be null
+     * @param errorCallback given the failure, once, on a pool thread; may be null
+     */
+    @SuppressWarnings("unchecked")
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Duration timeout, Consumer<? super R> callback,
+            Consumer<? super RuntimeException> errorCallback) {
+        Objects.requireNonNull(task, "task");
+        SerializableFunction<Object, Object> call = ignored -> task.call();
+        List<TaskRunner.Task> tasks = new ArrayList<>(1);
+        AsyncResult<R> result = new AsyncResult<>(runner, tasks);
+        tasks.add(submit(call, Arrays.asList((Object) null), timeout, new TaskRunner.Completion() {
+            @Override
+            public void succeeded(List<Object> results) {
+                result.future().complete((R) results.get(0));
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                result.future().completeExceptionally(error);
+            }
+        }));
+        return result.withCallbacks(callback, errorCallback);
+    }
+
+    /** Applies {@code function} to every item in workers, in chunks of Python's default size; keeps order. */
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Iterable<? extends T> items) {
+        return this.<T, R>mapAsync(function, items).get();
+    }
+
+    /** As {@link #map(SerializableFunction, Iterable)}, with {@code chunksize} items per task. */
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> function, Iterable<? extends T> items,
+            int chunksize) {
+        return this.<T, R>mapAsync(function, items, chunksize, options.taskTimeout(), null, null).get();
+    }
+
+    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items) {
+        return mapAsync(function, items, 0, options.taskTimeout(), null, null);
+    }
+
+    /**
+     * Applies {@code function} to every item in workers. The result lists the results in the items' order; if any
+     * chunk fails, it fails with the first failure once every chunk has finished.
+     *
+     * @param chunksize items per task, or 0 for Python's default ({@code len / (4 * processes)}, rounded up)
+     * @param timeout how long one chunk may run, or null for none
+     * @param callback given the whole list, once; may be null
+     * @param errorCallback given the first failure, once; may be null
+     */
+    @SuppressWarnings("unchecked")
+    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items, int chunksize, Duration timeout, Consumer<? super List<R>> callback,
+            Consumer<? super RuntimeException> errorCallback) {
+        Objects.requireNonNull(function, "function");
+        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll((SerializableFunction<Object, Object>) function,
+                materialize(items), chunksize, timeout, (Consumer<? super List<Object>>) (Consumer<?>) callback,
+                errorCallback);
+    }
+
+    /** Applies a two-argument {@code function} to each pair (Python's {@code starmap}); keeps order. */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> function,
+            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        return this.<A, B, R>starmapAsync(function, pairs, 0, null, null).get();
+    }
+
+    /** As {@link #starmap(SerializableBiFunction, Iterable)}, asynchronously; see {@link #mapAsync}. */
+    @SuppressWarnings("unchecked")
+    public <A, B, R> AsyncResult<List<R>> starmapAsync(
+            SerializableBiFunction<? super A, ? super B, ? extends R> function,
+            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunksize,
+            Consumer<? super List<R>> callback, Consumer<? super RuntimeException> errorCallback) {
+        Objects.requireNonNull(function, "function");
+        List<Object> arguments = new ArrayList<>();
+        for (Map.Entry<? extends A, ? extends B> pair : pairs) {
+            arguments.add(new Arguments(new Object[] {pair.getKey(), pair.getValue()}));
+        }
+        SerializableFunction<Object, Object> spread = args -> {
+            Object[] values = ((Arguments) args).values();
+            return function.apply((A) values[0], (B) values[1]);
+        };
+        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll(spread, arguments, chunksize,
+                options.taskTimeout(), (Consumer<? super List<Object>>) (Consumer<?>) callback, errorCallback);
+    }
+
+    /**
+     * Applies a function of any number of arguments to each argument array (Python's {@code starmap} over
+     * tuples): {@code pool.starmapArgs(args -> (int) args[0] + (int) args[1] + (int) args[2], rows)}.
+     */
+    @SuppressWarnings("unchecked")
+    public <R> List<R> starmapArgs(SerializableFunction<Object[], ? extends R> function, Iterable<Object[]> rows) {
+        Objects.requireNonNull(function, "function");
+        List<Object> arguments = new ArrayList<>();
+        for (Object[] row : rows) {
+            arguments.add(new Arguments(row.clone()));
+        }
+        SerializableFunction<Object, Object> spread = args -> function.apply(((Arguments) args).values());
+        return (List<R>) submitAll(spread, arguments, 0, options.taskTimeout(), null, null).get();
+    }
+
+    /** Results of {@code function} over {@code items} in order, computed lazily one item per task (Python's default). */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items) {
+        return imap(function, items, 1);
+    }
+
+    /** Results of {@code function} over {@code items} in order, read and computed lazily in chunks. */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items, int chunksize) {
+        return iterate(function, items, chunksize, true);
+    }
+
+    /** As {@link #imap(SerializableFunction, Iterable)}, but results come as they finish. */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items) {
+        return imapUnordered(function, items, 1);
+    }
+
+    /** As {@link #imap(SerializableFunction, Iterable, int)}, but results come as they finish. */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items, int chunksize) {
+        return iterate(function, items, chunksize, false);
+    }
+
+    /** Takes no new work; the workers stop once the queued and running work is done. Returns at once. */
+    public void shutdown() {
+        runner.close();
+    }
+
+    /**
+     * Takes no new work, waits until the queued and running work is done, then stops the workers; the
+     * try-with-resources form. Python's {@code close()} returns at once: that is {@link #shutdown()}.
+     */
+    @Override
+    public void close() {
+        runner.close();
+        join();
+    }
+
+    /**
+     * Stops at once: queued and running work fails with a {@link java.util.concurrent.CancellationException} and
+     * every worker is stopped (SIGTERM, then SIGKILL after a second).
+     */
+    public void terminate() {
+        runner.terminate();
+    }
+
+    /**
+     * Waits until every worker has exited.
+     *
+     * @throws IllegalStateException if the pool still takes work: call {@link #shutdown()}, {@link #close()} or
+     *     {@link #terminate()} first
+     */
+    public void join() {
+        ensureStopping();
+        runner.whenAllWorkersGone().join();
+    }
+
+    /** As {@link #join()}, waiting at most {@code timeout}; returns whether every worker has exited. */
+    public boolean join(Duration timeout) {
+        ensureStopping();
+        try {
+            runner.whenAllWorkersGone().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            throw new MultiprocessException("failed waiting for the pool's workers", e.getCause());
+        }
+    }
+
+    /** The workers (pid, state, tasks done, uptime) and the queued and running tasks, now. */
+    public PoolSnapshot snapshot() {
+        return runner.snapshot();
+    }
+
+    public void addListener(PoolListener listener) {
+        runner.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeListener(PoolListener listener) {
+        runner.removeListener(listener);
+    }
+
+    public PoolOptions options() {
+        return options;
+    }
+
+    /** Python's default chunk size: {@code len / (processes * 4)}, plus one if there is a remainder. */
+    static int defaultChunksize(int items, int processes) {
+        int chunksize = items / (processes * 4);
+        return items % (processes * 4) != 0 ? chunksize + 1 : chunksize;
+    }
+
+    private AsyncResult<List<Object>> submitAll(SerializableFunction<Object, Object> function, List<Object> items,
+            int chunksize, Duration timeout, Consumer<? super List<Object>> callback,
+            Consumer<? super RuntimeException> errorCallback) {
+        if (chunksize < 0) {
+            throw new IllegalArgumentException("chunksize must be positive, or 0 for the default; got " + chunksize);
+        }
+        int size = chunksize == 0 ? Math.max(1, defaultChunksize(items.size(), options.processes())) : chunksize;
+        List<List<Object>> chunkItems = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            chunkItems.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
+        }
+        List<TaskRunner.Task> tasks = new ArrayList<>(chunkItems.size());
+        AsyncResult<List<Object>> result = new AsyncResult<>(runner, tasks);
+        if (chunkItems.isEmpty()) {
+            result.future().complete(List.of());
+            return result.withCallbacks(callback, errorCallback);
+        }
+        Object[][] chunks = new Object[chunkItems.size()][];
+        AtomicInteger remaining = new AtomicInteger(chunkItems.size());
+        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+        result.withCallbacks(callback, errorCallback);
+        for (int i = 0; i < chunkItems.size(); i++) {
+            int index = i;
+            tasks.add(submit(function, chunkItems.get(i), timeout, new TaskRunner.Completion() {
+                @Override
+                public void succeeded(List<Object> results) {
+                    chunks[index] = results.toArray();
+                    chunkDone();
+                }
+
+                @Override
+                public void failed(RuntimeException error) {
+                    firstFailure.compareAndSet(null, error);
+                    chunkDone();
+                }
+
+                private void chunkDone() {
+                    if (remaining.decrementAndGet() > 0) {
+                        return;
+                    }
+                    if (firstFailure.get() != null) {
+                        result.future().completeExceptionally(firstFailure.get());
+                        return;
+                    }
+                    List<Object> all = new ArrayList<>(items.size());
+                    for (Object[] chunk : chunks) {
+                        all.addAll(Arrays.asList(chunk));
+                    }
+                    result.future().complete(all);
+                }
+            }));
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T, R> ResultIterator<R> iterate(SerializableFunction<? super T, ? extends R> function,
+            Iterable<? extends T> items, int chunksize, boolean ordered) {
+        Objects.requireNonNull(function, "function");
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
+        }
+        SerializableFunction<Object, Object> erased = (SerializableFunction<Object, Object>) function;
+        return new ResultIterator<>(items.iterator(), chunksize, 2 * options.processes(), ordered,
+                (chunk, completion) -> submit(erased, chunk, options.taskTimeout(), completion));
+    }
+
+    private static List<Object> materialize(Iterable<?> items) {
+        List<Object> list = new ArrayList<>();
+        for (Object item : items) {
+            list.add(item);
+        }
+        return list;
+    }
+
+    private void ensureStopping() {
+        if (runner.isRunning()) {
+            throw new IllegalStateException("the pool still takes work; call shutdown(), close() or terminate() "
+                    + "before join()");
+        }
+    }
+
+    /** The arguments of one starmap call, as they travel to a worker. */
+    record Arguments(Object[] values) implements java.io.Serializable {
+    }
+}

@@ -1,0 +1,30 @@
+package io.multiprocess.pool;
+
+import io.multiprocess.Multiprocess;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** The listeners of one pool; an exception from one is logged and does not stop the others or the pool. */
+final class PoolListeners {
+
+    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+
+    void add(PoolListener listener) {
+        listeners.add(listener);
+    }
+
+    void remove(PoolListener listener) {
+        listeners.remove(listener);
+    }
+
+    void fire(Consumer<PoolListener> event) {
+        for (PoolListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                Multiprocess.getLogger().warn("a pool listener failed", e);
+            }
+        }
+    }
+}
