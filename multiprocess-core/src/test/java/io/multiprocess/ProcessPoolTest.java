@@ -176,6 +176,38 @@ class ProcessPoolTest {
     }
 
     @Test
+    void imapOverAHundredThousandItemGeneratorReadsAheadOnlyABoundedWindow() {
+        java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong();
+        Iterable<Integer> generator = () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return produced.get() < 100_000;
+            }
+
+            @Override
+            public Integer next() {
+                return (int) produced.getAndIncrement();
+            }
+        };
+        int chunksize = 50;
+        long consumed = 0;
+        long maxAhead = 0;
+        long sum = 0;
+
+        ResultIterator<Integer> results = pool.imap((Integer x) -> x % 7, generator, chunksize);
+        while (results.hasNext()) {
+            sum += results.next();
+            consumed++;
+            maxAhead = Math.max(maxAhead, produced.get() - consumed);
+        }
+
+        assertThat(consumed).isEqualTo(100_000);
+        assertThat(sum).isEqualTo(IntStream.range(0, 100_000).map(x -> x % 7).asLongStream().sum());
+        assertThat(maxAhead).as("items read from the input but not yet consumed")
+                .isLessThanOrEqualTo(2L * 2 * chunksize + chunksize);
+    }
+
+    @Test
     void imapNextWithATimeoutThrowsWhenNothingIsReady() {
         ResultIterator<Integer> it = pool.imap((Integer x) -> {
             Thread.sleep(1500);
