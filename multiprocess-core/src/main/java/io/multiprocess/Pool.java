@@ -34,13 +34,6 @@ import java.util.function.Consumer;
  * }   // close(): no new work, waits for the queued and running work, then stops the workers
  * }</pre>
  *
- * <p>Beyond Python: a worker that dies while running a task (SIGKILL, {@code System.exit}, OutOfMemoryError, a
- * native crash) fails exactly that task with a {@link io.multiprocess.pool.WorkerCrashedException} (exit code and
- * the worker's last stderr lines) and is replaced; a task that outlives its timeout fails with a
- * {@link io.multiprocess.pool.TaskTimeoutException} and its worker is killed and replaced; cancelling a running
- * task kills its worker; workers are recycled after {@code maxTasksPerChild} tasks or over a memory limit. See
- * {@link PoolOptions}.
- *
  * <p>{@link #close()} waits for the work (unlike Python's context manager, which terminates); use
  * {@link #terminate()} to stop at once. Thread-safe.
  */
