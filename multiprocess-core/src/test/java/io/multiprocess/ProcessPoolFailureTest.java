@@ -38,8 +38,11 @@ class ProcessPoolFailureTest {
                 Thread.sleep(60_000);
                 return "never";
             });
-            long victimPid = awaitPid(Path.of(started));
-            assertThat(pool.snapshot().workers()).extracting(PoolSnapshot.Worker::pid).contains(victimPid);
+            long startedPid = awaitPid(Path.of(started));
+            long victimPid = pool.snapshot().workers().stream().filter(worker -> worker.state().equals("BUSY"))
+                    .mapToLong(PoolSnapshot.Worker::pid).findFirst().orElseThrow();
+            assertThat(victimPid).isEqualTo(startedPid);
+            assertThat(pool.snapshot().runningTasks()).isEqualTo(1);
             AsyncResult<List<Integer>> map = pool.mapAsync(x -> {
                 Thread.sleep(2);
                 return x + 1;
@@ -185,6 +188,17 @@ class ProcessPoolFailureTest {
     void aWorkerOverItsHeapLimitIsRecycled() {
         try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
                 .maxWorkerHeapBytes(1))) {
+            long first = pool.apply(() -> ProcessHandle.current().pid());
+            long second = pool.apply(() -> ProcessHandle.current().pid());
+
+            assertThat(second).isNotEqualTo(first);
+        }
+    }
+
+    @Test
+    void aWorkerOverItsResidentMemoryLimitIsRecycled() {
+        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
+                .maxWorkerRssBytes(1))) {
             long first = pool.apply(() -> ProcessHandle.current().pid());
             long second = pool.apply(() -> ProcessHandle.current().pid());
 
