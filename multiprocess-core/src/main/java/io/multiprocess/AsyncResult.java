@@ -84,17 +84,7 @@ public final class AsyncResult<T> implements Future<T> {
 
     /** Waits at most {@code timeout} until the result is ready; returns whether it is. */
     public boolean waitFor(Duration timeout) {
-        try {
-            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return future.isDone();
-        } catch (ExecutionException | CancellationException e) {
-            // Ready, unsuccessfully.
-        }
-        return true;
+        return Waiting.completesWithin(future, timeout);
     }
 
     /** Whether the work has finished, one way or another. */

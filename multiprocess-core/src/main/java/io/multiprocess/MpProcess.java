@@ -16,9 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.event.Level;
@@ -164,18 +161,11 @@ public class MpProcess implements Serializable {
      */
     public boolean join(Duration timeout) {
         ChildJvm child = startedChild("join");
-        try {
-            child.onExit().get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-            CHILDREN.remove(this);
-            return true;
-        } catch (TimeoutException e) {
+        if (!Waiting.completesWithin(child.onExit(), timeout)) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new MultiprocessException("failed waiting for " + rt.name, e.getCause());
         }
+        CHILDREN.remove(this);
+        return true;
     }
 
     /** Completes with the exit code when the process has exited. */

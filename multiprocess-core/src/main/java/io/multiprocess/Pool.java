@@ -14,9 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -240,17 +237,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     /** As {@link #join()}, waiting at most {@code timeout}; returns whether every worker has exited. */
     public boolean join(Duration timeout) {
         ensureStopping();
-        try {
-            runner.whenAllWorkersGone().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new MultiprocessException("failed waiting for the pool's workers", e.getCause());
-        }
+        return Waiting.completesWithin(runner.whenAllWorkersGone(), timeout);
     }
 
     /** The workers (pid, state, tasks done, uptime) and the queued and running tasks, now. */

@@ -81,23 +81,13 @@ class ProcessPoolFailureTest {
         smallHeap.setJvmArguments(List.of("-Xmx32m"));
         try (ProcessPool pool = smallHeap.pool(1)) {
             long before = pool.apply(() -> ProcessHandle.current().pid());
-            assertThatThrownBy(() -> pool.apply(() -> {
-                List<long[]> hog = new java.util.ArrayList<>();
-                while (true) {
-                    hog.add(new long[1 << 20]);
-                }
-            })).isInstanceOf(io.multiprocess.pool.TaskFailedException.class)
+            assertThatThrownBy(() -> pool.apply(ProcessPoolFailureTest::exhaustHeap)).isInstanceOf(io.multiprocess.pool.TaskFailedException.class)
                     .cause().isInstanceOf(OutOfMemoryError.class);
             assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(before);
         }
         smallHeap.setJvmArguments(List.of("-Xmx32m", "-XX:+ExitOnOutOfMemoryError"));
         try (ProcessPool pool = smallHeap.pool(1)) {
-            assertThatThrownBy(() -> pool.apply(() -> {
-                List<long[]> hog = new java.util.ArrayList<>();
-                while (true) {
-                    hog.add(new long[1 << 20]);
-                }
-            })).isInstanceOfSatisfying(WorkerCrashedException.class, crash -> assertThat(crash.exitCode())
+            assertThatThrownBy(() -> pool.apply(ProcessPoolFailureTest::exhaustHeap)).isInstanceOfSatisfying(WorkerCrashedException.class, crash -> assertThat(crash.exitCode())
                     .isEqualTo(3));
             assertThat(pool.apply(() -> 1 + 1)).isEqualTo(2);
         }
@@ -282,6 +272,14 @@ class ProcessPoolFailureTest {
 
         assertThat(events).containsExactly("submitted 1", "started", "SUCCESS true", "submitted 1", "started",
                 "FAILURE true");
+    }
+
+    /** Allocates until the heap is gone. */
+    static Integer exhaustHeap() {
+        List<long[]> hog = new java.util.ArrayList<>();
+        while (true) {
+            hog.add(new long[1 << 20]);
+        }
     }
 
     private static long awaitPid(Path file) throws Exception {
