@@ -1,0 +1,61 @@
+"""Puts PoolBench's JSON (ours) and pool_bench.py's JSON (Python's) into the one Markdown table bench/run-pool.sh
+prints, so each of our figures sits next to Python's for the same work.
+
+Run: python3 merge_pool.py OURS.json PYTHON.json
+"""
+
+import json
+import sys
+
+OURS = ("forkserver", "spawn")
+PYTHON = ("fork", "spawn", "forkserver")
+
+
+def better(key):
+    """The direction each figure is read in; the ratio column is ours / python in both cases."""
+    return "higher is better" if key.endswith("_tps") else "lower is better"
+
+
+def label(key, text):
+    # "(tasks/s)" -> "(tasks/s, higher is better)": the direction goes with the unit, where readers look.
+    if text.endswith(")"):
+        return text[:-1] + ", " + better(key) + ")"
+    return f"{text} ({better(key)})"
+
+
+def cell(results, method, key):
+    figure = results.get(method, {}).get(key)
+    if figure is None:
+        return "–"
+    value = figure["value"]
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.1f}"
+
+
+def main(ours_file, python_file):
+    with open(ours_file, encoding="utf-8") as f:
+        ours = json.load(f)
+    with open(python_file, encoding="utf-8") as f:
+        python = json.load(f)
+    keys = list(ours["results"][OURS[0]].keys())
+    print("| metric | ours (forkserver) | ours (spawn) | python fork | python spawn | python forkserver"
+          " | ratio ours-forkserver/python-fork |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for key in keys:
+        first = ours["results"][OURS[0]][key]
+        row = [label(key, first["label"])]
+        row += [cell(ours["results"], m, key) for m in OURS]
+        row += [cell(python["results"], m, key) for m in PYTHON]
+        reference = python["results"].get("fork", {}).get(key)
+        row.append(f"{first['value'] / reference['value']:.2f}" if reference and reference["value"] else "–")
+        print("| " + " | ".join(row) + " |")
+    print()
+    counts = sorted({(k, v["n"]) for k, v in ours["results"][OURS[0]].items()})
+    apply_n = dict(counts).get("apply_median_us")
+    runs_n = dict(counts).get("map_cs1_tps")
+    print(f"n: pool creation 1 per start method; apply {apply_n:,} calls (median and p90 over all calls);"
+          f" map and imap {runs_n} runs each after one unmeasured run (median run).")
+    print(f"ours: {ours['runtime']}; python: {python['runtime']}; {ours['processes']} worker processes each.")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,143 @@
+"""Python's multiprocessing.Pool doing the work io.multiprocess.bench.PoolBench does, as the reference it is
+measured against: the same two processes, the same tiny tasks, the same warm-up and repetition scheme, and the same
+metric keys, so bench/run-pool.sh can put both on one row.
+
+Standard library only. Prints a Markdown table, or JSON with --json.
+Run: python3 bench/python/pool_bench.py [--short] [--json]
+"""
+
+import argparse
+import json
+import multiprocessing
+import platform
+import statistics
+import sys
+import time
+
+PROCESSES = 2
+
+
+def noop():
+    """The apply task; module level, because the pool pickles functions by reference."""
+    return None
+
+
+def increment(x):
+    return x + 1
+
+
+def nearest_rank(values, p):
+    """Nearest-rank percentile, as the Java harness's Stats: every figure is one that was measured."""
+    ordered = sorted(values)
+    rank = -(-p * len(ordered) // 100)  # ceil without floats
+    return ordered[max(0, rank - 1)]
+
+
+def apply_round_trip(pool, args):
+    """Median and p90 over every measured call of every round (not a median of round medians)."""
+    for _ in range(args.warmup):
+        pool.apply(noop)
+    micros = []
+    for _ in range(args.rounds):
+        for _ in range(args.applies):
+            before = time.perf_counter_ns()
+            pool.apply(noop)
+            micros.append((time.perf_counter_ns() - before) / 1e3)
+    return {
+        "apply_median_us": metric(nearest_rank(micros, 50), len(micros), "apply(no-op) round trip, median (µs)"),
+        "apply_p90_us": metric(nearest_rank(micros, 90), len(micros), "apply(no-op) round trip, p90 (µs)"),
+    }
+
+
+def throughput(key, label, run, items, args):
+    """One unmeasured run, then the measured ones; results are checked so a broken run is not timed."""
+    expected = [x + 1 for x in items]
+    check(run(), expected, label)
+    rates, millis = [], []
+    for _ in range(args.reps):
+        before = time.perf_counter_ns()
+        results = run()
+        nanos = time.perf_counter_ns() - before
+        check(results, expected, label)
+        millis.append(nanos / 1e6)
+        rates.append(len(items) / (nanos / 1e9))
+    over = f"{label} over {len(items):,} ints"
+    return {
+        key + "_tps": metric(nearest_rank(rates, 50), len(rates), over + ", median (tasks/s)"),
+        key + "_ms": metric(nearest_rank(millis, 50), len(millis), over + ", median wall time (ms)"),
+    }
+
+
+def check(results, expected, label):
+    if results != expected:
+        raise RuntimeError(f"{label} returned wrong results ({len(results)} of {len(expected)} items)")
+
+
+def metric(value, n, label):
+    return {"value": value, "n": n, "label": label}
+
+
+def measure(method, args):
+    """One pool for all the work of a start method, as an application keeps one."""
+    context = multiprocessing.get_context(method)
+    items = list(range(args.items))
+    results = {}
+    before = time.perf_counter_ns()
+    pool = context.Pool(PROCESSES)
+    try:
+        pool.apply(noop)
+        results["create_ms"] = metric((time.perf_counter_ns() - before) / 1e6, 1,
+                                      "pool(2) created → first apply result (ms)")
+        results.update(apply_round_trip(pool, args))
+        results.update(throughput("map_default", "map, default chunksize",
+                                  lambda: pool.map(increment, items), items, args))
+        results.update(throughput("map_cs1", "map, chunksize 1",
+                                  lambda: pool.map(increment, items, chunksize=1), items, args))
+        results.update(throughput("imap_cs1", "imap, chunksize 1",
+                                  lambda: list(pool.imap(increment, items, chunksize=1)), items, args))
+    finally:
+        # Waits for the workers to exit, so none competes with the next start method for CPU.
+        pool.close()
+        pool.join()
+    return results
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description="multiprocessing.Pool costs, as PoolBench measures ours")
+    parser.add_argument("--short", action="store_true", help="tiny counts: proves the script works, figures mean little")
+    parser.add_argument("--warmup", type=int, help="unmeasured apply calls (default 500)")
+    parser.add_argument("--rounds", type=int, help="measured rounds of apply calls (default 5)")
+    parser.add_argument("--applies", type=int, help="apply calls per round (default 2000)")
+    parser.add_argument("--items", type=int, help="ints per map/imap run (default 200000)")
+    parser.add_argument("--reps", type=int, help="measured runs per map/imap variant after one warm-up (default 5)")
+    parser.add_argument("--methods", help="comma-separated start methods (default: every one this platform has)")
+    parser.add_argument("--json", action="store_true", help="print JSON for bench/run-pool.sh")
+    args = parser.parse_args(argv)
+    defaults = dict(warmup=50, rounds=2, applies=100, items=2_000, reps=1) if args.short else \
+        dict(warmup=500, rounds=5, applies=2_000, items=200_000, reps=5)
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
+
+
+def main(argv):
+    args = parse(argv)
+    available = multiprocessing.get_all_start_methods()
+    methods = args.methods.split(",") if args.methods else [m for m in ("fork", "spawn", "forkserver") if m in available]
+    results = {method: measure(method, args) for method in methods}
+    if args.json:
+        print(json.dumps({"runtime": f"Python {platform.python_version()} ({platform.python_implementation()})",
+                          "processes": PROCESSES, "items": args.items, "results": results}))
+        return
+    print()
+    print("| metric | python | n |")
+    print("|---|---:|---:|")
+    for method, metrics in results.items():
+        for m in metrics.values():
+            value = f"{m['value']:,.0f}" if m["value"] >= 1000 else f"{m['value']:.1f}"
+            print(f"| {method}: {m['label']} | {value} | {m['n']} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,122 @@
+package io.multiprocess.bench;
+
+import io.multiprocess.BaseContext;
+import io.multiprocess.Multiprocess;
+import io.multiprocess.ProcessPool;
+import io.multiprocess.process.ChildJvm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a {@link ProcessPool} of two workers costs per task, for {@code forkserver} and {@code spawn}: the round trip
+ * of one {@code apply}, and the throughput of {@code map} and {@code imap} over tiny tasks, plus how long a new pool
+ * takes to return its first result. bench/python/pool_bench.py runs the same work on Python's
+ * {@code multiprocessing.Pool}, and bench/run-pool.sh prints both side by side, because "as Python's pool" is the
+ * promise these figures check.
+ *
+ * <p>Plain Java, no JMH: each figure is a wall-clock time around calls made the way an application makes them.
+ * Prints a Markdown table ({@code --json}: JSON for bench/run-pool.sh). Every worker JVM has exited before it
+ * returns.
+ */
+public final class PoolBench {
+
+    static final int PROCESSES = 2;
+    private static final List<String> METHODS = List.of("forkserver", "spawn");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private PoolBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PoolBenchOptions options = PoolBenchOptions.parse(args);
+        Map<String, List<PoolMetric>> results = new LinkedHashMap<>();
+        for (String method : METHODS) {
+            results.put(method, measure(Multiprocess.getContext(method), options));
+            awaitNoChildren();
+        }
+        if (options.json()) {
+            System.out.println(json(results, options));
+        } else {
+            printMarkdown(results);
+            System.out.println();
+            System.out.println("child JVMs left running: " + ChildJvm.live().size());
+        }
+    }
+
+    /** One pool for all the work of a start method, as an application keeps one; closed and its spares dropped. */
+    private static List<PoolMetric> measure(BaseContext context, PoolBenchOptions options) {
+        List<PoolMetric> metrics = new ArrayList<>();
+        long before = System.nanoTime();
+        ProcessPool pool = context.pool(PROCESSES);
+        try {
+            pool.apply(() -> null);
+            double millis = (System.nanoTime() - before) / 1e6;
+            metrics.add(new PoolMetric("create_ms", "pool(2) created → first apply result (ms)", millis, 1));
+            PoolWorkload workload = new PoolWorkload(pool, options);
+            metrics.addAll(workload.applyRoundTrip());
+            metrics.addAll(workload.mapDefaultChunksize());
+            metrics.addAll(workload.mapChunksizeOne());
+            metrics.addAll(workload.imapChunksizeOne());
+        } finally {
+            pool.close();
+            // forkserver keeps a warm spare after the pool's workers; it would compete with the next method for CPU.
+            context.close();
+        }
+        return metrics;
+    }
+
+    private static void awaitNoChildren() throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!ChildJvm.live().isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("child JVMs still running after " + TIMEOUT.toSeconds() + " s: "
+                        + ChildJvm.live());
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static void printMarkdown(Map<String, List<PoolMetric>> results) {
+        System.out.println();
+        System.out.println("| metric | ours | n |");
+        System.out.println("|---|---:|---:|");
+        results.forEach((method, metrics) -> metrics.forEach(metric -> System.out.println(String.format(Locale.ROOT,
+                "| %s: %s | %s | %d |", method, metric.label(), format(metric.value()), metric.n()))));
+    }
+
+    static String format(double value) {
+        return value >= 1000 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** Hand-written, as the bench has no JSON library; keys and labels are ours, so no quotes need escaping. */
+    private static String json(Map<String, List<PoolMetric>> results, PoolBenchOptions options) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "{\"runtime\": \"Java %s (%s)\", \"processes\": %d, \"items\": %d,"
+                + " \"results\": {", System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                PROCESSES, options.items()));
+        String methodSeparator = "";
+        for (Map.Entry<String, List<PoolMetric>> entry : results.entrySet()) {
+            out.append(methodSeparator).append('"').append(entry.getKey()).append("\": {");
+            String separator = "";
+            for (PoolMetric metric : entry.getValue()) {
+                out.append(String.format(Locale.ROOT, "%s\"%s\": {\"value\": %.3f, \"n\": %d, \"label\": \"%s\"}",
+                        separator, metric.key(), metric.value(), metric.n(), metric.label()));
+                separator = ", ";
+            }
+            out.append('}');
+            methodSeparator = ", ";
+        }
+        return asciiOnly(out.append("}}").toString());
+    }
+
+    /** Labels hold µ and →; escaped, the JSON reads the same whatever charset this JVM's stdout has. */
+    private static String asciiOnly(String json) {
+        StringBuilder out = new StringBuilder(json.length());
+        json.chars().forEach(c -> out.append(c < 128 ? String.valueOf((char) c) : String.format("\\u%04x", c)));
+        return out.toString();
+    }
+}

@@ -1,0 +1,67 @@
+package io.multiprocess.bench;
+
+/**
+ * Command-line settings of {@link PoolBench}. The defaults give stable medians in a few minutes per start method;
+ * {@code --short} only proves the harness still works (a CI smoke run), its figures mean little.
+ *
+ * @param warmupApplies unmeasured {@code apply} calls before the measured rounds
+ * @param applyRounds measured rounds of sequential {@code apply} calls
+ * @param appliesPerRound {@code apply} calls per round
+ * @param items integers each {@code map} and {@code imap} run goes over
+ * @param repetitions measured runs of each {@code map} and {@code imap} variant, after one unmeasured run
+ * @param json print JSON for bench/run-pool.sh instead of a Markdown table
+ */
+record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound, int items, int repetitions,
+        boolean json) {
+
+    static final String USAGE = "usage: PoolBench [--short] [--warmup N] [--rounds N] [--applies N] [--items N]"
+            + " [--reps N] [--json]";
+
+    static PoolBenchOptions parse(String[] args) {
+        int warmup = 500;
+        int rounds = 5;
+        int applies = 2_000;
+        int items = 200_000;
+        int reps = 5;
+        boolean json = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--short" -> {
+                    warmup = 50;
+                    rounds = 2;
+                    applies = 100;
+                    items = 2_000;
+                    reps = 1;
+                }
+                case "--warmup" -> warmup = count(args, ++i, 0);
+                case "--rounds" -> rounds = count(args, ++i, 1);
+                case "--applies" -> applies = count(args, ++i, 1);
+                case "--items" -> items = count(args, ++i, 1);
+                case "--reps" -> reps = count(args, ++i, 1);
+                case "--json" -> json = true;
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
+            }
+        }
+        return new PoolBenchOptions(warmup, rounds, applies, items, reps, json);
+    }
+
+    private static int count(String[] args, int index, int min) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(args[index - 1] + " needs a number; " + USAGE);
+        }
+        int value;
+        try {
+            value = Integer.parseInt(args[index]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[index - 1] + " needs a number, got '" + args[index] + "'", e);
+        }
+        if (value < min) {
+            throw new IllegalArgumentException(args[index - 1] + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,112 @@
+package io.multiprocess.bench;
+
+import io.multiprocess.ProcessPool;
+import io.multiprocess.function.SerializableFunction;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * The work {@link PoolBench} runs on one pool, the same as bench/python/pool_bench.py runs on Python's: tasks so
+ * small that the figures are the pool's own cost (sending the task, running it in a worker, returning the result),
+ * not the work's.
+ */
+final class PoolWorkload {
+
+    /** Trivial on purpose; a static field, so it captures nothing and costs the same to send on every call. */
+    private static final SerializableFunction<Integer, Integer> INCREMENT = x -> x + 1;
+
+    private final ProcessPool pool;
+    private final PoolBenchOptions options;
+    private final List<Integer> items;
+
+    PoolWorkload(ProcessPool pool, PoolBenchOptions options) {
+        this.pool = pool;
+        this.options = options;
+        this.items = IntStream.range(0, options.items()).boxed().toList();
+    }
+
+    /**
+     * Sequential {@code apply} of a no-op, one call at a time, so each figure is one full round trip. Median and
+     * p90 are over every measured call of every round (not a median of round medians).
+     */
+    List<PoolMetric> applyRoundTrip() {
+        for (int i = 0; i < options.warmupApplies(); i++) {
+            pool.apply(() -> null);
+        }
+        int perRound = options.appliesPerRound();
+        double[] micros = new double[options.applyRounds() * perRound];
+        for (int round = 0; round < options.applyRounds(); round++) {
+            for (int i = 0; i < perRound; i++) {
+                long before = System.nanoTime();
+                pool.apply(() -> null);
+                micros[round * perRound + i] = (System.nanoTime() - before) / 1e3;
+            }
+        }
+        Stats stats = Stats.of(micros);
+        return List.of(
+                new PoolMetric("apply_median_us", "apply(no-op) round trip, median (µs)", stats.median(), stats.n()),
+                new PoolMetric("apply_p90_us", "apply(no-op) round trip, p90 (µs)", stats.p90(), stats.n()));
+    }
+
+    /** {@code map} with Python's default chunksize ({@code len / (4 * processes)}, rounded up). */
+    List<PoolMetric> mapDefaultChunksize() {
+        return throughput("map_default", "map, default chunksize", () -> pool.map(INCREMENT, items));
+    }
+
+    List<PoolMetric> mapChunksizeOne() {
+        return throughput("map_cs1", "map, chunksize 1", () -> pool.map(INCREMENT, items, 1));
+    }
+
+    /** Consumed fully on this thread, as a caller iterating the results would. */
+    List<PoolMetric> imapChunksizeOne() {
+        return throughput("imap_cs1", "imap, chunksize 1", () -> {
+            List<Integer> results = new ArrayList<>(items.size());
+            for (Iterator<Integer> it = pool.imap(INCREMENT, items, 1); it.hasNext(); ) {
+                results.add(it.next());
+            }
+            return results;
+        });
+    }
+
+    /** One unmeasured run, then the measured ones; every run's results are checked, so a broken run is not timed. */
+    private List<PoolMetric> throughput(String key, String label, RunOnce run) {
+        check(run.results(), label);
+        double[] perSecond = new double[options.repetitions()];
+        double[] millis = new double[options.repetitions()];
+        for (int i = 0; i < perSecond.length; i++) {
+            long before = System.nanoTime();
+            List<Integer> results = run.results();
+            long nanos = System.nanoTime() - before;
+            check(results, label);
+            millis[i] = nanos / 1e6;
+            perSecond[i] = items.size() / (nanos / 1e9);
+        }
+        Stats rate = Stats.of(perSecond);
+        Stats wall = Stats.of(millis);
+        String over = String.format(Locale.ROOT, "%s over %,d ints", label, items.size());
+        return List.of(
+                new PoolMetric(key + "_tps", over + ", median (tasks/s)", rate.median(), rate.n()),
+                new PoolMetric(key + "_ms", over + ", median wall time (ms)", wall.median(), wall.n()));
+    }
+
+    /** Every result, not a sample: a pool that lost or reordered an item must not be reported as fast. */
+    private void check(List<Integer> results, String label) {
+        boolean right = results.size() == items.size();
+        for (int i = 0; right && i < results.size(); i++) {
+            right = results.get(i) == i + 1;
+        }
+        if (!right) {
+            throw new IllegalStateException(label + " returned wrong results (" + results.size() + " of "
+                    + items.size() + " items)");
+        }
+    }
+
+    /** A measured run; returns the results so they can be checked. */
+    @FunctionalInterface
+    private interface RunOnce {
+        List<Integer> results();
+    }
+}
