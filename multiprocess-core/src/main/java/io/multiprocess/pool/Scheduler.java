@@ -99,9 +99,23 @@ public final class Scheduler implements TaskRunner {
         Task task = new Task(taskIds.incrementAndGet(), payload, size, timeout, completion);
         synchronized (lock) {
             ensureRunning();
-            queue.addLast(task);
         }
+        // Heard before the task is queued, so no listener hears it start before it was submitted.
         listeners.fire(listener -> listener.taskSubmitted(task.id, size));
+        boolean queued;
+        synchronized (lock) {
+            queued = state == State.RUNNING;
+            if (queued) {
+                queue.addLast(task);
+            } else {
+                task.done = true;
+            }
+        }
+        if (!queued) {
+            finish(task, null, new CancellationException("the pool stopped taking work before the task was "
+                    + "queued"), TaskOutcome.CANCELLED);
+            return task;
+        }
         dispatch();
         return task;
     }
