@@ -50,6 +50,33 @@ class ProcessPoolTest {
     }
 
     @Test
+    void manySmallTasksFromSeveralThreadsAllComeBackRight() throws Exception {
+        List<Integer> items = IntStream.range(0, 20_000).boxed().toList();
+        List<AsyncResult<List<Integer>>> maps = new ArrayList<>();
+        List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int offset = t;
+            Thread submitter = new Thread(() -> {
+                AsyncResult<List<Integer>> result = pool.mapAsync(x -> x + offset, items, 1, null, null, null);
+                synchronized (maps) {
+                    maps.add(result);
+                }
+            });
+            submitters.add(submitter);
+            submitter.start();
+        }
+        for (Thread submitter : submitters) {
+            submitter.join();
+        }
+
+        for (AsyncResult<List<Integer>> result : maps) {
+            List<Integer> values = result.get(Duration.ofSeconds(120));
+            int offset = values.get(0);
+            assertThat(values).isEqualTo(items.stream().map(x -> x + offset).toList());
+        }
+    }
+
+    @Test
     void mapOfNothingIsAnEmptyList() {
         assertThat(pool.map((Integer x) -> x, List.of())).isEmpty();
         assertThat(pool.map((Integer x) -> x, List.of(), 5)).isEmpty();
@@ -95,13 +122,13 @@ class ProcessPoolTest {
     void mapReportsTheFirstFailureOnlyAfterEveryChunkFinished() throws Exception {
         List<Integer> items = IntStream.range(0, 40).boxed().toList();
         List<Integer> finished = new CopyOnWriteArrayList<>();
-        pool.addListener(new PoolListener() {
+        PoolListener counter = new PoolListener() {
             @Override
-            public void taskFinished(long taskId, int size, TaskOutcome outcome,
-                    Duration duration) {
+            public void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
                 finished.add(size);
             }
-        });
+        };
+        pool.addListener(counter);
         AsyncResult<List<Integer>> result = pool.mapAsync(x -> {
             if (x == 3) {
                 throw new IllegalArgumentException("three");
@@ -115,6 +142,7 @@ class ProcessPoolTest {
         assertThat(finished.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(40);
         assertThat(result.ready()).isTrue();
         assertThat(result.successful()).isFalse();
+        pool.removeListener(counter);
     }
 
     @Test

@@ -321,6 +321,7 @@ public final class Scheduler implements TaskRunner {
         synchronized (lock) {
             task = worker.task;
             if (task == null || task.id != id || task.done) {
+                LOG.debug("pool worker {} answered task {}, which has already ended; ignored", worker.child.pid(), id);
                 return;
             }
             task.done = true;
