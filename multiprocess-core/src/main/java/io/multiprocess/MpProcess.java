@@ -58,7 +58,7 @@ public class MpProcess implements Serializable {
 
     private final SerializableRunnable target;
     /** Everything about the process on this side; never sent, rebuilt in the child. */
-    private transient Runtime rt;
+    private transient State rt;
 
     /** For subclasses that override {@link #run()}; started with the default context. */
     protected MpProcess() {
@@ -80,7 +80,7 @@ public class MpProcess implements Serializable {
         MpProcess self = current();
         int[] identity = Arrays.copyOf(self.rt.identity, self.rt.identity.length + 1);
         identity[identity.length - 1] = CHILD_COUNTER.incrementAndGet();
-        Runtime r = new Runtime(Kind.CHILD, identity);
+        State r = new State(Kind.CHILD, identity);
         r.context = context;
         r.name = name != null ? name : "Process-" + Arrays.stream(identity).mapToObj(Integer::toString)
                 .collect(Collectors.joining(":"));
@@ -89,9 +89,9 @@ public class MpProcess implements Serializable {
         this.rt = r;
     }
 
-    private MpProcess(Runtime runtime) {
+    private MpProcess(State state) {
         this.target = null;
-        this.rt = runtime;
+        this.rt = state;
     }
 
     /** The code the process runs; by default calls the target. Override it in subclasses. */
@@ -109,7 +109,7 @@ public class MpProcess implements Serializable {
      * @throws IllegalStateException if it was started before, is closed, or this process is daemonic
      */
     public void start() {
-        Runtime r = checkNotClosed();
+        State r = checkNotClosed();
         if (r.kind != Kind.CHILD) {
             throw new IllegalStateException("the " + r.name + " process is already running; only a new MpProcess "
                     + "can be started");
@@ -175,7 +175,7 @@ public class MpProcess implements Serializable {
 
     /** Whether the process runs: started and not yet exited (always true for the current process). */
     public boolean isAlive() {
-        Runtime r = checkNotClosed();
+        State r = checkNotClosed();
         return switch (r.kind) {
             case CURRENT -> true;
             case PARENT -> ProcessHandle.of(r.pid).map(ProcessHandle::isAlive).orElse(false);
@@ -185,13 +185,13 @@ public class MpProcess implements Serializable {
 
     /** Python's exit code, or null while running or before start. */
     public Integer exitCode() {
-        Runtime r = checkNotClosed();
+        State r = checkNotClosed();
         return r.child == null ? null : r.child.exitCode();
     }
 
     /** The OS process id, or null before start. */
     public Long pid() {
-        Runtime r = checkNotClosed();
+        State r = checkNotClosed();
         if (r.kind == Kind.CHILD) {
             return r.child == null ? null : r.child.pid();
         }
@@ -218,7 +218,7 @@ public class MpProcess implements Serializable {
      *     first
      */
     public void close() {
-        Runtime r = rt;
+        State r = rt;
         if (r.closed) {
             return;
         }
@@ -245,7 +245,7 @@ public class MpProcess implements Serializable {
 
     /** Sets the daemon flag; defaults to the creating process's flag. */
     public void setDaemon(boolean daemon) {
-        Runtime r = checkNotClosed();
+        State r = checkNotClosed();
         if (r.started || r.kind != Kind.CHILD) {
             throw new IllegalStateException("cannot change the daemon flag of '" + r.name + "': it has already "
                     + "started");
@@ -264,7 +264,7 @@ public class MpProcess implements Serializable {
 
     @Override
     public String toString() {
-        Runtime r = rt;
+        State r = rt;
         StringBuilder text = new StringBuilder("<").append(getClass().getSimpleName()).append(" name='")
                 .append(r.name).append('\'');
         if (r.closed) {
@@ -291,7 +291,7 @@ public class MpProcess implements Serializable {
         if (process == null) {
             synchronized (MpProcess.class) {
                 if (current == null) {
-                    Runtime main = new Runtime(Kind.CURRENT, new int[0]);
+                    State main = new State(Kind.CURRENT, new int[0]);
                     main.name = "MainProcess";
                     main.pid = ProcessHandle.current().pid();
                     main.authkey = new byte[32];
@@ -337,13 +337,13 @@ public class MpProcess implements Serializable {
         if (!request.stderrLogLevel().isEmpty()) {
             MpLogger.setStderrLevel(Level.valueOf(request.stderrLogLevel()));
         }
-        Runtime parentRuntime = new Runtime(Kind.PARENT, new int[0]);
-        parentRuntime.name = request.parentName();
-        parentRuntime.pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-        parentRuntime.authkey = request.authkey();
-        parent = new MpProcess(parentRuntime);
+        State parentState = new State(Kind.PARENT, new int[0]);
+        parentState.name = request.parentName();
+        parentState.pid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        parentState.authkey = request.authkey();
+        parent = new MpProcess(parentState);
 
-        Runtime self = new Runtime(Kind.CURRENT, request.identity());
+        State self = new State(Kind.CURRENT, request.identity());
         self.name = request.name();
         self.daemon = request.daemon();
         self.authkey = request.authkey();
@@ -379,8 +379,8 @@ public class MpProcess implements Serializable {
         }
     }
 
-    private Runtime checkNotClosed() {
-        Runtime r = rt;
+    private State checkNotClosed() {
+        State r = rt;
         if (r.closed) {
             throw new IllegalStateException("process object '" + r.name + "' is closed");
         }
@@ -388,7 +388,7 @@ public class MpProcess implements Serializable {
     }
 
     private ChildJvm startedChild(String action) {
-        Runtime r = checkNotClosed();
+        State r = checkNotClosed();
         if (r.child == null) {
             throw new IllegalStateException("cannot " + action + " process '" + r.name + "': "
                     + (r.kind == Kind.CHILD ? "it was not started; call start() first"
@@ -414,7 +414,7 @@ public class MpProcess implements Serializable {
     }
 
     /** The mutable, process-local side of a process object. */
-    private static final class Runtime {
+    private static final class State {
         final Kind kind;
         final int[] identity;
         BaseContext context;
@@ -426,7 +426,7 @@ public class MpProcess implements Serializable {
         boolean started;
         volatile boolean closed;
 
-        Runtime(Kind kind, int[] identity) {
+        State(Kind kind, int[] identity) {
             this.kind = kind;
             this.identity = identity;
         }
