@@ -162,6 +162,24 @@ public abstract class BaseContext implements AutoCloseable {
         return starter;
     }
 
+    /**
+     * A new context with this one's start method and settings, plus {@code extraJvmArguments}: what a pool with JVM
+     * arguments of its own launches its workers through.
+     */
+    BaseContext withExtraJvmArguments(List<String> extraJvmArguments) {
+        BaseContext copy = getStartMethod().equals(io.multiprocess.context.SpawnContext.METHOD)
+                ? new io.multiprocess.context.SpawnContext() : new io.multiprocess.context.ForkServerContext();
+        copy.reducer = reducer;
+        copy.executable = executable;
+        List<String> arguments = new java.util.ArrayList<>(jvmArguments);
+        arguments.addAll(extraJvmArguments);
+        copy.jvmArguments = List.copyOf(arguments);
+        if (this instanceof io.multiprocess.context.ForkServerContext source) {
+            ((io.multiprocess.context.ForkServerContext) copy).setForkserverPreload(source.getForkserverPreload());
+        }
+        return copy;
+    }
+
     void applyInheritedSettings(LaunchSettings settings, Reducer reducer) {
         this.reducer = reducer;
         this.executable = settings.executable().isEmpty() ? null : Path.of(settings.executable());

@@ -51,7 +51,9 @@ public final class ProcessPool extends Pool {
     }
 
     /** Checks the options, then launches the workers, in parallel; see {@link BaseContext#pool(PoolOptions)}. */
-    static ProcessPool create(BaseContext context, PoolOptions options) {
+    static ProcessPool create(BaseContext shared, PoolOptions options) {
+        BaseContext context = options.jvmArguments().isEmpty() ? shared
+                : shared.withExtraJvmArguments(options.jvmArguments());
         Reducer reducer = context.getReducer();
         if (options.initializer() != null) {
             try {
@@ -63,11 +65,18 @@ public final class ProcessPool extends Pool {
         }
         Scheduler scheduler = new Scheduler(options, () -> launchWorker(context, options, reducer), reducer);
         ProcessPool pool = new ProcessPool(context, options, reducer, scheduler);
+        if (context != shared) {
+            // The pool's own context keeps spares only for this pool: they go when its workers do.
+            scheduler.whenAllWorkersGone().thenRun(context::close);
+        }
         scheduler.start();
         return pool;
     }
 
-    /** The context whose start method and settings launch the workers. */
+    /**
+     * The context whose start method and settings launch the workers: the one the pool was created from, or, when
+     * the pool has JVM arguments of its own, a copy of it with them added.
+     */
     public BaseContext context() {
         return context;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.pool.PoolListener;
+import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolWorkerProcess;
 import io.multiprocess.pool.TaskOutcome;
@@ -74,6 +75,21 @@ class ProcessPoolTest {
             int offset = values.get(0);
             assertThat(values).isEqualTo(items.stream().map(x -> x + offset).toList());
         }
+    }
+
+    @Test
+    void aPoolsOwnJvmArgumentsApplyToItsWorkersOnly() {
+        BaseContext context = Multiprocess.getContext();
+        try (ProcessPool sized = context.pool(PoolOptions.defaults().processes(1)
+                .jvmArguments(List.of("-Xmx64m", "-Dmultiprocess.test.pool=sized")))) {
+            String seen = sized.apply(() -> System.getProperty("multiprocess.test.pool") + " "
+                    + (Runtime.getRuntime().maxMemory() <= 64L * 1024 * 1024));
+
+            assertThat(seen).isEqualTo("sized true");
+            assertThat(sized.context()).isNotSameAs(context);
+            assertThat(context.getJvmArguments()).doesNotContain("-Xmx64m");
+        }
+        assertThat(pool.apply(() -> String.valueOf(System.getProperty("multiprocess.test.pool")))).isEqualTo("null");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.multiprocess.pool;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.function.SerializableRunnable;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The options of a process pool: Python's ({@code processes}, {@code initializer}, {@code maxtasksperchild}) and
@@ -15,7 +16,8 @@ import java.time.Duration;
  *         .initializer(() -> Model.load())
  *         .maxTasksPerChild(1000)
  *         .taskTimeout(Duration.ofMinutes(2))
- *         .maxWorkerRssBytes(512L << 20));
+ *         .maxWorkerRssBytes(512L << 20)
+ *         .jvmArguments(List.of("-Xmx1g")));
  * }</pre>
  *
  * @param processes worker JVMs; default {@link Multiprocess#cpuCount()}
@@ -24,9 +26,11 @@ import java.time.Duration;
  * @param taskTimeout default time a task may run before its worker is killed and the task fails; null for none
  * @param maxWorkerRssBytes a worker whose resident memory exceeds this after a task is replaced; 0 for no limit
  * @param maxWorkerHeapBytes a worker whose used heap exceeds this after a task is replaced; 0 for no limit
+ * @param jvmArguments JVM arguments for this pool's workers, after the context's (e.g. {@code -Xmx2g}); the pool
+ *     then launches its workers through a context of its own with the same settings plus these
  */
 public record PoolOptions(int processes, SerializableRunnable initializer, int maxTasksPerChild, Duration taskTimeout,
-        long maxWorkerRssBytes, long maxWorkerHeapBytes) {
+        long maxWorkerRssBytes, long maxWorkerHeapBytes, List<String> jvmArguments) {
 
     public PoolOptions {
         if (processes < 1) {
@@ -42,36 +46,46 @@ public record PoolOptions(int processes, SerializableRunnable initializer, int m
         if (maxWorkerRssBytes < 0 || maxWorkerHeapBytes < 0) {
             throw new IllegalArgumentException("memory limits must be positive, or 0 for none");
         }
+        jvmArguments = List.copyOf(jvmArguments);
     }
 
     /** One worker per CPU, no initializer, no recycling, no timeout. */
     public static PoolOptions defaults() {
-        return new PoolOptions(Multiprocess.cpuCount(), null, 0, null, 0, 0);
+        return new PoolOptions(Multiprocess.cpuCount(), null, 0, null, 0, 0, List.of());
     }
 
     public PoolOptions processes(int count) {
         return new PoolOptions(count, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes);
+                maxWorkerHeapBytes, jvmArguments);
     }
 
     public PoolOptions initializer(SerializableRunnable code) {
-        return new PoolOptions(processes, code, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes);
+        return new PoolOptions(processes, code, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes, jvmArguments);
     }
 
     public PoolOptions maxTasksPerChild(int tasks) {
-        return new PoolOptions(processes, initializer, tasks, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes);
+        return new PoolOptions(processes, initializer, tasks, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes,
+                jvmArguments);
     }
 
     public PoolOptions taskTimeout(Duration timeout) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, timeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes);
+                maxWorkerHeapBytes, jvmArguments);
     }
 
     public PoolOptions maxWorkerRssBytes(long bytes) {
-        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, bytes, maxWorkerHeapBytes);
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, bytes, maxWorkerHeapBytes,
+                jvmArguments);
     }
 
     public PoolOptions maxWorkerHeapBytes(long bytes) {
-        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, bytes);
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, bytes,
+                jvmArguments);
+    }
+
+    public PoolOptions jvmArguments(List<String> arguments) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes, arguments);
     }
 }
