@@ -110,11 +110,10 @@ public final class ThreadRunner implements TaskRunner {
     @Override
     public void terminate() {
         state = "TERMINATED";
+        // Every task is marked ended before any thread is interrupted: a thread freed by an interrupt must not
+        // pick up a queued task that was not marked yet.
         for (ThreadTask task : new ArrayList<>(pending)) {
-            if (task.finish(null, new CancellationException("the pool was terminated"), TaskOutcome.CANCELLED)
-                    && task.runner != null) {
-                task.runner.interrupt();
-            }
+            task.finish(null, new CancellationException("the pool was terminated"), TaskOutcome.CANCELLED);
         }
         executor.shutdownNow();
         awaitThreadsGone();
