@@ -28,7 +28,7 @@ echo
 # exit shortly after their parent, so give them a moment before calling one left over.
 leftover=""
 for _ in $(seq 50); do
-  leftover="$(pgrep -af -- "$bench_root/bench/(target/classes|python)" | grep -v "^$$ " || true)"
+  leftover="$(pgrep -af -- "$bench_root/bench/(target/multiprocess-bench|python)" | grep -v "^$$ " || true)"
   [[ -z "$leftover" ]] && break
   sleep 0.1
 done

@@ -32,6 +32,7 @@ public abstract class BaseContext implements AutoCloseable {
     private volatile Reducer reducer = Reducers.defaultReducer();
     private volatile Path executable;
     private volatile List<String> jvmArguments = List.of();
+    private volatile boolean startupArchive = true;
     private ProcessStarter starter;
 
     protected BaseContext() {
@@ -123,6 +124,21 @@ public abstract class BaseContext implements AutoCloseable {
         return jvmArguments;
     }
 
+    /**
+     * Whether child JVMs start from a class-data archive of the library's bootstrap, made once per JDK, classpath
+     * and JVM arguments in the user's cache directory (AppCDS before JDK 25, the AOT cache from 25 on). On by
+     * default; it only applies when the classpath holds jars only (not class directories, as in an IDE or a Maven
+     * build) and is otherwise skipped silently. See docs/context-and-configuration.md.
+     */
+    public void setStartupArchive(boolean enabled) {
+        this.startupArchive = enabled;
+        settingsChanged();
+    }
+
+    public boolean isStartupArchive() {
+        return startupArchive;
+    }
+
     /** Class names loaded and initialized in a child before it takes work; only forkserver preloads. */
     protected List<String> preloadedClasses() {
         return List.of();
@@ -152,7 +168,7 @@ public abstract class BaseContext implements AutoCloseable {
 
     LaunchSettings launchSettings() {
         return new LaunchSettings(getStartMethod(), Reducers.nameOf(reducer),
-                executable == null ? "" : executable.toString(), jvmArguments, preloadedClasses());
+                executable == null ? "" : executable.toString(), jvmArguments, preloadedClasses(), startupArchive);
     }
 
     synchronized ProcessStarter starter() {
@@ -174,6 +190,7 @@ public abstract class BaseContext implements AutoCloseable {
         List<String> arguments = new java.util.ArrayList<>(jvmArguments);
         arguments.addAll(extraJvmArguments);
         copy.jvmArguments = List.copyOf(arguments);
+        copy.startupArchive = startupArchive;
         if (this instanceof io.multiprocess.context.ForkServerContext source) {
             ((io.multiprocess.context.ForkServerContext) copy).setForkserverPreload(source.getForkserverPreload());
         }
@@ -184,6 +201,7 @@ public abstract class BaseContext implements AutoCloseable {
         this.reducer = reducer;
         this.executable = settings.executable().isEmpty() ? null : Path.of(settings.executable());
         this.jvmArguments = settings.jvmArguments();
+        this.startupArchive = settings.startupArchive();
         settingsChanged();
     }
 

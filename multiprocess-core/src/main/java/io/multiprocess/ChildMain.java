@@ -32,6 +32,10 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
+        if (args.length == 2 && args[0].equals("--train-startup-archive")) {
+            trainStartupArchive(args[1]);
+            return;
+        }
         if (args.length != 3) {
             System.err.println("io.multiprocess.ChildMain is started by a parent JVM, not by hand");
             System.exit(2);
@@ -103,6 +107,25 @@ public final class ChildMain {
             throw new IOException("reducer '" + reducerName + "' does not work in this JVM: " + e, e);
         }
         return reducer;
+    }
+
+    /**
+     * Runs, without a parent, what a child runs before it takes work, so that a training JVM records it in a
+     * startup archive (see {@code process/StartupArchive}): the HMAC challenge over a UNIX-domain socket, the
+     * reducer, a process object and a pool task.
+     */
+    private static void trainStartupArchive(String reducerName) {
+        try {
+            ChildChannel.rehearseHandshake();
+            Reducer reducer = warmUp(reducerName);
+            io.multiprocess.function.SerializableFunction<Object, Object> increment = x -> (Integer) x + 1;
+            reducer.loads(reducer.dumps(io.multiprocess.pool.PoolWorkerProcess.batch(increment,
+                    new java.util.ArrayList<>(java.util.List.of(1)))));
+            reducer.loads(reducer.dumps(new java.util.ArrayList<>(java.util.List.of(2))));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("multiprocess: training a startup archive failed: " + e);
+            System.exit(1);
+        }
     }
 
     /** The parent is gone: end now, running shutdown hooks, and halt if they do not finish promptly. */

@@ -55,6 +55,37 @@ public final class ChildChannel {
         return key;
     }
 
+    /**
+     * Authenticates two ends of a UNIX-domain socket in this JVM against each other, as a child and its parent
+     * do: loads and links everything the real handshake uses (for a startup archive's training run).
+     */
+    public static void rehearseHandshake() throws IOException {
+        Path address = io.multiprocess.connection.RuntimeDirectory.get().resolve("rehearsal.sock");
+        byte[] key = new byte[32];
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel
+                .open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(address));
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            client.connect(UnixDomainSocketAddress.of(address));
+            try (Connection accepted = new Connection(server.accept()); Connection connecting = new Connection(client)) {
+                Thread serverSide = new Thread(() -> {
+                    try {
+                        Authentication.authenticateAsServer(accepted, key);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                serverSide.start();
+                Authentication.authenticateAsClient(connecting, key);
+                serverSide.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(address);
+        }
+    }
+
     /** Connects to the parent's control socket, authenticates both ways, and says which process this is. */
     public static ChildChannel connect(Path socket, byte[] authkey) throws IOException {
         SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);

@@ -78,7 +78,8 @@ public final class ChildJvm {
      * @param readyListener told when the child is READY while no request was assigned to it (a warm spare)
      */
     static ChildJvm launch(LaunchSettings settings, ControlServer server, Consumer<ChildJvm> readyListener) {
-        List<String> command = JvmCommand.build(settings, server.address());
+        JvmCommand.Launch launch = JvmCommand.build(settings, server.address());
+        List<String> command = launch.command();
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(Redirect.INHERIT)
                 .redirectError(Redirect.PIPE)
@@ -92,6 +93,13 @@ public final class ChildJvm {
         }
         ChildJvm child = new ChildJvm(process);
         child.readyListener = readyListener;
+        if (launch.archive().archive() != null) {
+            process.onExit().thenAccept(exited -> {
+                if (child.connection == null) {
+                    StartupArchive.distrustIfCrashed(launch.archive().archive(), exited.exitValue());
+                }
+            });
+        }
         LIVE.add(child);
         server.expect(child);
         // The authkey goes through the child's private stdin, never the command line; closing stdin then leaves

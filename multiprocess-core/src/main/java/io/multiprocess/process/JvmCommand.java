@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The command line of a child JVM: the parent's java (or the configured executable), the parent's classpath,
- * the context's extra JVM arguments, and {@code ChildMain} with the socket to call back.
+ * the context's extra JVM arguments, the startup archive's flags, and {@code ChildMain} with the socket to call
+ * back.
  * Nothing secret goes on the command line (every local user can read it with {@code ps}).
  */
 final class JvmCommand {
@@ -17,18 +18,25 @@ final class JvmCommand {
     private JvmCommand() {
     }
 
-    static List<String> build(LaunchSettings settings, Path controlSocket) {
+    /** The command, and the startup archive it uses, if any. */
+    record Launch(List<String> command, StartupArchive.Use archive) {
+    }
+
+    static Launch build(LaunchSettings settings, Path controlSocket) {
         String java = javaExecutable(settings);
+        String classpath = classpath();
+        StartupArchive.Use archive = StartupArchive.flagsFor(settings, java, classpath);
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(settings.jvmArguments());
+        command.addAll(archive.flags());
         command.add("-cp");
-        command.add(classpath());
+        command.add(classpath);
         command.add(CHILD_MAIN);
         command.add(controlSocket.toString());
         command.add(settings.reducer());
         command.add(String.join(",", settings.preload()));
-        return command;
+        return new Launch(command, archive);
     }
 
     static String javaExecutable(LaunchSettings settings) {

@@ -11,9 +11,10 @@ import java.util.List;
  * @param executable the java binary, or empty for the one running this JVM
  * @param jvmArguments extra arguments placed before the main class
  * @param preload class names to load and initialize before a child takes work
+ * @param startupArchive whether children may start from a class-data archive (see {@link StartupArchive})
  */
 public record LaunchSettings(String startMethod, String reducer, String executable, List<String> jvmArguments,
-        List<String> preload) {
+        List<String> preload, boolean startupArchive) {
 
     public LaunchSettings {
         jvmArguments = List.copyOf(jvmArguments);

@@ -45,6 +45,7 @@ public record RunRequest(String name, int[] identity, boolean daemon, byte[] aut
             out.writeUTF(settings.executable());
             writeStrings(out, settings.jvmArguments());
             writeStrings(out, settings.preload());
+            out.writeBoolean(settings.startupArchive());
             out.writeUTF(stderrLogLevel);
             writeBytes(out, payload);
         } catch (IOException e) {
@@ -68,7 +69,7 @@ public record RunRequest(String name, int[] identity, boolean daemon, byte[] aut
         byte[] authkey = readBytes(in);
         String parentName = in.readUTF();
         LaunchSettings settings = new LaunchSettings(in.readUTF(), in.readUTF(), in.readUTF(), readStrings(in),
-                readStrings(in));
+                readStrings(in), in.readBoolean());
         String stderrLogLevel = in.readUTF();
         byte[] payload = readBytes(in);
         return new RunRequest(name, identity, daemon, authkey, parentName, settings, stderrLogLevel, payload);
