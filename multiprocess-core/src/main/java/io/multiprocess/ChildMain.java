@@ -1,6 +1,8 @@
 package io.multiprocess;
 
 import io.multiprocess.function.SerializableCallable;
+import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.pool.PoolWorkerProcess;
 import io.multiprocess.process.ChildChannel;
 import io.multiprocess.process.RunRequest;
 import io.multiprocess.reduction.Reducer;
@@ -8,6 +10,8 @@ import io.multiprocess.reduction.Reducers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import sun.misc.Signal;
 
 /**
@@ -24,6 +28,8 @@ import sun.misc.Signal;
  */
 public final class ChildMain {
 
+    /** First argument of a startup archive's training run (see {@code process/StartupArchive}). */
+    public static final String TRAIN_STARTUP_ARCHIVE = "--train-startup-archive";
     /** Exit code of a child whose parent disappeared. */
     static final int ORPHANED_EXIT_CODE = 70;
     private static final long HALT_AFTER_MILLIS = 3000;
@@ -32,7 +38,7 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
-        if (args.length == 2 && args[0].equals("--train-startup-archive")) {
+        if (args.length == 2 && args[0].equals(TRAIN_STARTUP_ARCHIVE)) {
             trainStartupArchive(args[1]);
             return;
         }
@@ -118,10 +124,9 @@ public final class ChildMain {
         try {
             ChildChannel.rehearseHandshake();
             Reducer reducer = warmUp(reducerName);
-            io.multiprocess.function.SerializableFunction<Object, Object> increment = x -> (Integer) x + 1;
-            reducer.loads(reducer.dumps(io.multiprocess.pool.PoolWorkerProcess.batch(increment,
-                    new java.util.ArrayList<>(java.util.List.of(1)))));
-            reducer.loads(reducer.dumps(new java.util.ArrayList<>(java.util.List.of(2))));
+            SerializableFunction<Object, Object> increment = x -> (Integer) x + 1;
+            reducer.loads(reducer.dumps(PoolWorkerProcess.batch(increment, new ArrayList<>(List.of(1)))));
+            reducer.loads(reducer.dumps(new ArrayList<>(List.of(2))));
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocess: training a startup archive failed: " + e);
             System.exit(1);

@@ -2,13 +2,17 @@ package io.multiprocess.process;
 
 import io.multiprocess.connection.Authentication;
 import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.RuntimeDirectory;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,10 +64,9 @@ public final class ChildChannel {
      * do: loads and links everything the real handshake uses (for a startup archive's training run).
      */
     public static void rehearseHandshake() throws IOException {
-        Path address = io.multiprocess.connection.RuntimeDirectory.get().resolve("rehearsal.sock");
+        Path address = RuntimeDirectory.get().resolve("rehearsal.sock");
         byte[] key = new byte[32];
-        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel
-                .open(StandardProtocolFamily.UNIX)) {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(address));
             SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
             client.connect(UnixDomainSocketAddress.of(address));
@@ -72,7 +75,7 @@ public final class ChildChannel {
                     try {
                         Authentication.authenticateAsServer(accepted, key);
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 });
                 serverSide.start();
@@ -82,7 +85,7 @@ public final class ChildChannel {
                 Thread.currentThread().interrupt();
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(address);
+            Files.deleteIfExists(address);
         }
     }
 

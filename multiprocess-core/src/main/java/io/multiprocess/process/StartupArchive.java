@@ -40,7 +40,6 @@ import org.slf4j.Logger;
 final class StartupArchive {
 
     static final String CACHE_DIR_PROPERTY = "io.multiprocess.cache.dir";
-    static final String TRAIN_ARGUMENT = "--train-startup-archive";
     private static final Logger LOG = Multiprocess.getLogger();
     private static final Pattern RELEASE_VERSION = Pattern.compile("JAVA_VERSION=\"([^\"]+)\"");
     private static final Set<String> TRAINING_OR_FAILED = ConcurrentHashMap.newKeySet();
@@ -115,7 +114,7 @@ final class StartupArchive {
         command.add("-cp");
         command.add(classpath);
         command.add(JvmCommand.CHILD_MAIN);
-        command.add(TRAIN_ARGUMENT);
+        command.add(io.multiprocess.ChildMain.TRAIN_STARTUP_ARCHIVE);
         command.add(settings.reducer());
         try {
             Process training = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD)
