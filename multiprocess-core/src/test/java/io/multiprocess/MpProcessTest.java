@@ -263,6 +263,12 @@ class MpProcessTest {
             this.text = text;
         }
 
+        /** For reducers that rebuild objects through a no-argument constructor (jackson). */
+        private Writer() {
+            this.file = null;
+            this.text = null;
+        }
+
         @Override
         public void run() throws Exception {
             Files.writeString(Path.of(file), text, StandardCharsets.UTF_8);

@@ -57,7 +57,7 @@ class ReducersAcrossProcessesTest {
     @MethodSource("methodsAndReducers")
     void aSubclassWithFieldsRunsInTheChild(String method, String reducer) throws Exception {
         Path out = dir.resolve("subclass");
-        MpProcess p = new JsonFriendlyWriter(context(method, reducer), out.toString(), "fields via " + reducer);
+        MpProcess p = new MpProcessTest.Writer(context(method, reducer), out.toString(), "fields via " + reducer);
         p.start();
         p.join();
 
@@ -80,35 +80,28 @@ class ReducersAcrossProcessesTest {
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"forkserver", "spawn"})
     void jacksonRefusesAtStartASubclassItCouldNotRebuild(String method) {
-        MpProcess p = new MpProcessTest.Writer(context(method, "jackson"), dir.resolve("x").toString(), "x");
+        MpProcess p = new NoDefaultConstructor(context(method, "jackson"), 3);
 
         assertThatThrownBy(p::start).isInstanceOf(ReductionException.class)
-                .hasMessageContaining(MpProcessTest.Writer.class.getName())
+                .hasMessageContaining(NoDefaultConstructor.class.getName())
                 .hasMessageContaining("no-argument constructor")
                 .hasMessageContaining("'kryo'");
         assertThat(p.pid()).isNull();
     }
 
-    /** A subclass with final fields and a no-argument constructor, as JSON needs to rebuild it. */
-    static final class JsonFriendlyWriter extends MpProcess {
+    /** A subclass that JSON could not rebuild: it has no no-argument constructor. */
+    static final class NoDefaultConstructor extends MpProcess {
         private static final long serialVersionUID = 1L;
-        private final String file;
-        private final String text;
+        private final int value;
 
-        JsonFriendlyWriter(BaseContext context, String file, String text) {
+        NoDefaultConstructor(BaseContext context, int value) {
             super(context);
-            this.file = file;
-            this.text = text;
-        }
-
-        private JsonFriendlyWriter() {
-            this.file = null;
-            this.text = null;
+            this.value = value;
         }
 
         @Override
-        public void run() throws Exception {
-            Files.writeString(Path.of(file), text);
+        public void run() {
+            System.exit(value);
         }
     }
 

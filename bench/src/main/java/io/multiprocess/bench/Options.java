@@ -21,10 +21,10 @@ record Options(int warmup, int forkserverRuns, int spawnRuns, int bareRuns) {
                     spawn = 3;
                     bare = 3;
                 }
-                case "--warmup" -> warmup = count(args, ++i, 0);
-                case "--forkserver" -> forkserver = count(args, ++i, 1);
-                case "--spawn" -> spawn = count(args, ++i, 1);
-                case "--bare" -> bare = count(args, ++i, 1);
+                case "--warmup" -> warmup = CommandLine.count(args, ++i, 0, USAGE);
+                case "--forkserver" -> forkserver = CommandLine.count(args, ++i, 1, USAGE);
+                case "--spawn" -> spawn = CommandLine.count(args, ++i, 1, USAGE);
+                case "--bare" -> bare = CommandLine.count(args, ++i, 1, USAGE);
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     System.exit(0);
@@ -33,21 +33,5 @@ record Options(int warmup, int forkserverRuns, int spawnRuns, int bareRuns) {
             }
         }
         return new Options(warmup, forkserver, spawn, bare);
-    }
-
-    private static int count(String[] args, int index, int min) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(args[index - 1] + " needs a number; " + USAGE);
-        }
-        int value;
-        try {
-            value = Integer.parseInt(args[index]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args[index - 1] + " needs a number, got '" + args[index] + "'", e);
-        }
-        if (value < min) {
-            throw new IllegalArgumentException(args[index - 1] + " must be at least " + min + ", got " + value);
-        }
-        return value;
     }
 }

@@ -33,11 +33,11 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
                     items = 2_000;
                     reps = 1;
                 }
-                case "--warmup" -> warmup = count(args, ++i, 0);
-                case "--rounds" -> rounds = count(args, ++i, 1);
-                case "--applies" -> applies = count(args, ++i, 1);
-                case "--items" -> items = count(args, ++i, 1);
-                case "--reps" -> reps = count(args, ++i, 1);
+                case "--warmup" -> warmup = CommandLine.count(args, ++i, 0, USAGE);
+                case "--rounds" -> rounds = CommandLine.count(args, ++i, 1, USAGE);
+                case "--applies" -> applies = CommandLine.count(args, ++i, 1, USAGE);
+                case "--items" -> items = CommandLine.count(args, ++i, 1, USAGE);
+                case "--reps" -> reps = CommandLine.count(args, ++i, 1, USAGE);
                 case "--json" -> json = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -47,21 +47,5 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
             }
         }
         return new PoolBenchOptions(warmup, rounds, applies, items, reps, json);
-    }
-
-    private static int count(String[] args, int index, int min) {
-        if (index >= args.length) {
-            throw new IllegalArgumentException(args[index - 1] + " needs a number; " + USAGE);
-        }
-        int value;
-        try {
-            value = Integer.parseInt(args[index]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args[index - 1] + " needs a number, got '" + args[index] + "'", e);
-        }
-        if (value < min) {
-            throw new IllegalArgumentException(args[index - 1] + " must be at least " + min + ", got " + value);
-        }
-        return value;
     }
 }
