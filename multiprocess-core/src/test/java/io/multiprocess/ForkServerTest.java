@@ -76,6 +76,32 @@ class ForkServerTest {
         assertThat(ours).hasSize(2);
     }
 
+    @Test
+    void aBurstOfStartsFromSeveralThreadsGetsOneJvmEach() throws Exception {
+        List<MpProcess> processes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Thread> starters = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread starter = new Thread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    MpProcess p = ctx.process(() -> Thread.sleep(200));
+                    p.start();
+                    processes.add(p);
+                }
+            });
+            starters.add(starter);
+            starter.start();
+        }
+        for (Thread starter : starters) {
+            starter.join();
+        }
+        for (MpProcess p : processes) {
+            assertThat(p.join(Duration.ofSeconds(60))).isTrue();
+        }
+
+        assertThat(processes).hasSize(12).allSatisfy(p -> assertThat(p.exitCode()).isZero());
+        assertThat(processes.stream().map(MpProcess::pid).distinct()).hasSize(12);
+    }
+
     /** The idle spares of {@link #ctx} are the live children that are idle; waits until there are {@code n}. */
     private static Set<Long> awaitSpares(int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
