@@ -76,6 +76,33 @@ class ProcessPoolFailureTest {
     }
 
     @Test
+    void aNativeCrashInATaskFailsItAsACrashAndTheWorkerIsReplaced() throws Exception {
+        // The crash report and no core dump go to the temporary directory, not the working directory.
+        PoolOptions options = PoolOptions.defaults().processes(1).jvmArguments(List.of(
+                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"), "-XX:-CreateCoredumpOnCrash"));
+        try (ProcessPool pool = Multiprocess.getContext().pool(options)) {
+            assertThatThrownBy(() -> pool.apply(ProcessPoolFailureTest::segfault))
+                    .isInstanceOf(WorkerCrashedException.class)
+                    .hasMessageContaining("without an orderly exit");
+            assertThat(pool.apply(() -> "replaced")).isEqualTo("replaced");
+        }
+        try (var reports = Files.list(dir)) {
+            assertThat(reports.map(path -> path.getFileName().toString())).anyMatch(name -> name.startsWith("hs_err"));
+        }
+    }
+
+    /**
+     * Writes to address 0 through Unsafe: the JVM catches the SIGSEGV, writes its crash report and ends without
+     * running shutdown hooks (exit code 1 when core dumps are off, SIGABRT otherwise).
+     */
+    static Integer segfault() throws Exception {
+        java.lang.reflect.Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+        field.setAccessible(true);
+        ((sun.misc.Unsafe) field.get(null)).putAddress(0, 0);
+        return 0;
+    }
+
+    @Test
     void anOutOfMemoryErrorFailsTheTaskAndTheWorkerIsReplaced() {
         BaseContext smallHeap = new io.multiprocess.context.SpawnContext();
         smallHeap.setJvmArguments(List.of("-Xmx32m"));

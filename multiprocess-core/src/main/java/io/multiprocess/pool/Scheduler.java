@@ -420,8 +420,10 @@ public final class Scheduler implements TaskRunner {
                     + "task ran in worker pid " + pid), TaskOutcome.CANCELLED);
             default -> {
                 List<String> tail = worker.child.stderrTail();
+                String how = ExitStatus.describe(exitCode) + (exitCode >= 0 && !worker.child.exitedInOrder()
+                        ? " without an orderly exit (a native crash, or the JVM aborted)" : "");
                 finish(task, null, new WorkerCrashedException("worker pid " + pid + " died while running the task: "
-                        + ExitStatus.describe(exitCode) + stderrNote(tail), pid, exitCode, tail), TaskOutcome.CRASH);
+                        + how + stderrNote(tail), pid, exitCode, tail), TaskOutcome.CRASH);
             }
         }
     }

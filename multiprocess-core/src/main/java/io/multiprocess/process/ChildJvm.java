@@ -192,6 +192,14 @@ public final class ChildJvm {
         return process.isAlive() ? null : exitCode.join();
     }
 
+    /**
+     * Whether the child, once exited, ended in an orderly way (its shutdown hooks ran): false after a native crash,
+     * SIGKILL, or a JVM abort, whatever the exit code says.
+     */
+    public boolean exitedInOrder() {
+        return orderlyExitReported || signalReported > 0;
+    }
+
     /** Completes once the child has loaded its process object and begun run(), or has exited. */
     public CompletableFuture<Void> running() {
         return running.copy();
