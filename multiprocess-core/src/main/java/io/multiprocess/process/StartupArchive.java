@@ -46,6 +46,13 @@ final class StartupArchive {
     private static final Map<String, Boolean> ARCHIVABLE_CLASSPATHS = new ConcurrentHashMap<>();
     /** Archives kept in the cache; each rebuilt jar makes a new one, so the oldest are deleted. */
     static final int KEPT_ARCHIVES = 8;
+    /** Training JVMs still running; ended with this JVM, so none outlives it. */
+    private static final Set<Process> TRAININGS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TRAININGS.forEach(Process::destroyForcibly),
+                "multiprocess-startup-archive-exit"));
+    }
 
     private StartupArchive() {
     }
@@ -119,8 +126,10 @@ final class StartupArchive {
         try {
             Process training = new ProcessBuilder(command).redirectOutput(Redirect.DISCARD)
                     .redirectError(Redirect.DISCARD).redirectInput(Redirect.PIPE).start();
+            TRAININGS.add(training);
             training.getOutputStream().close();
             int status = training.waitFor();
+            TRAININGS.remove(training);
             if (status == 0 && Files.size(partial) > 0) {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 LOG.debug("created the startup archive {}", archive);
@@ -142,13 +151,23 @@ final class StartupArchive {
         }
     }
 
-    /** Deletes all but the {@link #KEPT_ARCHIVES} most recently written archives. */
+    /**
+     * Deletes all but the {@link #KEPT_ARCHIVES} most recently written archives, and partial files more than an
+     * hour old (left by a training JVM ended with its parent).
+     */
     static void pruneOldest(Path directory) {
         try (java.util.stream.Stream<Path> files = Files.list(directory)) {
-            List<Path> archives = files.filter(file -> file.toString().endsWith(".jsa")
-                    || file.toString().endsWith(".aot"))
-                    .sorted(java.util.Comparator.comparingLong((Path file) -> file.toFile().lastModified()).reversed())
-                    .toList();
+            long anHourAgo = System.currentTimeMillis() - 3_600_000;
+            List<Path> archives = new ArrayList<>();
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".jsa") || name.endsWith(".aot")) {
+                    archives.add(file);
+                } else if (file.toFile().lastModified() < anHourAgo) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            archives.sort(java.util.Comparator.comparingLong((Path file) -> file.toFile().lastModified()).reversed());
             for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
                 Files.deleteIfExists(old);
             }

@@ -62,11 +62,15 @@ class StartupArchiveTest {
             archive.toFile().setLastModified(1_000_000_000_000L + i * 1000L);
         }
 
+        Path stalePartial = Files.writeString(dir.resolve("0.jsa.123.tmp"), "partial");
+        stalePartial.toFile().setLastModified(1_000_000_000_000L);
+        Path freshPartial = Files.writeString(dir.resolve("1.jsa.456.tmp"), "partial");
+
         StartupArchive.pruneOldest(dir);
 
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(file -> file.getFileName().toString())).hasSize(StartupArchive.KEPT_ARCHIVES)
-                    .doesNotContain("0.jsa", "1.jsa", "2.jsa").contains("10.jsa");
+            assertThat(files.map(file -> file.getFileName().toString())).hasSize(StartupArchive.KEPT_ARCHIVES + 1)
+                    .doesNotContain("0.jsa", "1.jsa", "2.jsa", "0.jsa.123.tmp").contains("10.jsa", "1.jsa.456.tmp");
         }
     }
 
