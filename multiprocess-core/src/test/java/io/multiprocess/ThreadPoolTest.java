@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 class ThreadPoolTest {
 
     private static final Set<String> INITIALIZED = ConcurrentHashMap.newKeySet();
+    /** Tasks on threads share this JVM's statics: a latch here tells the test a task has started. */
+    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> STARTED =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @Test
     void mapApplyStarmapAndImapWorkOnThreadsOfThisJvm() {
@@ -59,12 +62,15 @@ class ThreadPoolTest {
     @Test
     void cancelDropsQueuedWorkAndInterruptsRunningWork() throws Exception {
         try (ThreadPool pool = new ThreadPool(1)) {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            STARTED.set(started);
             AsyncResult<Integer> running = pool.applyAsync(() -> {
+                STARTED.get().countDown();
                 Thread.sleep(60_000);
                 return 1;
             });
             AsyncResult<Integer> queued = pool.applyAsync(() -> 2);
-            Thread.sleep(100);
+            assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
             assertThat(queued.cancel(false)).isTrue();
             assertThat(running.cancel(false)).isFalse();
