@@ -172,7 +172,12 @@ class ProcessPoolTest {
         ok.waitFor(Duration.ofSeconds(30));
         bad.waitFor(Duration.ofSeconds(30));
         mapped.waitFor(Duration.ofSeconds(30));
-        Thread.sleep(100);
+        // Callbacks run on the completing thread, possibly just after waitFor returns.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (calls.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
 
         assertThat(calls).hasSize(3);
         assertThat(calls).contains(7, List.of(2, 3));
