@@ -141,7 +141,7 @@ class ProcessPoolFailureTest {
     @Test
     void thePoolDefaultTimeoutAppliesToMapChunks() {
         try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(2)
-                .taskTimeout(Duration.ofMillis(500)))) {
+                .taskTimeout(Duration.ofSeconds(3)))) {
             assertThatThrownBy(() -> pool.map(x -> {
                 if (x == 7) {
                     Thread.sleep(60_000);
