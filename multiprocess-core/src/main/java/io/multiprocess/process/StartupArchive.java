@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
@@ -43,7 +44,7 @@ final class StartupArchive {
     private static final Logger LOG = Multiprocess.getLogger();
     private static final Pattern RELEASE_VERSION = Pattern.compile("JAVA_VERSION=\"([^\"]+)\"");
     private static final Set<String> TRAINING_OR_FAILED = ConcurrentHashMap.newKeySet();
-    private static final Map<String, Boolean> ARCHIVABLE_CLASSPATHS = new ConcurrentHashMap<>();
+    private static final Map<String, Optional<Path>> ARCHIVE_PATHS = new ConcurrentHashMap<>();
     /** Archives kept in the cache; each rebuilt jar makes a new one, so the oldest are deleted. */
     static final int KEPT_ARCHIVES = 8;
     /** Training JVMs still running; ended with this JVM, so none outlives it. */
@@ -64,34 +65,41 @@ final class StartupArchive {
      * @return the flags and the archive they name (null when none)
      */
     static Use flagsFor(LaunchSettings settings, String java, String classpath) {
-        if (!settings.startupArchive() || !ARCHIVABLE_CLASSPATHS.computeIfAbsent(classpath,
-                StartupArchive::isArchivable)) {
+        if (!settings.startupArchive()) {
             return Use.NONE;
         }
-        String version = javaVersion(java);
-        if (version == null) {
+        // Worked out once per JVM: checking every jar and hashing is not for each launch.
+        Optional<Path> where = ARCHIVE_PATHS.computeIfAbsent(java + '\n' + settings.jvmArguments() + '\n'
+                + settings.reducer() + '\n' + classpath, ignored -> archivePath(settings, java, classpath));
+        if (where.isEmpty()) {
             return Use.NONE;
         }
-        boolean aotCache = Runtime.Version.parse(version).feature() >= 25;
-        Path directory = cacheDirectory();
-        if (directory == null) {
-            return Use.NONE;
-        }
-        String key = key(java, version, settings, classpath);
-        Path archive = directory.resolve(key + (aotCache ? ".aot" : ".jsa"));
+        Path archive = where.get();
+        boolean aotCache = archive.toString().endsWith(".aot");
         if (Files.isRegularFile(archive)) {
             List<String> flags = aotCache
                     ? List.of("-Xlog:aot=off,cds=off", "-XX:AOTCache=" + archive)
                     : List.of("-Xlog:cds=off,cds+dynamic=off", "-XX:SharedArchiveFile=" + archive);
             return new Use(flags, archive);
         }
-        if (TRAINING_OR_FAILED.add(key)) {
+        if (TRAINING_OR_FAILED.add(archive.toString())) {
             Thread trainer = new Thread(() -> train(settings, java, classpath, archive, aotCache),
                     "multiprocess-startup-archive");
             trainer.setDaemon(true);
             trainer.start();
         }
         return Use.NONE;
+    }
+
+    /** Where the archive for these settings lives, or empty when there can be none. */
+    private static Optional<Path> archivePath(LaunchSettings settings, String java, String classpath) {
+        String version = isArchivable(classpath) ? javaVersion(java) : null;
+        Path directory = version == null ? null : cacheDirectory();
+        if (directory == null) {
+            return Optional.empty();
+        }
+        boolean aotCache = Runtime.Version.parse(version).feature() >= 25;
+        return Optional.of(directory.resolve(key(java, version, settings, classpath) + (aotCache ? ".aot" : ".jsa")));
     }
 
     /**
