@@ -27,8 +27,7 @@ class ParentExitTest {
 
             parent.destroyForcibly();
 
-            assertThat(child.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
-            assertThat(dir.resolve("done")).doesNotExist();
+            assertEndedUnfinished(child);
         } finally {
             parent.destroyForcibly().waitFor();
         }
@@ -43,8 +42,7 @@ class ParentExitTest {
             ProcessHandle child = ProcessHandle.of(childPid).orElseThrow();
 
             assertThat(parent.waitFor(30, TimeUnit.SECONDS)).as("parent exits although its child sleeps").isTrue();
-            assertThat(child.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
-            assertThat(dir.resolve("done")).doesNotExist();
+            assertEndedUnfinished(child);
         } finally {
             parent.destroyForcibly().waitFor();
         }
@@ -65,5 +63,11 @@ class ParentExitTest {
         } finally {
             parent.destroyForcibly().waitFor();
         }
+    }
+
+    /** The child, which sleeps for two minutes before writing its file, ended soon and without finishing. */
+    private void assertEndedUnfinished(ProcessHandle child) throws Exception {
+        assertThat(child.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(dir.resolve("done")).doesNotExist();
     }
 }

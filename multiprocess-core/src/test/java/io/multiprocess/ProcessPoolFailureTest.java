@@ -203,19 +203,17 @@ class ProcessPoolFailureTest {
 
     @Test
     void aWorkerOverItsHeapLimitIsRecycled() {
-        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
-                .maxWorkerHeapBytes(1))) {
-            long first = pool.apply(() -> ProcessHandle.current().pid());
-            long second = pool.apply(() -> ProcessHandle.current().pid());
-
-            assertThat(second).isNotEqualTo(first);
-        }
+        assertEachTaskGetsAFreshWorker(PoolOptions.defaults().processes(1).maxWorkerHeapBytes(1));
     }
 
     @Test
     void aWorkerOverItsResidentMemoryLimitIsRecycled() {
-        try (ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
-                .maxWorkerRssBytes(1))) {
+        assertEachTaskGetsAFreshWorker(PoolOptions.defaults().processes(1).maxWorkerRssBytes(1));
+    }
+
+    /** With a one-byte limit every worker is over it after its first task. */
+    private static void assertEachTaskGetsAFreshWorker(PoolOptions options) {
+        try (ProcessPool pool = Multiprocess.getContext().pool(options)) {
             long first = pool.apply(() -> ProcessHandle.current().pid());
             long second = pool.apply(() -> ProcessHandle.current().pid());
 
