@@ -33,19 +33,19 @@ public final class Authentication {
     }
 
     /** Authenticates both ways as the accepting side: challenge the peer first, then answer its challenge. */
-    public static void authenticateAsServer(Connection connection, byte[] authkey) throws IOException {
+    public static void authenticateAsServer(FrameChannel connection, byte[] authkey) throws IOException {
         deliverChallenge(connection, authkey);
         answerChallenge(connection, authkey);
     }
 
     /** Authenticates both ways as the connecting side: answer the peer's challenge, then challenge it. */
-    public static void authenticateAsClient(Connection connection, byte[] authkey) throws IOException {
+    public static void authenticateAsClient(FrameChannel connection, byte[] authkey) throws IOException {
         answerChallenge(connection, authkey);
         deliverChallenge(connection, authkey);
     }
 
     /** Sends a challenge and checks the peer's digest. */
-    public static void deliverChallenge(Connection connection, byte[] authkey) throws IOException {
+    public static void deliverChallenge(FrameChannel connection, byte[] authkey) throws IOException {
         byte[] nonce = new byte[NONCE_LENGTH];
         RANDOM.nextBytes(nonce);
         connection.sendBytes(concat(CHALLENGE, nonce));
@@ -58,7 +58,7 @@ public final class Authentication {
     }
 
     /** Answers the peer's challenge and checks that it was accepted. */
-    public static void answerChallenge(Connection connection, byte[] authkey) throws IOException {
+    public static void answerChallenge(FrameChannel connection, byte[] authkey) throws IOException {
         byte[] challenge = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
         if (challenge.length != CHALLENGE.length + NONCE_LENGTH
                 || !Arrays.equals(challenge, 0, CHALLENGE.length, CHALLENGE, 0, CHALLENGE.length)) {

@@ -1,114 +1,101 @@
 package io.multiprocess.connection;
 
-import java.io.BufferedInputStream;
-import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
- * One end of a byte stream that carries whole messages (Python's {@code multiprocessing.connection.Connection}).
+ * One end of a two-way (or one-way) message channel between processes: Python's
+ * {@code multiprocessing.connection.Connection}. Pipe ends ({@code ctx.pipe()}) and the sockets of
+ * {@link Listener} and {@link Client} are connections.
  *
- * <p>This is the project's single transport: the control channel between a parent and its child JVMs, and
- * everything built on it later, sends frames through this class. The wire format is a frame per message: a
- * 4-byte big-endian length, then that many bytes. Message boundaries are kept; an empty message is a message.
+ * <pre>{@code
+ * Connection[] ends = ctx.pipe();
+ * Connection parentEnd = ends[0], childEnd = ends[1];
+ * MpProcess child = ctx.process(() -> {
+ *     childEnd.send("hello from " + Multiprocess.currentProcess().getName());
+ *     childEnd.close();
+ * });
+ * child.start();
+ * String greeting = parentEnd.recv();   // "hello from Process-1"
+ * child.join();
+ * }</pre>
  *
- * <p>Sends and receives are each serialized by their own lock, so one thread may send while another receives.
+ * <p>Objects go through the context's reducer, bytes go as they are; either way message boundaries are kept and
+ * an empty message is a message. Every method may be called from several threads; sends are serialized, and so
+ * are receives.
+ *
+ * <p>Failures are unchecked: {@link EndOfStreamException} when the peer closed and nothing is left to receive,
+ * {@link BufferTooShortException} from {@link #recvBytesInto}, {@link IllegalStateException} for a closed handle
+ * or the wrong direction of a one-way end, {@link java.io.UncheckedIOException} for other I/O failures.
  */
-public final class Connection implements Closeable {
+public interface Connection extends Waitable, AutoCloseable {
 
-    /** Largest frame accepted; a Java array cannot be larger. */
-    public static final int MAX_FRAME_LENGTH = Integer.MAX_VALUE - 8;
+    /** Sends an object, reduced by the context's reducer; it fails here, before anything is sent, if it cannot be reduced. */
+    void send(Object value);
 
-    private final SocketChannel channel;
-    private final DataInputStream in;
-    private final Object sendLock = new Object();
-    private final Object receiveLock = new Object();
-    private final ByteBuffer header = ByteBuffer.allocate(4);
-    private volatile boolean closed;
+    /**
+     * Receives the next object sent with {@link #send(Object)}, waiting as long as it takes.
+     *
+     * @throws EndOfStreamException if the peer closed and nothing is left to receive
+     */
+    <T> T recv();
 
-    public Connection(SocketChannel channel) {
-        this.channel = channel;
-        InputStream raw = Channels.newInputStream(channel);
-        this.in = new DataInputStream(new BufferedInputStream(raw, 64 * 1024));
-    }
-
-    /** Sends one message holding all of {@code message}. */
-    public void sendBytes(byte[] message) throws IOException {
+    /** Sends all of {@code message} as one message. */
+    default void sendBytes(byte[] message) {
         sendBytes(message, 0, message.length);
     }
 
-    /** Sends one message holding {@code length} bytes of {@code buffer} from {@code offset}. */
-    public void sendBytes(byte[] buffer, int offset, int length) throws IOException {
-        if (offset < 0 || length < 0 || offset + length > buffer.length) {
-            throw new IndexOutOfBoundsException(
-                    "offset " + offset + " and length " + length + " do not fit a buffer of " + buffer.length);
-        }
-        ensureOpen();
-        synchronized (sendLock) {
-            header.clear();
-            header.putInt(length).flip();
-            ByteBuffer[] frame = {header, ByteBuffer.wrap(buffer, offset, length)};
-            long remaining = 4L + length;
-            while (remaining > 0) {
-                remaining -= channel.write(frame);
-            }
-        }
+    /** Sends {@code size} bytes of {@code buffer} from {@code offset} as one message. */
+    void sendBytes(byte[] buffer, int offset, int size);
+
+    /** Receives the next message as bytes. */
+    default byte[] recvBytes() {
+        return recvBytes(Integer.MAX_VALUE);
     }
 
     /**
-     * Receives one whole message.
+     * Receives the next message as bytes.
      *
-     * @throws EOFException if the peer closed the connection and no message is left
+     * @throws java.io.UncheckedIOException if the message is longer than {@code maxLength}; the connection is then
+     *     closed, as in Python, since the stream can no longer be trusted
      */
-    public byte[] recvBytes() throws IOException {
-        return recvBytes(MAX_FRAME_LENGTH);
+    byte[] recvBytes(int maxLength);
+
+    /** Receives the next message into {@code buffer} from index 0; returns its length. */
+    default int recvBytesInto(byte[] buffer) {
+        return recvBytesInto(buffer, 0);
     }
 
     /**
-     * Receives one whole message of at most {@code maxLength} bytes.
+     * Receives the next message into {@code buffer} from {@code offset}; returns its length.
      *
-     * @throws EOFException if the peer closed the connection and no message is left
-     * @throws IOException if the message is longer than {@code maxLength}; the connection is then closed, since
-     *     the rest of the stream can no longer be framed
+     * @throws BufferTooShortException if the message does not fit; the exception carries the whole message, which
+     *     is consumed
      */
-    public byte[] recvBytes(int maxLength) throws IOException {
-        ensureOpen();
-        synchronized (receiveLock) {
-            int length;
-            try {
-                length = in.readInt();
-            } catch (EOFException e) {
-                throw new EOFException("the peer closed the connection");
-            }
-            if (length < 0 || length > maxLength) {
-                close();
-                throw new IOException("received a message of " + length + " bytes where at most " + maxLength
-                        + " are allowed; the connection was closed");
-            }
-            byte[] message = new byte[length];
-            in.readFully(message);
-            return message;
-        }
+    int recvBytesInto(byte[] buffer, int offset);
+
+    /** Whether a message (or the end of the stream) can be received now without waiting. */
+    default boolean poll() {
+        return poll(Duration.ZERO);
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
+    /** Waits at most {@code timeout} for a message (or the end of the stream) to be receivable. */
+    boolean poll(Duration timeout);
 
+    /** Whether this end may receive. */
+    boolean readable();
+
+    /** Whether this end may send. */
+    boolean writable();
+
+    boolean isClosed();
+
+    /** Closes this handle; the peer sees the end of the stream once every handle of this end is closed. */
     @Override
-    public void close() throws IOException {
-        closed = true;
-        channel.close();
-    }
+    void close();
 
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException("the connection is closed");
-        }
+    /** As {@link #poll()}: ready when a receive would not wait. */
+    @Override
+    default boolean isReady() {
+        return poll();
     }
 }

@@ -1,6 +1,8 @@
 /**
- * The transport: framed messages over sockets ({@link io.multiprocess.connection.Connection}) and the authkey
- * challenge ({@link io.multiprocess.connection.Authentication}). Every byte that crosses a process boundary
- * travels through a {@code Connection}.
+ * Connections between processes, as in Python's {@code multiprocessing.connection}: the public
+ * {@link io.multiprocess.connection.Connection} (pipe ends and sockets), {@link io.multiprocess.connection.Listener}
+ * and {@link io.multiprocess.connection.Client}, and {@link io.multiprocess.connection.Waitable#waitAny}; underneath,
+ * the one wire format ({@link io.multiprocess.connection.FrameChannel}) and the authkey challenge
+ * ({@link io.multiprocess.connection.Authentication}).
  */
 package io.multiprocess.connection;

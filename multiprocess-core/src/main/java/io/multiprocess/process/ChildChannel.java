@@ -1,7 +1,7 @@
 package io.multiprocess.process;
 
 import io.multiprocess.connection.Authentication;
-import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.connection.RuntimeDirectory;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -26,10 +26,10 @@ public final class ChildChannel {
 
     private static volatile ChildChannel current;
 
-    private final Connection connection;
+    private final FrameChannel connection;
     private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
 
-    private ChildChannel(Connection connection) {
+    private ChildChannel(FrameChannel connection) {
         this.connection = connection;
     }
 
@@ -70,7 +70,7 @@ public final class ChildChannel {
             server.bind(UnixDomainSocketAddress.of(address));
             SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
             client.connect(UnixDomainSocketAddress.of(address));
-            try (Connection accepted = new Connection(server.accept()); Connection connecting = new Connection(client)) {
+            try (FrameChannel accepted = new FrameChannel(server.accept()); FrameChannel connecting = new FrameChannel(client)) {
                 Thread serverSide = new Thread(() -> {
                     try {
                         Authentication.authenticateAsServer(accepted, key);
@@ -93,7 +93,7 @@ public final class ChildChannel {
     public static ChildChannel connect(Path socket, byte[] authkey) throws IOException {
         SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);
         socketChannel.connect(UnixDomainSocketAddress.of(socket));
-        Connection connection = new Connection(socketChannel);
+        FrameChannel connection = new FrameChannel(socketChannel);
         Authentication.authenticateAsClient(connection, authkey);
         connection.sendBytes(ByteBuffer.allocate(9).put(ControlMessage.HELLO)
                 .putLong(ProcessHandle.current().pid()).array());

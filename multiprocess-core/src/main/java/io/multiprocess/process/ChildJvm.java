@@ -2,7 +2,7 @@ package io.multiprocess.process;
 
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MultiprocessException;
-import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.FrameChannel;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -38,7 +38,7 @@ public final class ChildJvm {
     private final CompletableFuture<Void> channelDone = new CompletableFuture<>();
     private final CompletableFuture<Void> running = new CompletableFuture<>();
     private final CompletableFuture<Integer> exitCode;
-    private volatile Connection connection;
+    private volatile FrameChannel connection;
     private volatile int signalReported;
     private volatile boolean orderlyExitReported;
     private volatile boolean daemon = true;
@@ -116,7 +116,7 @@ public final class ChildJvm {
     }
 
     /** Called by the control server once the child has authenticated. */
-    void attach(Connection authenticated) {
+    void attach(FrameChannel authenticated) {
         this.connection = authenticated;
         Thread reader = new Thread(this::readControlMessages, "multiprocess-control-" + pid);
         reader.setDaemon(true);
@@ -152,7 +152,7 @@ public final class ChildJvm {
      * that, the RUN message may not have gone out yet.
      */
     public void send(byte[] message) throws IOException {
-        Connection c = connection;
+        FrameChannel c = connection;
         if (c == null) {
             throw new IOException("child JVM " + pid + " is not connected");
         }
@@ -290,7 +290,7 @@ public final class ChildJvm {
     }
 
     private void closeConnection() {
-        Connection c = connection;
+        FrameChannel c = connection;
         if (c != null) {
             try {
                 c.close();

@@ -3,7 +3,7 @@ package io.multiprocess.process;
 import io.multiprocess.AuthenticationException;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.connection.Authentication;
-import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.connection.RuntimeDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +100,7 @@ public final class ControlServer {
         while (server.isOpen()) {
             try {
                 SocketChannel channel = server.accept();
-                handshakes.execute(() -> handshake(new Connection(channel)));
+                handshakes.execute(() -> handshake(new FrameChannel(channel)));
             } catch (IOException e) {
                 if (server.isOpen()) {
                     LOG.warn("control server failed to accept a connection", e);
@@ -109,7 +109,7 @@ public final class ControlServer {
         }
     }
 
-    private void handshake(Connection connection) {
+    private void handshake(FrameChannel connection) {
         ScheduledFuture<?> timeout = timeouts.schedule(() -> closeQuietly(connection), HANDSHAKE_TIMEOUT_SECONDS,
                 TimeUnit.SECONDS);
         try {
@@ -138,7 +138,7 @@ public final class ControlServer {
         }
     }
 
-    private static void closeQuietly(Connection connection) {
+    private static void closeQuietly(FrameChannel connection) {
         try {
             connection.close();
         } catch (IOException e) {

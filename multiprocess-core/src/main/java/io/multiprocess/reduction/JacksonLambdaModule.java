@@ -22,7 +22,8 @@ import tools.jackson.databind.jsontype.TypeSerializer;
 import tools.jackson.databind.ser.Serializers;
 
 /**
- * Teaches Jackson serializable lambdas, and makes it refuse classes it would silently get wrong.
+ * Teaches Jackson serializable lambdas and {@link SharedHandle}s, and makes it refuse classes it would silently get
+ * wrong.
  *
  * <p>A lambda is written as its {@link SerializedLambda} parts with typed captured values. Its type id is its
  * functional interface (the lambda's own class name means nothing in another JVM); a type id naming a functional
@@ -39,6 +40,10 @@ final class JacksonLambdaModule extends JacksonModule {
     record LambdaForm(String capturingClass, String functionalInterfaceClass, String functionalInterfaceMethodName,
             String functionalInterfaceMethodSignature, int implMethodKind, String implClass, String implMethodName,
             String implMethodSignature, String instantiatedMethodType, Object[] capturedArgs) {
+    }
+
+    /** The JSON shape of a shared handle: its token, with the token's type. */
+    record HandleForm(HandleToken token) {
     }
 
     @Override
@@ -59,6 +64,9 @@ final class JacksonLambdaModule extends JacksonModule {
                     BeanDescription.Supplier description,
                     com.fasterxml.jackson.annotation.JsonFormat.Value format) {
                 Class<?> raw = type.getRawClass();
+                if (SharedHandle.class.isAssignableFrom(raw)) {
+                    return new HandleSerializer();
+                }
                 if (SerializedLambdas.isLambda(raw)) {
                     return new LambdaSerializer();
                 }
@@ -88,12 +96,16 @@ final class JacksonLambdaModule extends JacksonModule {
             @Override
             public ValueDeserializer<?> findBeanDeserializer(JavaType type, DeserializationConfig config,
                     BeanDescription.Supplier description) {
-                return isFunctionalInterface(type.getRawClass()) ? new LambdaDeserializer() : null;
+                Class<?> raw = type.getRawClass();
+                if (SharedHandle.class.isAssignableFrom(raw)) {
+                    return new HandleDeserializer();
+                }
+                return isFunctionalInterface(raw) ? new LambdaDeserializer() : null;
             }
 
             @Override
             public boolean hasDeserializerFor(DeserializationConfig config, Class<?> valueType) {
-                return isFunctionalInterface(valueType);
+                return SharedHandle.class.isAssignableFrom(valueType) || isFunctionalInterface(valueType);
             }
         });
     }
@@ -191,6 +203,33 @@ final class JacksonLambdaModule extends JacksonModule {
                     form.functionalInterfaceMethodName(), form.functionalInterfaceMethodSignature(),
                     form.implMethodKind(), form.implClass(), form.implMethodName(), form.implMethodSignature(),
                     form.instantiatedMethodType(), form.capturedArgs()), capturing);
+        }
+    }
+
+    private static final class HandleSerializer extends ValueSerializer<Object> {
+
+        @Override
+        public void serialize(Object handle, JsonGenerator generator, SerializationContext context) {
+            context.findValueSerializer(HandleForm.class).serialize(new HandleForm(((SharedHandle) handle).token()),
+                    generator, context);
+        }
+
+        @Override
+        public void serializeWithType(Object handle, JsonGenerator generator, SerializationContext context,
+                TypeSerializer typeSerializer) {
+            // A scalar shape, as for lambdas: the prefix writes only "[id," and serialize() writes the whole object.
+            WritableTypeId typeId = typeSerializer.typeId(handle, JsonToken.VALUE_STRING);
+            typeSerializer.writeTypePrefix(generator, context, typeId);
+            serialize(handle, generator, context);
+            typeSerializer.writeTypeSuffix(generator, context, typeId);
+        }
+    }
+
+    private static final class HandleDeserializer extends ValueDeserializer<Object> {
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) {
+            return context.readValue(parser, HandleForm.class).token().resolve();
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.io.ObjectStreamClass;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class JavaReducer implements Reducer {
     @Override
     public byte[] dumps(Object value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = new HandleObjectOutputStream(bytes)) {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw notSerializable(value, e);
@@ -98,11 +99,34 @@ public final class JavaReducer implements Reducer {
                 + " is not Serializable", HINT, exception);
     }
 
-    /** Resolves classes with the reducer's class loader rather than the caller-dependent default. */
+    /** Writes each {@link SharedHandle} as its token. */
+    private static final class HandleObjectOutputStream extends ObjectOutputStream {
+
+        HandleObjectOutputStream(OutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object object) {
+            return object instanceof SharedHandle handle ? handle.token() : object;
+        }
+    }
+
+    /**
+     * Resolves classes with the reducer's class loader rather than the caller-dependent default, and tokens into
+     * their handles.
+     */
     private final class LoaderObjectInputStream extends ObjectInputStream {
 
         LoaderObjectInputStream(InputStream in) throws IOException {
             super(in);
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Object resolveObject(Object object) {
+            return object instanceof HandleToken token ? token.resolve() : object;
         }
 
         @Override

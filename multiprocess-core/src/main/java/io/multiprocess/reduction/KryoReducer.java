@@ -158,6 +158,7 @@ public final class KryoReducer implements Reducer {
         fields.setIgnoreSyntheticFields(false);
         kryo.setDefaultSerializer(new FieldSerializerFactory(fields));
         kryo.register(ClosureSerializer.Closure.class, new KryoLambdaSerializer());
+        kryo.addDefaultSerializer(SharedHandle.class, new KryoHandleSerializer());
         kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
         kryo.addDefaultSerializer(UUID.class, new UUIDSerializer());
         KryoUnmodifiableSerializer views = new KryoUnmodifiableSerializer();

@@ -36,7 +36,8 @@ final class NonSerializableFinder {
     }
 
     private Found visit(Object value) {
-        if (value == null || !visited.add(value)) {
+        if (value == null || value instanceof SharedHandle || !visited.add(value)) {
+            // A shared handle travels as its token, whatever its own fields are.
             return null;
         }
         Class<?> type = value.getClass();

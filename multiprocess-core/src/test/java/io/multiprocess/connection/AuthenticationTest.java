@@ -32,8 +32,8 @@ class AuthenticationTest {
 
     @Test
     void messageBoundariesAreKeptAndAnEmptyMessageIsAMessage() throws Exception {
-        Connection[] pair = pair();
-        try (Connection left = pair[0]; Connection right = pair[1]) {
+        FrameChannel[] pair = pair();
+        try (FrameChannel left = pair[0]; FrameChannel right = pair[1]) {
             left.sendBytes(new byte[0]);
             left.sendBytes("abc".getBytes(), 1, 2);
             assertThat(right.recvBytes()).isEmpty();
@@ -45,8 +45,8 @@ class AuthenticationTest {
 
     /** Runs the handshake on a socket pair; returns the server side's error, or null. */
     private static Throwable handshake(byte[] serverKey, byte[] clientKey) throws Exception {
-        Connection[] pair = pair();
-        try (Connection server = pair[0]; Connection client = pair[1]) {
+        FrameChannel[] pair = pair();
+        try (FrameChannel server = pair[0]; FrameChannel client = pair[1]) {
             CompletableFuture<Throwable> serverSide = CompletableFuture.supplyAsync(() -> {
                 try {
                     Authentication.authenticateAsServer(server, serverKey);
@@ -65,7 +65,7 @@ class AuthenticationTest {
         }
     }
 
-    private static Connection[] pair() throws Exception {
+    private static FrameChannel[] pair() throws Exception {
         var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
         var address = java.net.UnixDomainSocketAddress.of(RuntimeDirectory.get().resolve("t" + System.nanoTime()));
         server.bind(address);
@@ -74,6 +74,6 @@ class AuthenticationTest {
         SocketChannel accepted = server.accept();
         server.close();
         java.nio.file.Files.deleteIfExists(address.getPath());
-        return new Connection[] {new Connection(accepted), new Connection(client)};
+        return new FrameChannel[] {new FrameChannel(accepted), new FrameChannel(client)};
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.AuthenticationException;
 import io.multiprocess.connection.Authentication;
-import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.reduction.Reducers;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -26,7 +26,7 @@ class ControlServerTest {
         ControlServer server = ControlServer.get();
         long failuresBefore = server.authenticationFailures();
 
-        try (Connection peer = connect(server)) {
+        try (FrameChannel peer = connect(server)) {
             assertThatThrownBy(() -> Authentication.authenticateAsClient(peer, "wrong key".getBytes()))
                     .isInstanceOf(AuthenticationException.class).hasMessageContaining("rejected");
         }
@@ -40,7 +40,7 @@ class ControlServerTest {
         byte[] canary = Reducers.byName("java").dumps(new Canary());
         Canary.deserialized = false;
 
-        try (Connection peer = connect(server)) {
+        try (FrameChannel peer = connect(server)) {
             peer.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE);
             peer.sendBytes(canary);
             assertThat(new String(peer.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE))).isEqualTo("#FAILURE#");
@@ -57,10 +57,10 @@ class ControlServerTest {
                 PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
     }
 
-    private static Connection connect(ControlServer server) throws IOException {
+    private static FrameChannel connect(ControlServer server) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(server.address()));
-        return new Connection(channel);
+        return new FrameChannel(channel);
     }
 
     private static void awaitFailures(ControlServer server, long expected) throws InterruptedException {
