@@ -1,8 +1,12 @@
 package io.multiprocess;
 
+import io.multiprocess.connection.Pipe;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.process.LaunchSettings;
 import io.multiprocess.process.ProcessStarter;
+import io.multiprocess.queues.JoinableQueue;
+import io.multiprocess.queues.MpQueue;
+import io.multiprocess.queues.SimpleQueue;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import java.nio.file.Files;
@@ -71,6 +75,55 @@ public abstract class BaseContext implements AutoCloseable {
      */
     public ProcessPool pool(io.multiprocess.pool.PoolOptions options) {
         return ProcessPool.create(this, options);
+    }
+
+    /** A new unbounded queue shared by processes (Python's {@code ctx.Queue()}); see {@link MpQueue}. */
+    public <T> MpQueue<T> queue() {
+        return queue(0);
+    }
+
+    /**
+     * A new queue holding at most {@code maxsize} items (Python's {@code ctx.Queue(maxsize)}); 0 means unbounded.
+     *
+     * @throws IllegalArgumentException if {@code maxsize} is negative
+     */
+    public <T> MpQueue<T> queue(int maxsize) {
+        return MpQueue.create(checkMaxsize(maxsize), reducer);
+    }
+
+    /** A new unbounded queue counting unfinished items (Python's {@code ctx.JoinableQueue()}). */
+    public <T> JoinableQueue<T> joinableQueue() {
+        return joinableQueue(0);
+    }
+
+    /** A new queue counting unfinished items and holding at most {@code maxsize} (0: unbounded). */
+    public <T> JoinableQueue<T> joinableQueue(int maxsize) {
+        return JoinableQueue.createJoinable(checkMaxsize(maxsize), reducer);
+    }
+
+    /** A new plain unbounded queue (Python's {@code ctx.SimpleQueue()}). */
+    public <T> SimpleQueue<T> simpleQueue() {
+        return SimpleQueue.create(reducer);
+    }
+
+    /** A new two-way pipe (Python's {@code ctx.Pipe()}); see {@link Pipe}. */
+    public Pipe pipe() {
+        return pipe(true);
+    }
+
+    /**
+     * A new pipe (Python's {@code ctx.Pipe(duplex)}): two-way if {@code duplex}, else its first end only receives
+     * and its second only sends.
+     */
+    public Pipe pipe(boolean duplex) {
+        return Pipe.open(duplex, reducer);
+    }
+
+    private static int checkMaxsize(int maxsize) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be 0 (unbounded) or more: " + maxsize);
+        }
+        return maxsize;
     }
 
     /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */

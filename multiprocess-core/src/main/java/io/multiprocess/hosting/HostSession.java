@@ -1,0 +1,152 @@
+package io.multiprocess.hosting;
+
+import io.multiprocess.connection.FrameChannel;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated process connected to this JVM's {@link ObjectHost}: reads its requests in order (so one
+ * producer's puts keep their order), serves them from the mailboxes, and replies whenever an operation completes
+ * (a get may wait for a message; other requests on the connection go on meanwhile).
+ *
+ * <p>When the process disconnects (it exited or was killed), its waiting gets are withdrawn, a message already
+ * handed to it but not delivered is put back, and the pipe ends it held are released.
+ */
+final class HostSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostSession.class);
+
+    private final FrameChannel connection;
+    private final Map<Long, Pending> pendingGets = new ConcurrentHashMap<>();
+    private final Set<PipeEnd> heldEnds = new HashSet<>();
+
+    private record Pending(Mailbox mailbox, CompletableFuture<byte[]> getter) {
+    }
+
+    HostSession(FrameChannel connection) {
+        this.connection = connection;
+    }
+
+    void run() {
+        try {
+            while (true) {
+                serve(HostFrame.parseRequest(connection.recvBytes()));
+            }
+        } catch (EOFException e) {
+            // The process disconnected: the usual end.
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("a connection to the object host broke: {}", e.toString());
+        } finally {
+            closeQuietly(connection);
+            release();
+        }
+    }
+
+    private void serve(HostFrame request) {
+        long id = request.requestId();
+        long objectId = request.objectId();
+        try {
+            switch (request.code()) {
+                case HostFrame.GET -> get(ObjectHost.mailbox(objectId), id, request.timeoutNanos());
+                case HostFrame.PUT -> ObjectHost.mailbox(objectId).put(request.payload(), request.timeoutNanos())
+                        .whenComplete((accepted, error) -> reply(id, objectId, error,
+                                () -> HostFrame.reply(HostFrame.OK, id, objectId, new byte[] {(byte) (accepted ? 1 : 0)})));
+                case HostFrame.PUT_ONE_WAY -> ObjectHost.mailbox(objectId).put(request.payload(), -1)
+                        .whenComplete((accepted, error) -> {
+                            if (error != null) {
+                                reply(id, objectId, error, null);
+                            }
+                        });
+                case HostFrame.SIZE -> send(HostFrame.reply(HostFrame.OK, id, objectId,
+                        HostFrame.intPayload(ObjectHost.mailbox(objectId).size())));
+                case HostFrame.TASK_DONE -> {
+                    ObjectHost.mailbox(objectId).taskDone();
+                    send(HostFrame.reply(HostFrame.OK, id, objectId, new byte[0]));
+                }
+                case HostFrame.JOIN -> ObjectHost.mailbox(objectId).join(request.timeoutNanos())
+                        .whenComplete((done, error) -> reply(id, objectId, error,
+                                () -> HostFrame.reply(HostFrame.OK, id, objectId, new byte[] {(byte) (done ? 1 : 0)})));
+                case HostFrame.WITHDRAW -> {
+                    Pending pending = pendingGets.get(ByteBuffer.wrap(request.payload()).getLong());
+                    if (pending != null) {
+                        // Completes the get with "timed out" if it still waits; its reply tells the client.
+                        pending.mailbox().withdraw(pending.getter());
+                    }
+                }
+                case HostFrame.ATTACH -> {
+                    PipeEnd end = ObjectHost.pipeEnd(objectId);
+                    end.attach(this);
+                    synchronized (heldEnds) {
+                        heldEnds.add(end);
+                    }
+                }
+                case HostFrame.DETACH -> ObjectHost.pipeEnd(objectId).detach(this);
+                case HostFrame.IN_TRANSIT -> ObjectHost.pipeEnd(objectId).inTransit();
+                default -> throw new IllegalArgumentException("unknown request " + request.code());
+            }
+        } catch (RuntimeException e) {
+            reply(id, objectId, e, null);
+        }
+    }
+
+    private void get(Mailbox mailbox, long id, long timeoutNanos) {
+        CompletableFuture<byte[]> getter = mailbox.get(timeoutNanos);
+        pendingGets.put(id, new Pending(mailbox, getter));
+        getter.whenComplete((item, error) -> {
+            pendingGets.remove(id);
+            byte[] frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
+                    : item == Mailbox.END ? HostFrame.reply(HostFrame.END, id, mailbox.id(), new byte[0])
+                    : HostFrame.reply(HostFrame.ITEM, id, mailbox.id(), item);
+            if (!send(frame) && item != null && item != Mailbox.END) {
+                // The process is gone before it got the message: nobody received it, so it goes back.
+                mailbox.putBackFirst(item);
+            }
+        });
+    }
+
+    private void reply(long id, long objectId, Throwable error, java.util.function.Supplier<byte[]> success) {
+        if (error == null) {
+            send(success.get());
+            return;
+        }
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        send(HostFrame.failure(id, objectId, cause.getClass().getName() + ": " + cause.getMessage()));
+    }
+
+    private boolean send(byte[] frame) {
+        try {
+            connection.sendBytes(frame);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void release() {
+        for (Pending pending : pendingGets.values()) {
+            pending.mailbox().withdraw(pending.getter());
+        }
+        Set<PipeEnd> ends;
+        synchronized (heldEnds) {
+            ends = new HashSet<>(heldEnds);
+        }
+        ends.forEach(end -> end.detachAll(this));
+    }
+
+    static void closeQuietly(FrameChannel connection) {
+        try {
+            connection.close();
+        } catch (IOException e) {
+            // Nothing to do: the peer is being dropped.
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.multiprocess.hosting;
+
+import io.multiprocess.MultiprocessException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A handle's way to its {@link Mailbox}: directly in the hosting process ({@link Local}), through an
+ * {@link HostClient} from any other ({@link Remote}). Queues and pipe ends are written once against this.
+ */
+public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess.Remote {
+
+    /** As {@link Mailbox#get(long)}. */
+    CompletableFuture<byte[]> get(long timeoutNanos);
+
+    /**
+     * Withdraws a get that has not completed, waiting as long as it takes to know; returns false if it completed
+     * with a message, which then belongs to the caller.
+     */
+    boolean withdraw(CompletableFuture<byte[]> getter);
+
+    /** As {@link Mailbox#put(byte[], long)}. */
+    CompletableFuture<Boolean> put(byte[] item, long timeoutNanos);
+
+    int size();
+
+    void taskDone();
+
+    CompletableFuture<Boolean> join(long timeoutNanos);
+
+    int maxsize();
+
+    /** Where the mailbox lives: the host's address, its pid, and the mailbox's id there. */
+    HostAddress host();
+
+    long mailboxId();
+
+    /** The access to a mailbox from this process: direct if it is hosted here. */
+    static MailboxAccess of(HostAddress host, long mailboxId, int maxsize) {
+        if (host.isThisProcess()) {
+            return new Local(ObjectHost.mailbox(mailboxId));
+        }
+        return new Remote(HostClient.of(host), mailboxId, maxsize);
+    }
+
+    /**
+     * Waits for {@code future} the way a blocking library call should: an interrupt withdraws what it can (via
+     * {@code onInterrupt}, returning true if withdrawn) and throws with the interrupt flag kept; if the operation
+     * completed anyway, its result is returned and the flag stays set.
+     */
+    static <T> T await(CompletableFuture<T> future, java.util.function.BooleanSupplier onInterrupt) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (onInterrupt.getAsBoolean()) {
+                throw new MultiprocessException("interrupted while waiting on a queue or pipe", e);
+            }
+            return future.join();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (CancellationException e) {
+            throw new MultiprocessException("the operation was cancelled", e);
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable cause) {
+        if (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new MultiprocessException(cause.toString(), cause);
+    }
+
+    /** The mailbox is in this process. */
+    record Local(Mailbox mailbox) implements MailboxAccess {
+
+        @Override
+        public CompletableFuture<byte[]> get(long timeoutNanos) {
+            return mailbox.get(timeoutNanos);
+        }
+
+        @Override
+        public boolean withdraw(CompletableFuture<byte[]> getter) {
+            return mailbox.withdraw(getter);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> put(byte[] item, long timeoutNanos) {
+            return mailbox.put(item, timeoutNanos);
+        }
+
+        @Override
+        public int size() {
+            return mailbox.size();
+        }
+
+        @Override
+        public void taskDone() {
+            mailbox.taskDone();
+        }
+
+        @Override
+        public CompletableFuture<Boolean> join(long timeoutNanos) {
+            return mailbox.join(timeoutNanos);
+        }
+
+        @Override
+        public int maxsize() {
+            return mailbox.maxsize();
+        }
+
+        @Override
+        public HostAddress host() {
+            return ObjectHost.address();
+        }
+
+        @Override
+        public long mailboxId() {
+            return mailbox.id();
+        }
+    }
+
+    /** The mailbox is in another process. */
+    record Remote(HostClient client, long mailboxId, int maxsize) implements MailboxAccess {
+
+        @Override
+        public CompletableFuture<byte[]> get(long timeoutNanos) {
+            return client.get(mailboxId, timeoutNanos);
+        }
+
+        @Override
+        public boolean withdraw(CompletableFuture<byte[]> getter) {
+            return client.withdraw(mailboxId, getter);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> put(byte[] item, long timeoutNanos) {
+            if (maxsize <= 0) {
+                // Never full: the producer does not wait for the host, as with Python's feeder thread.
+                client.putOneWay(mailboxId, item);
+                return CompletableFuture.completedFuture(true);
+            }
+            return client.put(mailboxId, item, timeoutNanos);
+        }
+
+        @Override
+        public int size() {
+            return await(client.size(mailboxId), () -> false);
+        }
+
+        @Override
+        public void taskDone() {
+            await(client.taskDone(mailboxId), () -> false);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> join(long timeoutNanos) {
+            return client.join(mailboxId, timeoutNanos);
+        }
+
+        @Override
+        public HostAddress host() {
+            return client.host();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.multiprocess.hosting;
+
+import io.multiprocess.AuthenticationException;
+import io.multiprocess.Multiprocess;
+import io.multiprocess.connection.Authentication;
+import io.multiprocess.connection.FrameChannel;
+import io.multiprocess.connection.RuntimeDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This JVM's host for the queues and pipes it created: a registry of {@link Mailbox}es and {@link PipeEnd}s, and,
+ * once one of them is sent to another process, a UNIX socket where other processes reach them.
+ *
+ * <p>Why a host: the JVM cannot pass file descriptors between processes, so a queue cannot be an OS pipe shared by
+ * every process as in Python. It lives in its creator instead, and every other process holding it talks to the
+ * creator over one authenticated connection ({@link HostClient}); see docs/architecture.md.
+ *
+ * <p>The socket is in the private {@link RuntimeDirectory}, and each connection must pass the authkey challenge
+ * (the current process's authkey, which children inherit) before a single byte of it is deserialized.
+ */
+public final class ObjectHost {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectHost.class);
+    private static final int HANDSHAKE_TIMEOUT_SECONDS = 10;
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Map<Long, Mailbox> MAILBOXES = new ConcurrentHashMap<>();
+    private static final Map<Long, PipeEnd> ENDS = new ConcurrentHashMap<>();
+    private static volatile ObjectHost server;
+
+    private final HostAddress address;
+    private final ServerSocketChannel channel;
+
+    private ObjectHost() throws IOException {
+        Path socket = RuntimeDirectory.get().resolve("objects.sock");
+        channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        channel.bind(UnixDomainSocketAddress.of(socket));
+        address = new HostAddress(socket.toString(), ProcessHandle.current().pid());
+        Thread acceptor = new Thread(this::acceptLoop, "multiprocess-object-host");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** A new mailbox hosted by this process. */
+    public static Mailbox newMailbox(int maxsize) {
+        Mailbox mailbox = new Mailbox(IDS.incrementAndGet(), maxsize);
+        MAILBOXES.put(mailbox.id(), mailbox);
+        return mailbox;
+    }
+
+    /** A new pipe end hosted by this process, held once (by its creator). */
+    public static PipeEnd newPipeEnd(Mailbox inbound, Mailbox outbound) {
+        PipeEnd end = new PipeEnd(IDS.incrementAndGet(), inbound, outbound);
+        ENDS.put(end.id(), end);
+        return end;
+    }
+
+    static Mailbox mailbox(long id) {
+        Mailbox mailbox = MAILBOXES.get(id);
+        if (mailbox == null) {
+            throw new IllegalStateException("process " + ProcessHandle.current().pid() + " hosts no queue or pipe "
+                    + "with id " + id);
+        }
+        return mailbox;
+    }
+
+    static PipeEnd pipeEnd(long id) {
+        PipeEnd end = ENDS.get(id);
+        if (end == null) {
+            throw new IllegalStateException("process " + ProcessHandle.current().pid() + " hosts no pipe end "
+                    + "with id " + id);
+        }
+        return end;
+    }
+
+    /** Where other processes reach this one's objects; starts listening on first use. */
+    public static HostAddress address() {
+        ObjectHost s = server;
+        if (s == null) {
+            synchronized (ObjectHost.class) {
+                s = server;
+                if (s == null) {
+                    try {
+                        s = new ObjectHost();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot open the socket through which other processes "
+                                + "reach this process's queues and pipes, in " + RuntimeDirectory.get(), e);
+                    }
+                    server = s;
+                }
+            }
+        }
+        return s.address;
+    }
+
+    private void acceptLoop() {
+        while (channel.isOpen()) {
+            try {
+                SocketChannel accepted = channel.accept();
+                Thread session = new Thread(() -> serve(new FrameChannel(accepted)), "multiprocess-host-session");
+                session.setDaemon(true);
+                session.start();
+            } catch (IOException e) {
+                if (channel.isOpen()) {
+                    LOG.warn("the object host failed to accept a connection", e);
+                }
+            }
+        }
+    }
+
+    private void serve(FrameChannel connection) {
+        ScheduledFuture<?> timeout = Timeouts.schedule(HANDSHAKE_TIMEOUT_SECONDS, () -> HostSession.closeQuietly(connection));
+        try {
+            Authentication.authenticateAsServer(connection, Multiprocess.currentProcess().getAuthkey());
+        } catch (AuthenticationException e) {
+            LOG.warn("refused a connection to this process's queues and pipes: {}", e.getMessage());
+            HostSession.closeQuietly(connection);
+            return;
+        } catch (IOException e) {
+            LOG.debug("dropped a connection to the object host during the handshake: {}", e.toString());
+            HostSession.closeQuietly(connection);
+            return;
+        } finally {
+            timeout.cancel(false);
+        }
+        new HostSession(connection).run();
+    }
+}

@@ -1,0 +1,103 @@
+package io.multiprocess.hosting;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A pipe end as seen by one handle: its mailboxes (null for a direction it lacks) and the bookkeeping that tells
+ * the host when the end is no longer held anywhere, done directly in the hosting process and by one-way notices
+ * from any other.
+ */
+public final class PipeEndRef {
+
+    private final HostAddress host;
+    private final long endId;
+    private final MailboxAccess inbound;
+    private final MailboxAccess outbound;
+    private final PipeEnd local;
+    private final HostClient client;
+    private final AtomicBoolean detached = new AtomicBoolean();
+
+    private PipeEndRef(HostAddress host, long endId, MailboxAccess inbound, MailboxAccess outbound, PipeEnd local,
+            HostClient client) {
+        this.host = host;
+        this.endId = endId;
+        this.inbound = inbound;
+        this.outbound = outbound;
+        this.local = local;
+        this.client = client;
+    }
+
+    /**
+     * A new pipe hosted by this process: two ends, each reading what the other writes; if not {@code duplex}, the
+     * first end only reads and the second only writes.
+     */
+    public static PipeEndRef[] newPipe(boolean duplex) {
+        Mailbox toFirst = ObjectHost.newMailbox(0);
+        Mailbox toSecond = duplex ? ObjectHost.newMailbox(0) : null;
+        PipeEnd first = ObjectHost.newPipeEnd(toFirst, toSecond);
+        PipeEnd second = ObjectHost.newPipeEnd(toSecond, toFirst);
+        return new PipeEndRef[] {local(first), local(second)};
+    }
+
+    /** A new handle on the end {@code endId} hosted by {@code host}, counted there as one more holder. */
+    public static PipeEndRef attach(HostAddress host, long endId, long inboundId, long outboundId) {
+        if (host.isThisProcess()) {
+            PipeEnd end = ObjectHost.pipeEnd(endId);
+            end.attachLocal();
+            return local(end);
+        }
+        HostClient client = HostClient.of(host);
+        client.pipeEnd(HostFrame.ATTACH, endId);
+        return new PipeEndRef(host, endId,
+                inboundId == 0 ? null : new MailboxAccess.Remote(client, inboundId, 0),
+                outboundId == 0 ? null : new MailboxAccess.Remote(client, outboundId, 0), null, client);
+    }
+
+    private static PipeEndRef local(PipeEnd end) {
+        return new PipeEndRef(null, end.id(), end.inbound() == null ? null : new MailboxAccess.Local(end.inbound()),
+                end.outbound() == null ? null : new MailboxAccess.Local(end.outbound()), end, null);
+    }
+
+    public HostAddress host() {
+        return host != null ? host : ObjectHost.address();
+    }
+
+    public long endId() {
+        return endId;
+    }
+
+    /** Where this end reads from; null if it cannot. */
+    public MailboxAccess inbound() {
+        return inbound;
+    }
+
+    /** Where this end writes to; null if it cannot. */
+    public MailboxAccess outbound() {
+        return outbound;
+    }
+
+    /** A copy of this handle is being sent: it holds the end until someone receives it. */
+    public void markInTransit() {
+        if (local != null) {
+            local.inTransit();
+        } else {
+            client.pipeEnd(HostFrame.IN_TRANSIT, endId);
+        }
+    }
+
+    /** This handle is closed (or collected): it no longer holds the end. Runs once. */
+    public void detach() {
+        if (!detached.compareAndSet(false, true)) {
+            return;
+        }
+        if (local != null) {
+            local.detachLocal();
+            return;
+        }
+        try {
+            client.pipeEnd(HostFrame.DETACH, endId);
+        } catch (RuntimeException e) {
+            // The host is gone, and the end with it.
+        }
+    }
+}
