@@ -8,13 +8,15 @@ import java.time.Duration;
  * {@link Listener} and {@link Client} are connections.
  *
  * <pre>{@code
- * Connection[] ends = ctx.pipe();
- * Connection parentEnd = ends[0], childEnd = ends[1];
+ * Pipe pipe = ctx.pipe();
+ * Connection parentEnd = pipe.first();
+ * Connection childEnd = pipe.second();
  * MpProcess child = ctx.process(() -> {
  *     childEnd.send("hello from " + Multiprocess.currentProcess().getName());
  *     childEnd.close();
  * });
  * child.start();
+ * childEnd.close();                     // this process does not use the child's end
  * String greeting = parentEnd.recv();   // "hello from Process-1"
  * child.join();
  * }</pre>

@@ -97,6 +97,55 @@ public final class FrameChannel implements Closeable {
         }
     }
 
+    /**
+     * Sends one message made of {@code head} followed by {@code length} bytes of {@code body} from {@code offset},
+     * without copying them into one array first (a protocol header before a large payload).
+     */
+    public void sendBytes(byte[] head, byte[] body, int offset, int length) throws IOException {
+        if (offset < 0 || length < 0 || offset + length > body.length) {
+            throw new IndexOutOfBoundsException(
+                    "offset " + offset + " and length " + length + " do not fit a buffer of " + body.length);
+        }
+        ensureOpen();
+        synchronized (sendLock) {
+            header.clear();
+            header.putInt(head.length + length).flip();
+            ByteBuffer[] frame = {header, ByteBuffer.wrap(head), ByteBuffer.wrap(body, offset, length)};
+            long remaining = 4L + head.length + length;
+            while (remaining > 0) {
+                remaining -= channel.write(frame);
+            }
+        }
+    }
+
+    /**
+     * Receives one message whose first {@code head.length} bytes are a protocol header: fills {@code head} with
+     * them and returns the rest, so a large payload is not copied out of the message afterwards.
+     *
+     * @throws EOFException if the peer closed the connection and no message is left
+     * @throws IOException if the message is shorter than the header
+     */
+    public byte[] recvBytes(byte[] head) throws IOException {
+        ensureOpen();
+        synchronized (receiveLock) {
+            int length;
+            try {
+                length = in.readInt();
+            } catch (EOFException e) {
+                throw new EOFException("the peer closed the connection");
+            }
+            if (length < head.length) {
+                close();
+                throw new IOException("received a message of " + length + " bytes, shorter than its "
+                        + head.length + "-byte header; the connection was closed");
+            }
+            in.readFully(head);
+            byte[] body = new byte[length - head.length];
+            in.readFully(body);
+            return body;
+        }
+    }
+
     public boolean isClosed() {
         return closed;
     }

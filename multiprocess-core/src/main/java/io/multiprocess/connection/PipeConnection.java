@@ -59,9 +59,9 @@ final class PipeConnection implements Connection, SharedHandle {
                     + buffer.length);
         }
         requireWritable();
-        byte[] message = new byte[size];
-        System.arraycopy(buffer, offset, message, 0, size);
-        sendReduced(message);
+        // A remote send is written to the socket before it returns; a local one is kept, so it needs its own copy.
+        boolean written = end.outbound() instanceof MailboxAccess.Remote && offset == 0 && size == buffer.length;
+        sendReduced(written ? buffer : java.util.Arrays.copyOfRange(buffer, offset, offset + size));
     }
 
     @Override

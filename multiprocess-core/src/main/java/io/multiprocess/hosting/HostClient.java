@@ -162,9 +162,9 @@ public final class HostClient {
         return reply.thenApply(HostClient::throwIfFailed);
     }
 
-    private void send(byte[] frame) {
+    private void send(HostFrame frame) {
         try {
-            connection.sendBytes(frame);
+            frame.sendRequest(connection);
         } catch (IOException e) {
             fail(e);
             throw gone(host, e);
@@ -174,7 +174,7 @@ public final class HostClient {
     private void readReplies() {
         try {
             while (true) {
-                HostFrame reply = HostFrame.parseReply(connection.recvBytes());
+                HostFrame reply = HostFrame.receiveReply(connection);
                 CompletableFuture<HostFrame> waiting = pending.remove(reply.requestId());
                 if (waiting != null) {
                     waiting.complete(reply);

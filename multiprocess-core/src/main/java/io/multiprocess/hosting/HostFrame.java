@@ -2,12 +2,14 @@ package io.multiprocess.hosting;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import io.multiprocess.connection.FrameChannel;
+import java.io.IOException;
 
 /**
  * The frames between a process and an {@link ObjectHost}: a request names an operation, a request id, a hosted
  * object and a timeout, then the payload (a reduced message, or nothing); a reply names a status, the request id
- * and the object, then the payload. Each travels as one {@link io.multiprocess.connection.FrameChannel} message.
+ * and the object, then the payload. Each travels as one {@link FrameChannel} message, header and payload written
+ * and read without copying the payload.
  */
 record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, byte[] payload) {
 
@@ -34,32 +36,44 @@ record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, by
     static final byte END = 67;
     static final byte FAILED = 68;
 
-    static byte[] request(byte op, long requestId, long objectId, long timeoutNanos, byte[] payload) {
-        byte[] frame = new byte[REQUEST_HEADER + payload.length];
-        ByteBuffer.wrap(frame).put(op).putLong(requestId).putLong(objectId).putLong(timeoutNanos).put(payload);
-        return frame;
+    static HostFrame request(byte op, long requestId, long objectId, long timeoutNanos, byte[] payload) {
+        return new HostFrame(op, requestId, objectId, timeoutNanos, payload);
     }
 
-    static byte[] reply(byte status, long requestId, long objectId, byte[] payload) {
-        byte[] frame = new byte[REPLY_HEADER + payload.length];
-        ByteBuffer.wrap(frame).put(status).putLong(requestId).putLong(objectId).put(payload);
-        return frame;
+    static HostFrame reply(byte status, long requestId, long objectId, byte[] payload) {
+        return new HostFrame(status, requestId, objectId, 0, payload);
     }
 
-    static byte[] failure(long requestId, long objectId, String message) {
+    static HostFrame failure(long requestId, long objectId, String message) {
         return reply(FAILED, requestId, objectId, message.getBytes(StandardCharsets.UTF_8));
     }
 
-    static HostFrame parseRequest(byte[] frame) {
-        ByteBuffer buffer = ByteBuffer.wrap(frame);
-        return new HostFrame(buffer.get(), buffer.getLong(), buffer.getLong(), buffer.getLong(),
-                Arrays.copyOfRange(frame, REQUEST_HEADER, frame.length));
+    /** Sends this as a request; the payload goes to the socket as it is, uncopied. */
+    void sendRequest(FrameChannel channel) throws IOException {
+        byte[] head = new byte[REQUEST_HEADER];
+        ByteBuffer.wrap(head).put(code).putLong(requestId).putLong(objectId).putLong(timeoutNanos);
+        channel.sendBytes(head, payload, 0, payload.length);
     }
 
-    static HostFrame parseReply(byte[] frame) {
-        ByteBuffer buffer = ByteBuffer.wrap(frame);
-        return new HostFrame(buffer.get(), buffer.getLong(), buffer.getLong(), 0,
-                Arrays.copyOfRange(frame, REPLY_HEADER, frame.length));
+    /** Sends this as a reply; the payload goes to the socket as it is, uncopied. */
+    void sendReply(FrameChannel channel) throws IOException {
+        byte[] head = new byte[REPLY_HEADER];
+        ByteBuffer.wrap(head).put(code).putLong(requestId).putLong(objectId);
+        channel.sendBytes(head, payload, 0, payload.length);
+    }
+
+    static HostFrame receiveRequest(FrameChannel channel) throws IOException {
+        byte[] head = new byte[REQUEST_HEADER];
+        byte[] payload = channel.recvBytes(head);
+        ByteBuffer buffer = ByteBuffer.wrap(head);
+        return new HostFrame(buffer.get(), buffer.getLong(), buffer.getLong(), buffer.getLong(), payload);
+    }
+
+    static HostFrame receiveReply(FrameChannel channel) throws IOException {
+        byte[] head = new byte[REPLY_HEADER];
+        byte[] payload = channel.recvBytes(head);
+        ByteBuffer buffer = ByteBuffer.wrap(head);
+        return new HostFrame(buffer.get(), buffer.getLong(), buffer.getLong(), 0, payload);
     }
 
     static byte[] intPayload(int value) {

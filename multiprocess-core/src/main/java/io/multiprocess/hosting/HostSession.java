@@ -38,7 +38,7 @@ final class HostSession {
     void run() {
         try {
             while (true) {
-                serve(HostFrame.parseRequest(connection.recvBytes()));
+                serve(HostFrame.receiveRequest(connection));
             }
         } catch (EOFException e) {
             // The process disconnected: the usual end.
@@ -102,7 +102,7 @@ final class HostSession {
         pendingGets.put(id, new Pending(mailbox, getter));
         getter.whenComplete((item, error) -> {
             pendingGets.remove(id);
-            byte[] frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
+            HostFrame frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
                     : item == Mailbox.END ? HostFrame.reply(HostFrame.END, id, mailbox.id(), new byte[0])
                     : HostFrame.reply(HostFrame.ITEM, id, mailbox.id(), item);
             if (!send(frame) && item != null && item != Mailbox.END) {
@@ -112,7 +112,7 @@ final class HostSession {
         });
     }
 
-    private void reply(long id, long objectId, Throwable error, java.util.function.Supplier<byte[]> success) {
+    private void reply(long id, long objectId, Throwable error, java.util.function.Supplier<HostFrame> success) {
         if (error == null) {
             send(success.get());
             return;
@@ -122,9 +122,9 @@ final class HostSession {
         send(HostFrame.failure(id, objectId, cause.getClass().getName() + ": " + cause.getMessage()));
     }
 
-    private boolean send(byte[] frame) {
+    private boolean send(HostFrame frame) {
         try {
-            connection.sendBytes(frame);
+            frame.sendReply(connection);
             return true;
         } catch (IOException e) {
             return false;
