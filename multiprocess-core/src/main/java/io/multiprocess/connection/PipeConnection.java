@@ -185,13 +185,13 @@ final class PipeConnection implements Connection, SharedHandle {
             withdrawOutstanding();
         }
         end.markInTransit();
-        return new PipeToken(end.host(), end.endId(), mailboxId(end.inbound()), mailboxId(end.outbound()),
+        return new PipeToken(end.publish(), end.endId(), mailboxId(end.inbound()), mailboxId(end.outbound()),
                 Reducers.nameOf(reducer));
     }
 
     @Override
     public String toString() {
-        return "Connection[pipe end " + end.endId() + " hosted by process " + end.host().pid()
+        return "Connection[pipe end " + end.endId() + " hosted by process " + end.hostPid()
                 + (readable() ? ", readable" : "") + (writable() ? ", writable" : "") + (closed ? ", closed" : "")
                 + "]";
     }

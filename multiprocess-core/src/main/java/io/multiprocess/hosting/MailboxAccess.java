@@ -32,8 +32,14 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
 
     int maxsize();
 
-    /** Where the mailbox lives: the host's address, its pid, and the mailbox's id there. */
-    HostAddress host();
+    /**
+     * Where the mailbox lives, for a token: in the hosting process this makes it reachable from others (and starts
+     * listening if needed).
+     */
+    HostAddress publish();
+
+    /** The pid of the process hosting the mailbox. */
+    long hostPid();
 
     long mailboxId();
 
@@ -112,8 +118,13 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         }
 
         @Override
-        public HostAddress host() {
-            return ObjectHost.address();
+        public HostAddress publish() {
+            return ObjectHost.publish(mailbox);
+        }
+
+        @Override
+        public long hostPid() {
+            return ProcessHandle.current().pid();
         }
 
         @Override
@@ -161,8 +172,13 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         }
 
         @Override
-        public HostAddress host() {
+        public HostAddress publish() {
             return client.host();
+        }
+
+        @Override
+        public long hostPid() {
+            return client.host().pid();
         }
     }
 }

@@ -52,18 +52,47 @@ public final class ObjectHost {
         acceptor.start();
     }
 
-    /** A new mailbox hosted by this process. */
+    /**
+     * A new mailbox hosted by this process. Until it is {@linkplain #publish(Mailbox) published} only its local
+     * handles refer to it, so it is garbage once they are.
+     */
     public static Mailbox newMailbox(int maxsize) {
-        Mailbox mailbox = new Mailbox(IDS.incrementAndGet(), maxsize);
-        MAILBOXES.put(mailbox.id(), mailbox);
-        return mailbox;
+        return new Mailbox(IDS.incrementAndGet(), maxsize);
     }
 
     /** A new pipe end hosted by this process, held once (by its creator). */
-    public static PipeEnd newPipeEnd(Mailbox inbound, Mailbox outbound) {
-        PipeEnd end = new PipeEnd(IDS.incrementAndGet(), inbound, outbound);
-        ENDS.put(end.id(), end);
-        return end;
+    static PipeEnd newPipeEnd(Mailbox inbound, Mailbox outbound) {
+        return new PipeEnd(IDS.incrementAndGet(), inbound, outbound);
+    }
+
+    /**
+     * Makes {@code mailbox} reachable from other processes, for as long as this process runs: a handle on it is
+     * being sent, and its receivers may use it at any time.
+     */
+    public static HostAddress publish(Mailbox mailbox) {
+        MAILBOXES.putIfAbsent(mailbox.id(), mailbox);
+        return address();
+    }
+
+    /** Makes a pipe end and its mailboxes reachable from other processes until the pipe is closed at both ends. */
+    static HostAddress publish(PipeEnd end) {
+        ENDS.putIfAbsent(end.id(), end);
+        for (Mailbox mailbox : new Mailbox[] {end.inbound(), end.outbound()}) {
+            if (mailbox != null) {
+                MAILBOXES.putIfAbsent(mailbox.id(), mailbox);
+            }
+        }
+        return address();
+    }
+
+    /** Both ends of a pipe are closed everywhere: nothing can reach it any more. */
+    static void forget(PipeEnd end, PipeEnd peer) {
+        for (PipeEnd closed : new PipeEnd[] {end, peer}) {
+            ENDS.remove(closed.id());
+            if (closed.inbound() != null) {
+                MAILBOXES.remove(closed.inbound().id());
+            }
+        }
     }
 
     static Mailbox mailbox(long id) {

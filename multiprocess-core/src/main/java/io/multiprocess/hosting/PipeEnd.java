@@ -17,6 +17,7 @@ public final class PipeEnd {
     private final Mailbox inbound;
     private final Mailbox outbound;
     private final Map<Object, Integer> holders = new HashMap<>();
+    private PipeEnd peer;
     private int inTransit;
     private boolean closed;
 
@@ -32,6 +33,11 @@ public final class PipeEnd {
 
     public long id() {
         return id;
+    }
+
+    static void pair(PipeEnd first, PipeEnd second) {
+        first.peer = second;
+        second.peer = first;
     }
 
     public Mailbox inbound() {
@@ -104,5 +110,12 @@ public final class PipeEnd {
         if (inbound != null) {
             inbound.closeReading();
         }
+        if (peer.isClosed()) {
+            ObjectHost.forget(this, peer);
+        }
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
     }
 }

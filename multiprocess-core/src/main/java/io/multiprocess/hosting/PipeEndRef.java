@@ -36,6 +36,7 @@ public final class PipeEndRef {
         Mailbox toSecond = duplex ? ObjectHost.newMailbox(0) : null;
         PipeEnd first = ObjectHost.newPipeEnd(toFirst, toSecond);
         PipeEnd second = ObjectHost.newPipeEnd(toSecond, toFirst);
+        PipeEnd.pair(first, second);
         return new PipeEndRef[] {local(first), local(second)};
     }
 
@@ -58,8 +59,14 @@ public final class PipeEndRef {
                 end.outbound() == null ? null : new MailboxAccess.Local(end.outbound()), end, null);
     }
 
-    public HostAddress host() {
-        return host != null ? host : ObjectHost.address();
+    /** Where the end lives, for a token: in the hosting process this makes it reachable from others. */
+    public HostAddress publish() {
+        return host != null ? host : ObjectHost.publish(local);
+    }
+
+    /** The pid of the process hosting the pipe. */
+    public long hostPid() {
+        return host != null ? host.pid() : ProcessHandle.current().pid();
     }
 
     public long endId() {

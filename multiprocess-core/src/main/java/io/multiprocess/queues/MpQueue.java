@@ -166,7 +166,7 @@ public class MpQueue<T> implements SharedHandle {
 
     @Override
     public HandleToken token() {
-        return new QueueToken(kind(), mailbox.host(), mailbox.mailboxId(), mailbox.maxsize(),
+        return new QueueToken(kind(), mailbox.publish(), mailbox.mailboxId(), mailbox.maxsize(),
                 Reducers.nameOf(reducer));
     }
 
@@ -176,7 +176,7 @@ public class MpQueue<T> implements SharedHandle {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[hosted by process " + mailbox.host().pid() + ", id "
+        return getClass().getSimpleName() + "[hosted by process " + mailbox.hostPid() + ", id "
                 + mailbox.mailboxId() + (maxsize() > 0 ? ", maxsize " + maxsize() : "") + (closed ? ", closed" : "")
                 + "]";
     }

@@ -67,7 +67,7 @@ public class SimpleQueue<T> implements SharedHandle {
 
     @Override
     public HandleToken token() {
-        return new QueueToken(QueueToken.Kind.SIMPLE, mailbox.host(), mailbox.mailboxId(), 0,
+        return new QueueToken(QueueToken.Kind.SIMPLE, mailbox.publish(), mailbox.mailboxId(), 0,
                 Reducers.nameOf(reducer));
     }
 
