@@ -48,7 +48,7 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         if (host.isThisProcess()) {
             return new Local(ObjectHost.mailbox(mailboxId));
         }
-        return new Remote(HostClient.of(host), mailboxId, maxsize);
+        return new Remote(host, mailboxId, maxsize);
     }
 
     /**
@@ -133,52 +133,59 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         }
     }
 
-    /** The mailbox is in another process. */
-    record Remote(HostClient client, long mailboxId, int maxsize) implements MailboxAccess {
+    /**
+     * The mailbox is in another process, reached through this process's connection to it, opened on first use (so
+     * a handle can always be received; using it says so if its host is gone).
+     */
+    record Remote(HostAddress host, long mailboxId, int maxsize) implements MailboxAccess {
+
+        private HostClient client() {
+            return HostClient.of(host);
+        }
 
         @Override
         public CompletableFuture<byte[]> get(long timeoutNanos) {
-            return client.get(mailboxId, timeoutNanos);
+            return client().get(mailboxId, timeoutNanos);
         }
 
         @Override
         public boolean withdraw(CompletableFuture<byte[]> getter) {
-            return client.withdraw(mailboxId, getter);
+            return client().withdraw(mailboxId, getter);
         }
 
         @Override
         public CompletableFuture<Boolean> put(byte[] item, long timeoutNanos) {
             if (maxsize <= 0) {
                 // Never full: the producer does not wait for the host, as with Python's feeder thread.
-                client.putOneWay(mailboxId, item);
+                client().putOneWay(mailboxId, item);
                 return CompletableFuture.completedFuture(true);
             }
-            return client.put(mailboxId, item, timeoutNanos);
+            return client().put(mailboxId, item, timeoutNanos);
         }
 
         @Override
         public int size() {
-            return await(client.size(mailboxId), () -> false);
+            return await(client().size(mailboxId), () -> false);
         }
 
         @Override
         public void taskDone() {
-            await(client.taskDone(mailboxId), () -> false);
+            await(client().taskDone(mailboxId), () -> false);
         }
 
         @Override
         public CompletableFuture<Boolean> join(long timeoutNanos) {
-            return client.join(mailboxId, timeoutNanos);
+            return client().join(mailboxId, timeoutNanos);
         }
 
         @Override
         public HostAddress publish() {
-            return client.host();
+            return host;
         }
 
         @Override
         public long hostPid() {
-            return client.host().pid();
+            return host.pid();
         }
     }
 }

@@ -14,17 +14,14 @@ public final class PipeEndRef {
     private final MailboxAccess inbound;
     private final MailboxAccess outbound;
     private final PipeEnd local;
-    private final HostClient client;
     private final AtomicBoolean detached = new AtomicBoolean();
 
-    private PipeEndRef(HostAddress host, long endId, MailboxAccess inbound, MailboxAccess outbound, PipeEnd local,
-            HostClient client) {
+    private PipeEndRef(HostAddress host, long endId, MailboxAccess inbound, MailboxAccess outbound, PipeEnd local) {
         this.host = host;
         this.endId = endId;
         this.inbound = inbound;
         this.outbound = outbound;
         this.local = local;
-        this.client = client;
     }
 
     /**
@@ -47,16 +44,16 @@ public final class PipeEndRef {
             end.attachLocal();
             return local(end);
         }
-        HostClient client = HostClient.of(host);
-        client.pipeEnd(HostFrame.ATTACH, endId);
-        return new PipeEndRef(host, endId,
-                inboundId == 0 ? null : new MailboxAccess.Remote(client, inboundId, 0),
-                outboundId == 0 ? null : new MailboxAccess.Remote(client, outboundId, 0), null, client);
+        PipeEndRef ref = new PipeEndRef(host, endId,
+                inboundId == 0 ? null : new MailboxAccess.Remote(host, inboundId, 0),
+                outboundId == 0 ? null : new MailboxAccess.Remote(host, outboundId, 0), null);
+        ref.notifyHost(HostFrame.ATTACH);
+        return ref;
     }
 
     private static PipeEndRef local(PipeEnd end) {
         return new PipeEndRef(null, end.id(), end.inbound() == null ? null : new MailboxAccess.Local(end.inbound()),
-                end.outbound() == null ? null : new MailboxAccess.Local(end.outbound()), end, null);
+                end.outbound() == null ? null : new MailboxAccess.Local(end.outbound()), end);
     }
 
     /** Where the end lives, for a token: in the hosting process this makes it reachable from others. */
@@ -88,7 +85,7 @@ public final class PipeEndRef {
         if (local != null) {
             local.inTransit();
         } else {
-            client.pipeEnd(HostFrame.IN_TRANSIT, endId);
+            HostClient.of(host).pipeEnd(HostFrame.IN_TRANSIT, endId);
         }
     }
 
@@ -101,10 +98,14 @@ public final class PipeEndRef {
             local.detachLocal();
             return;
         }
+        notifyHost(HostFrame.DETACH);
+    }
+
+    private void notifyHost(byte op) {
         try {
-            client.pipeEnd(HostFrame.DETACH, endId);
+            HostClient.of(host).pipeEnd(op, endId);
         } catch (RuntimeException e) {
-            // The host is gone, and the end with it.
+            // The host is gone, and the pipe with it: every use of this end will say so.
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.MultiprocessException;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.reduction.ReductionException;
 import java.time.Duration;
@@ -14,12 +15,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.multiprocess.testing.FreshContexts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** MpQueue, JoinableQueue and SimpleQueue, within one process and across real child JVMs. */
 class MpQueueTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    final FreshContexts contexts = new FreshContexts();
 
     private final BaseContext ctx = Multiprocess.getContext("forkserver");
 
@@ -285,6 +293,36 @@ class MpQueueTest {
         child.join();
         queue.close();
         assertThatThrownBy(queue::get).isInstanceOf(IllegalStateException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kryo", "java", "jackson"})
+    void aQueueCapturedByAChildTravelsWithEveryReducer(String reducer) {
+        BaseContext context = contexts.forkServer();
+        context.setReducer(reducer);
+        MpQueue<String> queue = context.queue();
+        MpProcess child = context.process(() -> queue.put("from " + ProcessHandle.current().pid()));
+        child.start();
+
+        assertThat(queue.get(LONG)).isEqualTo("from " + child.pid());
+        child.join();
+        assertThat(child.exitCode()).isZero();
+    }
+
+    @Test
+    void aQueueWhoseCreatorExitedFailsSayingSo() {
+        MpQueue<MpQueue<String>> handOver = ctx.queue();
+        MpProcess creator = ctx.process(() -> {
+            MpQueue<String> own = Multiprocess.getContext().queue();
+            own.put("made by a child");
+            handOver.put(own);
+        });
+        creator.start();
+        MpQueue<String> orphan = handOver.get(LONG);
+        creator.join();
+
+        assertThatThrownBy(orphan::get).isInstanceOf(MultiprocessException.class)
+                .hasMessageContaining("process " + creator.pid()).hasMessageContaining("exited");
     }
 
     @Test
