@@ -33,7 +33,10 @@ final class PipeConnection implements Connection, SharedHandle {
 
     private final PipeEndRef end;
     private final Reducer reducer;
-    private final Object receiveLock = new Object();
+    /** Serializes receivers; never held by close(), so closing wakes a blocked receiver. */
+    private final Object receivers = new Object();
+    /** Guards {@link #next} and {@link #ended}; held only briefly. */
+    private final Object state = new Object();
     private final Cleaner.Cleanable holding;
     private CompletableFuture<byte[]> next;
     private boolean ended;
@@ -101,7 +104,7 @@ final class PipeConnection implements Connection, SharedHandle {
     public boolean poll(Duration timeout) {
         requireReadable();
         CompletableFuture<byte[]> pending;
-        synchronized (receiveLock) {
+        synchronized (state) {
             if (ended) {
                 return true;
             }
@@ -127,7 +130,7 @@ final class PipeConnection implements Connection, SharedHandle {
     public AutoCloseable whenReady(Runnable action) {
         requireReadable();
         CompletableFuture<byte[]> pending;
-        synchronized (receiveLock) {
+        synchronized (state) {
             if (ended) {
                 action.run();
                 return () -> { };
@@ -164,7 +167,7 @@ final class PipeConnection implements Connection, SharedHandle {
             return;
         }
         closed = true;
-        synchronized (receiveLock) {
+        synchronized (state) {
             withdrawOutstanding();
         }
         holding.clean();
@@ -180,7 +183,7 @@ final class PipeConnection implements Connection, SharedHandle {
                     + "message), which is allowed only after Multiprocess.allowConnectionPickling(): the receiver "
                     + "gets a channel into this pipe. Call it first, or pass the end as a process argument.");
         }
-        synchronized (receiveLock) {
+        synchronized (state) {
             // A message fetched for this handle must stay readable by whoever receives the copy.
             withdrawOutstanding();
         }
@@ -198,11 +201,14 @@ final class PipeConnection implements Connection, SharedHandle {
 
     private byte[] receive() {
         requireReadable();
-        synchronized (receiveLock) {
-            if (ended) {
-                throw endOfStream();
+        synchronized (receivers) {
+            CompletableFuture<byte[]> pending;
+            synchronized (state) {
+                if (ended) {
+                    throw endOfStream();
+                }
+                pending = outstanding();
             }
-            CompletableFuture<byte[]> pending = outstanding();
             byte[] message;
             try {
                 message = pending.get();
@@ -211,16 +217,29 @@ final class PipeConnection implements Connection, SharedHandle {
                 Thread.currentThread().interrupt();
                 throw new MultiprocessException("interrupted while receiving from a pipe", e);
             } catch (ExecutionException e) {
-                next = null;
+                taken(pending);
                 throw e.getCause() instanceof RuntimeException runtime ? runtime
                         : new MultiprocessException(e.getCause().toString(), e.getCause());
             }
-            next = null;
-            if (message == Mailbox.END) {
-                ended = true;
-                throw endOfStream();
+            synchronized (state) {
+                taken(pending);
+                if (message == null) {
+                    throw new IllegalStateException("this connection was closed while receiving");
+                }
+                if (message == Mailbox.END) {
+                    ended = true;
+                    throw endOfStream();
+                }
             }
             return message;
+        }
+    }
+
+    private void taken(CompletableFuture<byte[]> pending) {
+        synchronized (state) {
+            if (next == pending) {
+                next = null;
+            }
         }
     }
 

@@ -77,7 +77,7 @@ public final class HostClient {
 
     CompletableFuture<byte[]> get(long mailboxId, long timeoutNanos) {
         long id = requestIds.incrementAndGet();
-        RemoteGet getter = new RemoteGet(id);
+        RemoteRequest<byte[]> getter = new RemoteRequest<>(id);
         request(id, HostFrame.GET, mailboxId, timeoutNanos, new byte[0]).whenComplete((reply, error) -> {
             if (error != null) {
                 getter.completeExceptionally(error);
@@ -92,32 +92,43 @@ public final class HostClient {
         return getter;
     }
 
-    /** Asks the host to withdraw {@code getter}'s request, then waits for its answer. */
-    boolean withdraw(long mailboxId, CompletableFuture<byte[]> getter) {
-        if (getter instanceof RemoteGet remote && !getter.isDone()) {
+    CompletableFuture<Boolean> put(long mailboxId, byte[] item, long timeoutNanos) {
+        throwOneWayFailure(mailboxId);
+        long id = requestIds.incrementAndGet();
+        RemoteRequest<Boolean> put = new RemoteRequest<>(id);
+        request(id, HostFrame.PUT, mailboxId, timeoutNanos, item).whenComplete((reply, error) -> {
+            if (error != null) {
+                put.completeExceptionally(error);
+            } else {
+                put.complete(reply.payload()[0] == 1);
+            }
+        });
+        return put;
+    }
+
+    /**
+     * Asks the host to withdraw a get or put still waiting there, then waits for its answer; returns whether it was
+     * withdrawn, i.e. it completed with {@code withdrawnResult} (or the host is gone).
+     */
+    <T> boolean withdraw(long mailboxId, CompletableFuture<T> request, T withdrawnResult) {
+        if (request instanceof RemoteRequest<T> remote && !request.isDone()) {
             oneWay(HostFrame.WITHDRAW, mailboxId, ByteBuffer.allocate(8).putLong(remote.requestId).array());
         }
         try {
-            return getter.join() == null;
+            return java.util.Objects.equals(request.join(), withdrawnResult);
         } catch (RuntimeException e) {
-            // The host is gone: nothing was received.
             return true;
         }
     }
 
-    /** A get whose host request can be named when withdrawing it. */
-    private static final class RemoteGet extends CompletableFuture<byte[]> {
+    /** A get or put whose host request can be named when withdrawing it. */
+    private static final class RemoteRequest<T> extends CompletableFuture<T> {
 
         private final long requestId;
 
-        RemoteGet(long requestId) {
+        RemoteRequest(long requestId) {
             this.requestId = requestId;
         }
-    }
-
-    CompletableFuture<Boolean> put(long mailboxId, byte[] item, long timeoutNanos) {
-        throwOneWayFailure(mailboxId);
-        return request(HostFrame.PUT, mailboxId, timeoutNanos, item).thenApply(reply -> reply.payload()[0] == 1);
     }
 
     void putOneWay(long mailboxId, byte[] item) {

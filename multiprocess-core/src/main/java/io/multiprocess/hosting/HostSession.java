@@ -25,11 +25,9 @@ final class HostSession {
     private static final Logger LOG = LoggerFactory.getLogger(HostSession.class);
 
     private final FrameChannel connection;
-    private final Map<Long, Pending> pendingGets = new ConcurrentHashMap<>();
+    /** How to withdraw each get or put of this process that still waits, by request id. */
+    private final Map<Long, Runnable> waiting = new ConcurrentHashMap<>();
     private final Set<PipeEnd> heldEnds = new HashSet<>();
-
-    private record Pending(Mailbox mailbox, CompletableFuture<byte[]> getter) {
-    }
 
     HostSession(FrameChannel connection) {
         this.connection = connection;
@@ -56,9 +54,7 @@ final class HostSession {
         try {
             switch (request.code()) {
                 case HostFrame.GET -> get(ObjectHost.mailbox(objectId), id, request.timeoutNanos());
-                case HostFrame.PUT -> ObjectHost.mailbox(objectId).put(request.payload(), request.timeoutNanos())
-                        .whenComplete((accepted, error) -> reply(id, objectId, error,
-                                () -> HostFrame.reply(HostFrame.OK, id, objectId, new byte[] {(byte) (accepted ? 1 : 0)})));
+                case HostFrame.PUT -> put(ObjectHost.mailbox(objectId), id, request);
                 case HostFrame.PUT_ONE_WAY -> ObjectHost.mailbox(objectId).put(request.payload(), -1)
                         .whenComplete((accepted, error) -> {
                             if (error != null) {
@@ -75,10 +71,10 @@ final class HostSession {
                         .whenComplete((done, error) -> reply(id, objectId, error,
                                 () -> HostFrame.reply(HostFrame.OK, id, objectId, new byte[] {(byte) (done ? 1 : 0)})));
                 case HostFrame.WITHDRAW -> {
-                    Pending pending = pendingGets.get(ByteBuffer.wrap(request.payload()).getLong());
-                    if (pending != null) {
-                        // Completes the get with "timed out" if it still waits; its reply tells the client.
-                        pending.mailbox().withdraw(pending.getter());
+                    Runnable withdrawal = waiting.get(ByteBuffer.wrap(request.payload()).getLong());
+                    if (withdrawal != null) {
+                        // Completes the get or put as timed out if it still waits; its reply tells the client.
+                        withdrawal.run();
                     }
                 }
                 case HostFrame.ATTACH -> {
@@ -99,9 +95,9 @@ final class HostSession {
 
     private void get(Mailbox mailbox, long id, long timeoutNanos) {
         CompletableFuture<byte[]> getter = mailbox.get(timeoutNanos);
-        pendingGets.put(id, new Pending(mailbox, getter));
+        waiting.put(id, () -> mailbox.withdraw(getter));
         getter.whenComplete((item, error) -> {
-            pendingGets.remove(id);
+            waiting.remove(id);
             HostFrame frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
                     : item == Mailbox.END ? HostFrame.reply(HostFrame.END, id, mailbox.id(), new byte[0])
                     : HostFrame.reply(HostFrame.ITEM, id, mailbox.id(), item);
@@ -109,6 +105,16 @@ final class HostSession {
                 // The process is gone before it got the message: nobody received it, so it goes back.
                 mailbox.putBackFirst(item);
             }
+        });
+    }
+
+    private void put(Mailbox mailbox, long id, HostFrame request) {
+        CompletableFuture<Boolean> put = mailbox.put(request.payload(), request.timeoutNanos());
+        waiting.put(id, () -> mailbox.withdrawPut(put));
+        put.whenComplete((accepted, error) -> {
+            waiting.remove(id);
+            reply(id, request.objectId(), error, () -> HostFrame.reply(HostFrame.OK, id, request.objectId(),
+                    new byte[] {(byte) (Boolean.TRUE.equals(accepted) ? 1 : 0)}));
         });
     }
 
@@ -132,9 +138,7 @@ final class HostSession {
     }
 
     private void release() {
-        for (Pending pending : pendingGets.values()) {
-            pending.mailbox().withdraw(pending.getter());
-        }
+        waiting.values().forEach(Runnable::run);
         Set<PipeEnd> ends;
         synchronized (heldEnds) {
             ends = new HashSet<>(heldEnds);

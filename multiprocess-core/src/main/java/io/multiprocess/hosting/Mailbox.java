@@ -252,13 +252,30 @@ public final class Mailbox {
         return pending;
     }
 
-    private void expire(PendingPut pending) {
+    /**
+     * Withdraws a put that is still waiting for room; returns false if it already completed (the item is then in
+     * the mailbox).
+     */
+    public boolean withdrawPut(CompletableFuture<Boolean> put) {
+        PendingPut found = null;
         synchronized (this) {
-            if (!putters.remove(pending)) {
-                return;
+            for (PendingPut pending : putters) {
+                if (pending.done() == put) {
+                    found = pending;
+                    break;
+                }
             }
+            if (found == null) {
+                return false;
+            }
+            putters.remove(found);
         }
-        pending.done().complete(false);
+        found.done().complete(false);
+        return true;
+    }
+
+    private void expire(PendingPut pending) {
+        withdrawPut(pending.done());
     }
 
     private static UncheckedIOException brokenPipe() {

@@ -21,6 +21,12 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
      */
     boolean withdraw(CompletableFuture<byte[]> getter);
 
+    /**
+     * Withdraws a put still waiting for room, waiting as long as it takes to know; returns false if it completed
+     * (the item was put).
+     */
+    boolean withdrawPut(CompletableFuture<Boolean> put);
+
     /** As {@link Mailbox#put(byte[], long)}. */
     CompletableFuture<Boolean> put(byte[] item, long timeoutNanos);
 
@@ -93,6 +99,11 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         }
 
         @Override
+        public boolean withdrawPut(CompletableFuture<Boolean> put) {
+            return mailbox.withdrawPut(put);
+        }
+
+        @Override
         public CompletableFuture<Boolean> put(byte[] item, long timeoutNanos) {
             return mailbox.put(item, timeoutNanos);
         }
@@ -150,7 +161,12 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
 
         @Override
         public boolean withdraw(CompletableFuture<byte[]> getter) {
-            return client().withdraw(mailboxId, getter);
+            return client().withdraw(mailboxId, getter, null);
+        }
+
+        @Override
+        public boolean withdrawPut(CompletableFuture<Boolean> put) {
+            return client().withdraw(mailboxId, put, Boolean.FALSE);
         }
 
         @Override

@@ -51,12 +51,13 @@ public class JoinableQueue<T> extends MpQueue<T> {
 
     /** Waits until every item put so far has been marked done. */
     public void join() {
-        MailboxAccess.await(mailbox.join(-1), () -> false);
+        // Nothing to give back on an interrupt: the caller merely stops waiting.
+        MailboxAccess.await(mailbox.join(-1), () -> true);
     }
 
     /** Waits at most {@code timeout} until every item put has been marked done; returns whether they were. */
     public boolean join(Duration timeout) {
-        return Boolean.TRUE.equals(MailboxAccess.await(mailbox.join(timeout.toNanos()), () -> false));
+        return Boolean.TRUE.equals(MailboxAccess.await(mailbox.join(timeout.toNanos()), () -> true));
     }
 
     @Override

@@ -186,8 +186,7 @@ public class MpQueue<T> implements SharedHandle {
         ensureOpen();
         byte[] bytes = Messages.dump(reducer, item);
         CompletableFuture<Boolean> put = mailbox.put(bytes, timeoutNanos);
-        // An interrupted put still waits for the host to take or refuse the item, so it is never half done.
-        return Boolean.TRUE.equals(MailboxAccess.await(put, () -> false));
+        return Boolean.TRUE.equals(MailboxAccess.await(put, () -> mailbox.withdrawPut(put)));
     }
 
     @SuppressWarnings("unchecked")

@@ -111,6 +111,30 @@ class PipeTest {
     }
 
     @Test
+    void closingAnEndWakesAThreadBlockedReceivingOnIt() throws Exception {
+        Pipe pipe = ctx.pipe();
+        Throwable[] failure = new Throwable[1];
+        Thread receiver = new Thread(() -> {
+            try {
+                pipe.first().recv();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        });
+        receiver.start();
+        while (receiver.getState() != Thread.State.WAITING) {
+            Thread.sleep(5);
+        }
+        pipe.first().close();
+        receiver.join(LONG.toMillis());
+
+        assertThat(receiver.isAlive()).isFalse();
+        assertThat(failure[0]).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> pipe.second().send("after the close")).isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("broken pipe");
+    }
+
+    @Test
     void aChildPingPongsThroughAPipe() {
         Pipe pipe = ctx.pipe();
         Connection parentEnd = pipe.first();

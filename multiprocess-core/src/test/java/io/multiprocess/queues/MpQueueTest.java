@@ -326,6 +326,53 @@ class MpQueueTest {
     }
 
     @Test
+    void anInterruptedGetOrPutThrowsKeepsTheFlagAndLosesNothingHereAndInAChild() throws Exception {
+        MpQueue<String> local = ctx.queue(1);
+        assertThat(interrupted(local::get)).startsWith("interrupted ").endsWith("flag=true");
+        local.put("only");
+        assertThat(interrupted(() -> local.put("no room"))).startsWith("interrupted ").endsWith("flag=true");
+        assertThat(local.get()).isEqualTo("only");
+        assertThat(local.empty()).isTrue();
+
+        MpQueue<String> remote = ctx.queue(1);
+        MpQueue<String> report = ctx.queue();
+        MpProcess child = ctx.process(() -> {
+            report.put(interrupted(remote::get));
+            remote.put("first");
+            report.put(interrupted(() -> remote.put("no room")));
+            report.put("size " + remote.qsize());
+        });
+        child.start();
+
+        assertThat(report.get(LONG)).startsWith("interrupted ").endsWith("flag=true");
+        assertThat(report.get(LONG)).startsWith("interrupted ").endsWith("flag=true");
+        assertThat(report.get(LONG)).isEqualTo("size 1");
+        assertThat(remote.get()).isEqualTo("first");
+        assertThat(remote.poll()).isEmpty();
+        child.join();
+    }
+
+    /** Runs {@code blocking} on a thread, interrupts it once it waits, and describes how it ended. */
+    private static String interrupted(Runnable blocking) throws InterruptedException {
+        String[] outcome = new String[1];
+        Thread thread = new Thread(() -> {
+            try {
+                blocking.run();
+                outcome[0] = "returned";
+            } catch (MultiprocessException e) {
+                outcome[0] = e.getMessage() + " flag=" + Thread.currentThread().isInterrupted();
+            }
+        });
+        thread.start();
+        while (thread.getState() != Thread.State.WAITING && thread.isAlive()) {
+            Thread.sleep(5);
+        }
+        thread.interrupt();
+        thread.join(LONG.toMillis());
+        return outcome[0];
+    }
+
+    @Test
     void queuesWorkInsidePoolTasks() {
         MpQueue<Long> pids = ctx.queue();
         try (ProcessPool pool = ctx.pool(2)) {
