@@ -9,8 +9,17 @@ import io.multiprocess.queues.MpQueue;
 import io.multiprocess.queues.SimpleQueue;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
+import io.multiprocess.synchronize.Barrier;
+import io.multiprocess.synchronize.BoundedSemaphore;
+import io.multiprocess.synchronize.Condition;
+import io.multiprocess.synchronize.Event;
+import io.multiprocess.synchronize.Lock;
+import io.multiprocess.synchronize.Mutex;
+import io.multiprocess.synchronize.RLock;
+import io.multiprocess.synchronize.Semaphore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -124,6 +133,74 @@ public abstract class BaseContext implements AutoCloseable {
             throw new IllegalArgumentException("maxsize must be 0 (unbounded) or more: " + maxsize);
         }
         return maxsize;
+    }
+
+    /**
+     * A lock for threads of every process it reaches (Python's {@code Lock()}); see {@link Lock}. It lives in
+     * shared memory until this JVM exits; pass it to processes as an argument, captured by a lambda, or in a task.
+     */
+    public Lock lock() {
+        return Lock.create();
+    }
+
+    /** A re-entrant lock for threads of every process it reaches (Python's {@code RLock()}); see {@link RLock}. */
+    public RLock rlock() {
+        return RLock.create();
+    }
+
+    /**
+     * A semaphore with {@code value} permits (Python's {@code Semaphore(value)}); see {@link Semaphore}.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Semaphore semaphore(int value) {
+        return Semaphore.create(value);
+    }
+
+    /**
+     * A semaphore that may not be released above {@code value} (Python's {@code BoundedSemaphore(value)}); see
+     * {@link BoundedSemaphore}.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public BoundedSemaphore boundedSemaphore(int value) {
+        return BoundedSemaphore.create(value);
+    }
+
+    /** A condition over a new {@link RLock} (Python's {@code Condition()}); see {@link Condition}. */
+    public Condition condition() {
+        return Condition.create(RLock.create());
+    }
+
+    /** A condition over {@code lock}, a {@link Lock} or an {@link RLock} (Python's {@code Condition(lock)}). */
+    public Condition condition(Mutex lock) {
+        return Condition.create(lock);
+    }
+
+    /** An event, not set (Python's {@code Event()}); see {@link Event}. */
+    public Event event() {
+        return Event.create();
+    }
+
+    /**
+     * A barrier for {@code parties} parties, without action or default timeout (Python's {@code Barrier(parties)});
+     * see {@link Barrier}.
+     *
+     * @throws IllegalArgumentException if {@code parties} is below 1
+     */
+    public Barrier barrier(int parties) {
+        return Barrier.create(parties, null, null);
+    }
+
+    /**
+     * A barrier for {@code parties} parties (Python's {@code Barrier(parties, action, timeout)}).
+     *
+     * @param action run once per round by the last party to arrive, or null; it travels with the barrier
+     * @param timeout the default timeout of {@link Barrier#await()}, or null for none
+     * @throws IllegalArgumentException if {@code parties} is below 1
+     */
+    public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+        return Barrier.create(parties, action, timeout);
     }
 
     /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */
