@@ -94,7 +94,7 @@ class BarrierTest {
 
     /** Both parties wait in this process: the main thread and one other. */
     private static List<Integer> passTogether(Barrier barrier) throws Exception {
-        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> barrier.await(PATIENCE));
+        CompletableFuture<Integer> other = Children.inThread(() -> barrier.await(PATIENCE));
         int mine = barrier.await(PATIENCE);
         return List.of(mine, other.get());
     }
@@ -181,7 +181,7 @@ class BarrierTest {
         Barrier barrier = ctx.barrier(3);
         MpProcess killed = children.start(() -> barrier.await(PATIENCE.multipliedBy(2)));
         awaitWaiting(barrier, 1);
-        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> barrier.await(PATIENCE));
+        CompletableFuture<Integer> other = Children.inThread(() -> barrier.await(PATIENCE));
         awaitWaiting(barrier, 2);
 
         killed.kill();
@@ -191,8 +191,8 @@ class BarrierTest {
         assertThat(barrier.isBroken()).isTrue();
         barrier.reset();
         assertThat(barrier.numberWaiting()).isZero();
-        CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> barrier.await(PATIENCE));
-        CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> barrier.await(PATIENCE));
+        CompletableFuture<Integer> first = Children.inThread(() -> barrier.await(PATIENCE));
+        CompletableFuture<Integer> second = Children.inThread(() -> barrier.await(PATIENCE));
         int third = barrier.await(PATIENCE);
         assertThat(List.of(first.get(), second.get(), third)).containsExactlyInAnyOrder(0, 1, 2);
     }

@@ -9,7 +9,9 @@ import io.multiprocess.function.SerializableRunnable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -75,6 +77,23 @@ final class Children implements AfterEachCallback {
             assertThat(System.nanoTime() - deadline).as("%s began to wait", thread.getName()).isNegative();
             sleep(1);
         }
+    }
+
+    /**
+     * Runs {@code work} in a new thread of its own. Not {@code CompletableFuture.supplyAsync}: on a two-CPU machine
+     * its pool may have a single thread (JDK 25), and two parties blocking there would wait for each other.
+     */
+    static <T> CompletableFuture<T> inThread(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "party");
+        thread.start();
+        return result;
     }
 
     static void sleep(long millis) {

@@ -64,7 +64,7 @@ class SyncTravelTest {
         copy.event().set();
         assertThat(original.event().isSet()).isTrue();
         assertThat(copy.barrier().parties()).isEqualTo(2);
-        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> copy.barrier().await());
+        CompletableFuture<Integer> other = Children.inThread(() -> copy.barrier().await());
         assertThat(original.barrier().await(PATIENCE) + other.get(60, java.util.concurrent.TimeUnit.SECONDS))
                 .isEqualTo(1);
     }
