@@ -154,7 +154,12 @@ public sealed class Semaphore implements Acquirable, SharedHandle permits Bounde
         return SLOTS_START + index * 16;
     }
 
-    /** Counts one more permit held by this process. */
+    /**
+     * Counts one more permit held by this process: in its slot (the one it used last, else any of its own), else in
+     * a free slot, else in a slot whose process holds none now (taking it over with a compare-and-set is safe: that
+     * process's next change expects its own pid there, fails, and looks again). A process keeps its slot while it
+     * holds nothing, so an uncontended acquire and release change one slot word each.
+     */
     final void track() {
         if (words.getLong(UNTRACKED) != 0) {
             return;
@@ -169,11 +174,16 @@ public sealed class Semaphore implements Acquirable, SharedHandle permits Bounde
             }
         }
         long mine = ProcessIdentity.PID << 32 | 1;
-        for (int i = 0; i < SLOTS; i++) {
-            if (words.getLong(slot(i)) == 0 && words.compareAndSetLong(slot(i), 0, mine)) {
-                words.setLongRelease(slot(i) + 8, ProcessIdentity.SELF);
-                slotHint = i;
-                return;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < SLOTS; i++) {
+                int offset = slot(i);
+                long word = words.getLong(offset);
+                boolean takeable = pass == 0 ? word == 0 : (word & 0xFFFF_FFFFL) == 0;
+                if (takeable && words.compareAndSetLong(offset, word, mine)) {
+                    words.setLongRelease(offset + 8, ProcessIdentity.SELF);
+                    slotHint = i;
+                    return;
+                }
             }
         }
         words.setLong(UNTRACKED, 1);
@@ -211,11 +221,7 @@ public sealed class Semaphore implements Acquirable, SharedHandle permits Bounde
                     || count + delta > Integer.MAX_VALUE) {
                 return false;
             }
-            long next = count + delta == 0 ? 0 : word + delta;
-            if (words.compareAndSetLong(offset, word, next)) {
-                if (next == 0) {
-                    words.setLongRelease(offset + 8, 0);
-                }
+            if (words.compareAndSetLong(offset, word, word + delta)) {
                 return true;
             }
         }
@@ -232,7 +238,7 @@ public sealed class Semaphore implements Acquirable, SharedHandle permits Bounde
             int offset = slot(i);
             long word = words.getLong(offset);
             long pid = ProcessIdentity.pidOf(word);
-            if (word == 0 || pid == ProcessIdentity.PID) {
+            if ((word & 0xFFFF_FFFFL) == 0 || pid == ProcessIdentity.PID) {
                 continue;
             }
             int tag = ProcessIdentity.tagFor(pid, words.getLong(offset + 8));
