@@ -217,4 +217,28 @@ class SemaphoreTest {
         assertThat(Path.of(out)).hasContent("refused");
         assertThat(semaphore.getValue()).isEqualTo(1);
     }
+
+    /** The holder table's 64 slots, filled here by hand with another live process (this JVM's parent). */
+    @Test
+    void aFullHolderTableTakesOverSlotsOfProcessesHoldingNothingElseStopsTracking() {
+        long other = ProcessHandle.current().parent().orElseThrow().pid();
+        Semaphore semaphore = ctx.semaphore(2);
+        AtomicView words = semaphore.words;
+        for (int i = 0; i < Semaphore.SLOTS; i++) {
+            words.setLong(Semaphore.SLOTS_START + 16 * i, other << 32);
+        }
+
+        semaphore.acquire();
+        assertThat(words.getLong(Semaphore.UNTRACKED)).as("untracked after taking over an idle slot").isZero();
+        assertThat(words.getLong(Semaphore.SLOTS_START)).isEqualTo(ProcessHandle.current().pid() << 32 | 1);
+        semaphore.release();
+
+        for (int i = 0; i < Semaphore.SLOTS; i++) {
+            words.setLong(Semaphore.SLOTS_START + 16 * i, other << 32 | 1);
+        }
+        semaphore.acquire();
+        assertThat(words.getLong(Semaphore.UNTRACKED)).as("untracked with every slot holding permits").isOne();
+        semaphore.release();
+        assertThat(semaphore.getValue()).isEqualTo(2);
+    }
 }
