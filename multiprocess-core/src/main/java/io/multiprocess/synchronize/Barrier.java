@@ -303,6 +303,18 @@ public final class Barrier implements SharedHandle {
         return new Token(segment.name(), condition, parties, action, timeoutNanos);
     }
 
+    /** True for any handle on the same barrier (the same shared memory), in this process or a copy sent here. */
+    @Override
+    public boolean equals(Object other) {
+        return other != null && other.getClass() == getClass()
+                && ((Barrier) other).segment.name().equals(segment.name());
+    }
+
+    @Override
+    public int hashCode() {
+        return segment.name().hashCode();
+    }
+
     @Override
     public String toString() {
         long state = words.getLong(STATE);

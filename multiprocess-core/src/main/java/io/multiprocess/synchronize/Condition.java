@@ -337,6 +337,18 @@ public final class Condition implements Acquirable, SharedHandle {
         return new Token(segment.name(), lock);
     }
 
+    /** True for any handle on the same condition (the same shared memory), in this process or a copy sent here. */
+    @Override
+    public boolean equals(Object other) {
+        return other != null && other.getClass() == getClass()
+                && ((Condition) other).segment.name().equals(segment.name());
+    }
+
+    @Override
+    public int hashCode() {
+        return segment.name().hashCode();
+    }
+
     @Override
     public String toString() {
         return "Condition[" + segment.name() + ", " + lock + ", waiting=" + words.getLong(WAITING) + "]";

@@ -111,6 +111,18 @@ public final class Event implements SharedHandle {
         return new Token(segment.name());
     }
 
+    /** True for any handle on the same event (the same shared memory), in this process or a copy sent here. */
+    @Override
+    public boolean equals(Object other) {
+        return other != null && other.getClass() == getClass()
+                && ((Event) other).segment.name().equals(segment.name());
+    }
+
+    @Override
+    public int hashCode() {
+        return segment.name().hashCode();
+    }
+
     @Override
     public String toString() {
         return "Event[" + segment.name() + ", " + (isSet() ? "set" : "not set") + "]";

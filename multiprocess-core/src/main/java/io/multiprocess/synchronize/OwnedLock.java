@@ -206,6 +206,18 @@ abstract sealed class OwnedLock implements Mutex, SharedHandle permits Lock, RLo
         }
     }
 
+    /** True for any handle on the same lock (the same shared memory), in this process or a copy sent here. */
+    @Override
+    public final boolean equals(Object other) {
+        return other != null && other.getClass() == getClass()
+                && ((OwnedLock) other).segment.name().equals(segment.name());
+    }
+
+    @Override
+    public final int hashCode() {
+        return segment.name().hashCode();
+    }
+
     @Override
     public String toString() {
         long owner = words.getLong(OWNER);

@@ -271,6 +271,18 @@ public sealed class Semaphore implements Acquirable, SharedHandle permits Bounde
         return new Token(segment.name());
     }
 
+    /** True for any handle on the same semaphore (the same shared memory), in this process or a copy sent here. */
+    @Override
+    public final boolean equals(Object other) {
+        return other != null && other.getClass() == getClass()
+                && ((Semaphore) other).segment.name().equals(segment.name());
+    }
+
+    @Override
+    public final int hashCode() {
+        return segment.name().hashCode();
+    }
+
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[" + segment.name() + ", value=" + getValue() + "]";

@@ -49,6 +49,9 @@ class SyncTravelTest {
 
         Everything copy = (Everything) reducer.loads(reducer.dumps(original));
 
+        assertThat(copy).as("handles on the same memory are equal").isEqualTo(original).isNotSameAs(original);
+        assertThat(copy.lock()).isNotEqualTo(original.condition().lock()).hasSameHashCodeAs(original.lock());
+
         copy.lock().acquire();
         assertThat(original.lock().isLocked()).isTrue();
         copy.lock().release();
