@@ -128,13 +128,6 @@ public abstract class BaseContext implements AutoCloseable {
         return Pipe.open(duplex, reducer);
     }
 
-    private static int checkMaxsize(int maxsize) {
-        if (maxsize < 0) {
-            throw new IllegalArgumentException("maxsize must be 0 (unbounded) or more: " + maxsize);
-        }
-        return maxsize;
-    }
-
     /**
      * A lock for threads of every process it reaches (Python's {@code Lock()}); see {@link Lock}. It lives in
      * shared memory until this JVM exits; pass it to processes as an argument, captured by a lambda, or in a task.
@@ -201,6 +194,13 @@ public abstract class BaseContext implements AutoCloseable {
      */
     public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
         return Barrier.create(parties, action, timeout);
+    }
+
+    private static int checkMaxsize(int maxsize) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be 0 (unbounded) or more: " + maxsize);
+        }
+        return maxsize;
     }
 
     /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */
