@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -354,10 +355,11 @@ public final class FrameChannel implements Closeable {
                 int ready;
                 try {
                     ready = selector.select(millis);
-                } catch (java.nio.channels.ClosedSelectorException e) {
+                    selector.selectedKeys().clear();
+                } catch (ClosedSelectorException e) {
+                    // close() closes the selectors to wake their waiters.
                     throw new AsynchronousCloseException();
                 }
-                selector.selectedKeys().clear();
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
