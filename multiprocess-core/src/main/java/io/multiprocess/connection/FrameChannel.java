@@ -192,7 +192,10 @@ public final class FrameChannel implements Closeable {
         ensureOpen();
         long deadline = deadline(timeout);
         try {
-            if (!receiveLock.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
+            // A check without waiting does not look at the interrupt status, as a zero-timeout poll never waits.
+            boolean locked = timeout != null && remaining(deadline) <= 0 ? receiveLock.tryLock()
+                    : receiveLock.tryLock(remaining(deadline), TimeUnit.NANOSECONDS);
+            if (!locked) {
                 return false;
             }
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.MultiprocessException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +98,20 @@ class WaitAnyTest {
 
         assertThatThrownBy(() -> waiting.get(60, TimeUnit.SECONDS)).cause()
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anInterruptEndsTheWaitAndTheThreadStaysInterrupted() {
+        ListenerClientTest.Pair pair = pair();
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(pair.server().poll()).as("a check without waiting ignores the interrupt").isFalse();
+            assertThatThrownBy(() -> Waitable.waitAny(List.of(pair.server()), PATIENCE))
+                    .isInstanceOf(MultiprocessException.class).hasMessageContaining("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test
