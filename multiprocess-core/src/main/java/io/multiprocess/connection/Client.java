@@ -4,6 +4,7 @@ import io.multiprocess.AuthenticationException;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.reduction.Reducer;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -73,6 +74,10 @@ public final class Client {
             closeQuietly(frames);
             throw new AuthenticationException("the listener on " + Listener.describe(address) + " refused this "
                     + "process: " + e.getMessage());
+        } catch (InterruptedIOException e) {
+            closeQuietly(frames);
+            throw new UncheckedIOException("interrupted while authenticating with the listener on "
+                    + Listener.describe(address), e);
         } catch (IOException e) {
             closeQuietly(frames);
             throw new UncheckedIOException("the listener on " + Listener.describe(address) + " closed the "

@@ -2,14 +2,19 @@ package io.multiprocess.connection;
 
 import io.multiprocess.AuthenticationException;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.reduction.HandleToken;
+import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.SharedHandle;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -59,8 +64,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@link #close()} stops listening and deletes the socket file this listener created; connections already
  * accepted stay open.
+ *
+ * <p>A listener stays in the process that bound it: send its {@link #address()} to the processes that should
+ * connect. Reducing a listener fails with a {@link ReductionException} saying so.
  */
-public final class Listener implements AutoCloseable {
+public final class Listener implements AutoCloseable, SharedHandle {
 
     /** How long an accepted peer has to pass the authkey challenge unless {@link #setHandshakeTimeout} says else. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -159,11 +167,17 @@ public final class Listener implements AutoCloseable {
      *     the handshake timeout; the peer is dropped, nothing it sent was deserialized, and the listener can accept
      *     the next one
      * @throws IllegalStateException if the listener is closed (also when closed while this waits)
+     * @throws UncheckedIOException caused by {@link InterruptedIOException} if the thread is interrupted; an
+     *     interrupt while waiting for a peer closes the listener, as it closes any blocking socket channel
      */
     public Connection accept() {
         SocketChannel channel;
         try {
             channel = server.accept();
+        } catch (ClosedByInterruptException e) {
+            close();
+            throw new UncheckedIOException("interrupted while waiting to accept on " + describe(address) + "; as for "
+                    + "any blocking socket channel, the interrupt closed the listener", new InterruptedIOException());
         } catch (ClosedChannelException e) {
             throw new IllegalStateException("the listener on " + describe(address) + " is closed");
         } catch (IOException e) {
@@ -245,6 +259,13 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /** Refuses: a listening socket stays in its process. */
+    @Override
+    public HandleToken token() {
+        throw new ReductionException("a listener (" + describe(address) + ") cannot be sent to another process. "
+                + "Send its address() instead, and connect from the other process with Client.connect(address).");
+    }
+
     @Override
     public String toString() {
         return "Listener[" + describe(address) + (isClosed() ? ", closed" : "") + "]";
@@ -268,6 +289,10 @@ public final class Listener implements AutoCloseable {
         } catch (AuthenticationException e) {
             closeQuietly(frames);
             throw new AuthenticationException("refused " + who + ": " + e.getMessage());
+        } catch (InterruptedIOException e) {
+            closeQuietly(frames);
+            throw new UncheckedIOException("interrupted while authenticating " + who + "; that peer was dropped, "
+                    + "the listener goes on", e);
         } catch (IOException | RuntimeException e) {
             closeQuietly(frames);
             if (!settled.compareAndSet(false, true)) {

@@ -346,6 +346,41 @@ class ListenerClientTest {
     }
 
     @Test
+    void aListenerRefusesToBeSentAndSaysToSendItsAddress() {
+        try (Listener listener = Listener.bind()) {
+            for (String reducer : List.of("kryo", "java", "jackson")) {
+                assertThatThrownBy(() -> Reducers.byName(reducer).dumps(List.of(listener)))
+                        .as(reducer).isInstanceOf(io.multiprocess.reduction.ReductionException.class)
+                        .hasMessageContaining("cannot be sent to another process")
+                        .hasMessageContaining("address()");
+            }
+        }
+    }
+
+    @Test
+    void anInterruptWhileWaitingToAcceptClosesTheListener() throws Exception {
+        Listener listener = Listener.bind();
+        Path socket = ((UnixDomainSocketAddress) listener.address()).getPath();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread accepting = new Thread(() -> {
+            try {
+                listener.accept();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        accepting.start();
+        Thread.sleep(100);
+        accepting.interrupt();
+        accepting.join(PATIENCE.toMillis());
+
+        assertThat(failure.get()).isInstanceOf(UncheckedIOException.class).hasMessageContaining("interrupt")
+                .hasCauseInstanceOf(java.io.InterruptedIOException.class);
+        assertThat(listener.isClosed()).isTrue();
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
     void theDefaultSocketLivesInTheUsersPrivateDirectoryAndCloseDeletesIt() throws Exception {
         Listener listener = Listener.bind();
         Path socket = ((UnixDomainSocketAddress) listener.address()).getPath();
