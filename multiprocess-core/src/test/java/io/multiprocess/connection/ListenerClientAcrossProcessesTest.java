@@ -139,7 +139,7 @@ class ListenerClientAcrossProcessesTest {
     void aProcessThatCapturesASocketConnectionFailsToStartWithTheReason() {
         try (Listener listener = Listener.bind()) {
             java.util.concurrent.CompletableFuture<Connection> client =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> Client.connect(listener.address()));
+                    ListenerClientTest.inThread(() -> Client.connect(listener.address()));
             try (Connection accepted = listener.accept(); Connection connection = client.join()) {
                 MpProcess child = Multiprocess.getContext().process(() -> connection.send("from the child"));
 

@@ -29,11 +29,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Listener and Client in one JVM, over UNIX-domain sockets and TCP on the loopback interface. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ListenerClientTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -82,7 +84,7 @@ class ListenerClientTest {
         try (Pair pair = Pair.open()) {
             byte[] large = new byte[3 << 20];
             Arrays.fill(large, (byte) 7);
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> sending = inThread(() -> {
                 pair.client.sendBytes(new byte[0]);
                 pair.client.sendBytes(new byte[] {1});
                 pair.client.sendBytes(large);
@@ -152,7 +154,7 @@ class ListenerClientTest {
     @Test
     void pollWithoutATimeoutWaitsForTheMessage() throws Exception {
         try (Pair pair = Pair.open()) {
-            CompletableFuture<Boolean> polled = CompletableFuture.supplyAsync(() -> pair.server.poll(null));
+            CompletableFuture<Boolean> polled = inThread(() -> pair.server.poll(null));
             Thread.sleep(100);
             pair.client.sendBytes(new byte[] {9});
 
@@ -227,13 +229,13 @@ class ListenerClientTest {
     void oneThreadSendsWhileAnotherReceives() throws Exception {
         try (Pair pair = Pair.open()) {
             int count = 2_000;
-            CompletableFuture<Integer> echoing = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Integer> echoing = inThread(() -> {
                 for (int i = 0; i < count; i++) {
                     pair.client.send(pair.client.<Integer>recv());
                 }
                 return count;
             });
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> sending = inThread(() -> {
                 for (int i = 0; i < count; i++) {
                     pair.server.send(i);
                 }
@@ -283,7 +285,7 @@ class ListenerClientTest {
         Canary.deserialized = false;
         try (Listener listener = Listener.bind(null, null)) {
             try (SocketChannel raw = rawConnect(listener.address())) {
-                CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(listener::accept);
+                CompletableFuture<Connection> accepted = inThread(listener::accept);
                 FrameChannel frames = new FrameChannel(raw);
                 assertThat(new String(frames.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE),
                         StandardCharsets.US_ASCII)).startsWith("#CHALLENGE#");
@@ -417,7 +419,7 @@ class ListenerClientTest {
     @Test
     void closingTheListenerEndsABlockedAccept() throws Exception {
         Listener listener = Listener.bind();
-        CompletableFuture<Connection> accepting = CompletableFuture.supplyAsync(listener::accept);
+        CompletableFuture<Connection> accepting = inThread(listener::accept);
         Thread.sleep(100);
         listener.close();
 
@@ -429,8 +431,33 @@ class ListenerClientTest {
         return family.equals("unix") ? null : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
+    /**
+     * Runs blocking test code on a thread of its own. Not the common pool: with two CPUs it has one worker, and two
+     * blocking tasks queued there would wait for each other.
+     */
+    static <T> CompletableFuture<T> inThread(java.util.function.Supplier<T> code) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(code.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "test-helper");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    static CompletableFuture<Void> inThread(Runnable code) {
+        return inThread(() -> {
+            code.run();
+            return null;
+        });
+    }
+
     private static CompletableFuture<Connection> connectLater(SocketAddress address, byte[] authkey) {
-        return CompletableFuture.supplyAsync(() -> Client.connect(address, authkey));
+        return inThread(() -> Client.connect(address, authkey));
     }
 
     private static SocketChannel rawConnect(SocketAddress address) throws IOException {

@@ -49,7 +49,7 @@ class WaitAnyTest {
     void waitAnyWakesUpWhenAMessageArrivesWhileItWaits() throws Exception {
         ListenerClientTest.Pair quiet = pair();
         ListenerClientTest.Pair late = pair();
-        CompletableFuture<List<Connection>> waiting = CompletableFuture.supplyAsync(
+        CompletableFuture<List<Connection>> waiting = ListenerClientTest.inThread(
                 () -> Waitable.waitAny(List.of(quiet.server(), late.server()), PATIENCE));
         Thread.sleep(200);
         late.client().send("late");
@@ -91,7 +91,7 @@ class WaitAnyTest {
     @Test
     void closingAConnectionWakesAThreadWaitingOnIt() throws Exception {
         ListenerClientTest.Pair pair = pair();
-        CompletableFuture<List<Connection>> waiting = CompletableFuture.supplyAsync(
+        CompletableFuture<List<Connection>> waiting = ListenerClientTest.inThread(
                 () -> Waitable.waitAny(List.of(pair.server()), PATIENCE));
         Thread.sleep(200);
         pair.server().close();
