@@ -130,25 +130,23 @@ public final class Listener implements AutoCloseable, SharedHandle {
         SocketAddress target = address != null ? address
                 : UnixDomainSocketAddress.of(RuntimeDirectory.get().resolve("listener-"
                         + SOCKET_COUNTER.incrementAndGet() + ".sock"));
-        ServerSocketChannel server;
-        Path socketFile = null;
+        if (target instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            throw new IllegalArgumentException("cannot listen on " + inet + ": the host name does not resolve");
+        }
+        if (!(target instanceof UnixDomainSocketAddress) && !(target instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("cannot listen on a " + target.getClass().getName()
+                    + "; use a UnixDomainSocketAddress, an InetSocketAddress, or null for a private UNIX socket");
+        }
+        Path socketFile = target instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
+        ServerSocketChannel server = null;
         try {
-            if (target instanceof UnixDomainSocketAddress unix) {
-                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                server.bind(unix, backlog);
-                socketFile = unix.getPath();
-            } else if (target instanceof InetSocketAddress inet) {
-                if (inet.isUnresolved()) {
-                    throw new IllegalArgumentException("cannot listen on " + inet + ": the host name does not "
-                            + "resolve");
-                }
-                server = ServerSocketChannel.open();
-                server.bind(inet, backlog);
-            } else {
-                throw new IllegalArgumentException("cannot listen on a " + target.getClass().getName()
-                        + "; use a UnixDomainSocketAddress, an InetSocketAddress, or null for a private UNIX socket");
-            }
+            server = socketFile != null ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                    : ServerSocketChannel.open();
+            server.bind(target, backlog);
         } catch (IOException e) {
+            if (server != null) {
+                closeQuietly(server);
+            }
             throw new UncheckedIOException("cannot listen on " + describe(target) + ": " + e.getMessage(), e);
         }
         try {

@@ -417,6 +417,19 @@ class ListenerClientTest {
     }
 
     @Test
+    void anAddressInUseIsRefusedAndTheListenerThereIsUntouched() throws Exception {
+        try (Listener first = Listener.bind()) {
+            assertThatThrownBy(() -> Listener.bind(first.address())).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("cannot listen on UNIX socket");
+            CompletableFuture<Connection> client = connectLater(first.address(), null);
+            try (Connection server = first.accept(); Connection peer = client.get(30, TimeUnit.SECONDS)) {
+                peer.send("still there");
+                assertThat(server.<String>recv()).isEqualTo("still there");
+            }
+        }
+    }
+
+    @Test
     void closingTheListenerEndsABlockedAccept() throws Exception {
         Listener listener = Listener.bind();
         CompletableFuture<Connection> accepting = inThread(listener::accept);
