@@ -1,5 +1,6 @@
 package io.multiprocess;
 
+import io.multiprocess.connection.Waitable;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.process.ChildJvm;
 import io.multiprocess.process.RunRequest;
@@ -171,6 +172,35 @@ public class MpProcess implements Serializable {
     /** Completes with the exit code when the process has exited. */
     public CompletableFuture<Integer> onExit() {
         return startedChild("wait for").onExit();
+    }
+
+    /**
+     * An object that is {@linkplain Waitable#isReady() ready} once the process has exited, to wait on together with
+     * connections and other processes with {@link Waitable#waitAny} (Python's {@code sentinel}). The same object
+     * each time. In a child, the {@linkplain Multiprocess#parentProcess() parent process}'s sentinel is ready once
+     * the parent has exited.
+     *
+     * <pre>{@code
+     * List<Waitable> ready = Waitable.waitAny(List.of(worker.sentinel(), results), Duration.ofSeconds(5));
+     * if (ready.contains(worker.sentinel())) { ... the worker exited ... }
+     * }</pre>
+     *
+     * @throws IllegalStateException before {@link #start()}, for the current process, or after {@link #close()}
+     */
+    public Waitable sentinel() {
+        State r = checkNotClosed();
+        synchronized (r) {
+            if (r.sentinel == null) {
+                r.sentinel = switch (r.kind) {
+                    case CHILD -> new ProcessSentinel(r.name, startedChild("get the sentinel of").onExit());
+                    case PARENT -> new ProcessSentinel(r.name, ProcessHandle.of(r.pid).map(ProcessHandle::onExit)
+                            .orElseGet(() -> CompletableFuture.completedFuture(null)));
+                    case CURRENT -> throw new IllegalStateException("the current process (" + r.name + ") has no "
+                            + "sentinel: it cannot wait for its own exit");
+                };
+            }
+            return r.sentinel;
+        }
     }
 
     /** Whether the process runs: started and not yet exited (always true for the current process). */
@@ -425,6 +455,7 @@ public class MpProcess implements Serializable {
         volatile ChildJvm child;
         boolean started;
         volatile boolean closed;
+        Waitable sentinel;
 
         State(Kind kind, int[] identity) {
             this.kind = kind;

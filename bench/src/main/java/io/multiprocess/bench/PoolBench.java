@@ -118,7 +118,7 @@ public final class PoolBench {
     }
 
     /** Labels hold µ and →; escaped, the JSON reads the same whatever charset this JVM's stdout has. */
-    private static String asciiOnly(String json) {
+    static String asciiOnly(String json) {
         StringBuilder out = new StringBuilder(json.length());
         json.chars().forEach(c -> out.append(c < 128 ? String.valueOf((char) c) : String.format("\\u%04x", c)));
         return out.toString();

@@ -80,7 +80,10 @@ public interface Connection extends Waitable, AutoCloseable {
         return poll(Duration.ZERO);
     }
 
-    /** Waits at most {@code timeout} for a message (or the end of the stream) to be receivable. */
+    /**
+     * Waits at most {@code timeout} for a message (or the end of the stream) to be receivable; {@code null} waits as
+     * long as it takes (Python's {@code poll(None)}).
+     */
     boolean poll(Duration timeout);
 
     /** Whether this end may receive. */

@@ -29,9 +29,11 @@ public interface Waitable {
 
     /**
      * Waits until at least one of {@code objects} is ready, or {@code timeout} passes; returns the ready ones in
-     * their order in {@code objects} (empty after a timeout).
+     * their order in {@code objects} (empty after a timeout). Zero or a negative timeout checks without waiting;
+     * an empty collection returns an empty list at once when there is no timeout, and after it otherwise.
      *
      * @param timeout how long to wait; {@code null} waits as long as it takes
+     * @throws IllegalStateException if one of the objects is a closed connection
      */
     static <T extends Waitable> List<T> waitAny(Collection<T> objects, Duration timeout) {
         return WaitAny.await(objects, timeout);

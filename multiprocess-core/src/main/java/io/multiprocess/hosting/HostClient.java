@@ -44,7 +44,7 @@ public final class HostClient {
             channel.close();
             throw e;
         }
-        connection = new FrameChannel(channel);
+        connection = HostFrame.open(channel);
         Authentication.authenticateAsClient(connection, Multiprocess.currentProcess().getAuthkey());
         Thread reader = new Thread(this::readReplies, "multiprocess-host-client-" + host.pid());
         reader.setDaemon(true);
@@ -62,6 +62,9 @@ public final class HostClient {
             if (client == null || client.broken != null) {
                 try {
                     client = new HostClient(host);
+                } catch (java.io.InterruptedIOException e) {
+                    throw new MultiprocessException("interrupted while connecting to process " + host.pid()
+                            + ", which hosts this queue or pipe", e);
                 } catch (IOException e) {
                     throw gone(host, e);
                 }

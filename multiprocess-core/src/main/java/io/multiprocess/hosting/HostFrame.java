@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import io.multiprocess.connection.FrameChannel;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 /**
  * The frames between a process and an {@link ObjectHost}: a request names an operation, a request id, a hosted
@@ -52,14 +53,43 @@ record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, by
     void sendRequest(FrameChannel channel) throws IOException {
         byte[] head = new byte[REQUEST_HEADER];
         ByteBuffer.wrap(head).put(code).putLong(requestId).putLong(objectId).putLong(timeoutNanos);
-        channel.sendBytes(head, payload, 0, payload.length);
+        sendUninterruptibly(channel, head);
     }
 
     /** Sends this as a reply; the payload goes to the socket as it is, uncopied. */
     void sendReply(FrameChannel channel) throws IOException {
         byte[] head = new byte[REPLY_HEADER];
         ByteBuffer.wrap(head).put(code).putLong(requestId).putLong(objectId);
-        channel.sendBytes(head, payload, 0, payload.length);
+        sendUninterruptibly(channel, head);
+    }
+
+    /**
+     * Frames are sent from the caller's thread (a put completes a waiting get by writing its reply), and one
+     * connection is shared by every handle: an interrupt meant for the caller must neither abandon a frame nor
+     * break the connection. The interrupt is kept for the caller.
+     */
+    private void sendUninterruptibly(FrameChannel channel, byte[] head) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    channel.sendBytes(head, payload, 0, payload.length);
+                    return;
+                } catch (InterruptedIOException e) {
+                    // Nothing of the frame was written: send it again.
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Both ends of a host connection: selectable, so an interrupt never closes the shared socket. */
+    static FrameChannel open(java.nio.channels.SocketChannel channel) throws IOException {
+        return FrameChannel.selectable(channel);
     }
 
     static HostFrame receiveRequest(FrameChannel channel) throws IOException {

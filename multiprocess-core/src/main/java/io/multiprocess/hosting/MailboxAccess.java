@@ -66,8 +66,10 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         try {
             return future.get();
         } catch (InterruptedException e) {
+            // Withdrawn before the flag is set again, so the withdrawal's own waiting is not cut short.
+            boolean withdrawn = onInterrupt.getAsBoolean();
             Thread.currentThread().interrupt();
-            if (onInterrupt.getAsBoolean()) {
+            if (withdrawn) {
                 throw new MultiprocessException("interrupted while waiting on a queue or pipe", e);
             }
             return future.join();

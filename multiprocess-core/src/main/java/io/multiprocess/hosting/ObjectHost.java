@@ -137,7 +137,8 @@ public final class ObjectHost {
         while (channel.isOpen()) {
             try {
                 SocketChannel accepted = channel.accept();
-                Thread session = new Thread(() -> serve(new FrameChannel(accepted)), "multiprocess-host-session");
+                FrameChannel connection = HostFrame.open(accepted);
+                Thread session = new Thread(() -> serve(connection), "multiprocess-host-session");
                 session.setDaemon(true);
                 session.start();
             } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.multiprocess.reduction;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.UnixDomainSocketAddress;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -18,11 +19,13 @@ import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.deser.Deserializers;
+import tools.jackson.databind.deser.std.StdScalarDeserializer;
 import tools.jackson.databind.jsontype.TypeSerializer;
 import tools.jackson.databind.ser.Serializers;
+import tools.jackson.databind.ser.std.ToStringSerializer;
 
 /**
- * Teaches Jackson serializable lambdas and {@link SharedHandle}s, and makes it refuse classes it would silently get
+ * Teaches Jackson serializable lambdas, {@link SharedHandle}s and UNIX-domain socket addresses, and makes it refuse classes it would silently get
  * wrong.
  *
  * <p>A lambda is written as its {@link SerializedLambda} parts with typed captured values. Its type id is its
@@ -70,6 +73,9 @@ final class JacksonLambdaModule extends JacksonModule {
                 if (SerializedLambdas.isLambda(raw)) {
                     return new LambdaSerializer();
                 }
+                if (raw == UnixDomainSocketAddress.class) {
+                    return new ToStringSerializer(UnixDomainSocketAddress.class);
+                }
                 if (isInnerClass(raw)) {
                     return new RefusingSerializer(raw.getName() + " is an anonymous, local or inner class, whose"
                             + " captured values and outer instance JSON cannot carry. Use a lambda typed by an"
@@ -100,12 +106,16 @@ final class JacksonLambdaModule extends JacksonModule {
                 if (SharedHandle.class.isAssignableFrom(raw)) {
                     return new HandleDeserializer();
                 }
+                if (raw == UnixDomainSocketAddress.class) {
+                    return new UnixAddressDeserializer();
+                }
                 return isFunctionalInterface(raw) ? new LambdaDeserializer() : null;
             }
 
             @Override
             public boolean hasDeserializerFor(DeserializationConfig config, Class<?> valueType) {
-                return SharedHandle.class.isAssignableFrom(valueType) || isFunctionalInterface(valueType);
+                return SharedHandle.class.isAssignableFrom(valueType) || valueType == UnixDomainSocketAddress.class
+                        || isFunctionalInterface(valueType);
             }
         });
     }
@@ -230,6 +240,19 @@ final class JacksonLambdaModule extends JacksonModule {
         @Override
         public Object deserialize(JsonParser parser, DeserializationContext context) {
             return context.readValue(parser, HandleForm.class).token().resolve();
+        }
+    }
+
+    /** A UNIX-domain socket address as its path (a listener's address must reach the processes that connect). */
+    private static final class UnixAddressDeserializer extends StdScalarDeserializer<UnixDomainSocketAddress> {
+
+        UnixAddressDeserializer() {
+            super(UnixDomainSocketAddress.class);
+        }
+
+        @Override
+        public UnixDomainSocketAddress deserialize(JsonParser parser, DeserializationContext context) {
+            return UnixDomainSocketAddress.of(parser.getValueAsString());
         }
     }
 

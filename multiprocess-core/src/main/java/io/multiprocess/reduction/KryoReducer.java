@@ -11,6 +11,8 @@ import com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConf
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,7 +35,7 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>What it handles: serializable lambdas and method references (see {@link SerializedLambdas}; no
  * {@code --add-opens} needed) whose captured values may be any type this reducer handles; records; enums; arrays;
  * collections including {@code List.of}, {@code Arrays.asList} and the {@code Collections} views; {@code UUID},
- * {@code Optional} and {@code java.time}; classes without a no-argument constructor; anonymous and inner classes
+ * {@code Optional} and {@code java.time}; socket addresses; classes without a no-argument constructor; anonymous and inner classes
  * with their captured values; shared references and cycles. Throwables travel with JDK serialization, so a
  * remote exception keeps its message, cause, stack trace and suppressed exceptions; their fields must be
  * Serializable.
@@ -161,6 +163,10 @@ public final class KryoReducer implements Reducer {
         kryo.addDefaultSerializer(SharedHandle.class, new KryoHandleSerializer());
         kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
         kryo.addDefaultSerializer(UUID.class, new UUIDSerializer());
+        // Their fields are private to java.base; their serialized forms are public. A listener's address must reach
+        // the processes that connect to it.
+        kryo.addDefaultSerializer(UnixDomainSocketAddress.class, new JavaSerializer());
+        kryo.addDefaultSerializer(InetSocketAddress.class, new JavaSerializer());
         KryoUnmodifiableSerializer views = new KryoUnmodifiableSerializer();
         kryo.addDefaultSerializer(KryoUnmodifiableSerializer.COLLECTION_VIEW, views);
         kryo.addDefaultSerializer(KryoUnmodifiableSerializer.MAP_VIEW, views);
