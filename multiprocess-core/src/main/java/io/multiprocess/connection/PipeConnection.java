@@ -258,14 +258,15 @@ final class PipeConnection implements Connection, SharedHandle {
         next = null;
         if (!end.inbound().withdraw(pending)) {
             byte[] message = pending.getNow(null);
-            if (message != null && message != Mailbox.END && end.inbound() instanceof MailboxAccess.Local local) {
-                local.mailbox().putBackFirst(message);
+            if (message != null && message != Mailbox.END) {
+                end.inbound().putBack(message);
             }
         }
     }
 
     private void sendReduced(byte[] message) {
-        MailboxAccess.await(end.outbound().put(message, -1), () -> false);
+        CompletableFuture<Boolean> put = end.outbound().put(message, -1);
+        MailboxAccess.await(put, () -> end.outbound().withdrawPut(put));
     }
 
     private void requireReadable() {

@@ -139,6 +139,10 @@ public final class HostClient {
         send(HostFrame.request(HostFrame.PUT_ONE_WAY, requestIds.incrementAndGet(), mailboxId, -1, item));
     }
 
+    void putBack(long mailboxId, byte[] item) {
+        oneWay(HostFrame.PUT_BACK, mailboxId, item);
+    }
+
     CompletableFuture<Integer> size(long mailboxId) {
         return request(HostFrame.SIZE, mailboxId, 0, new byte[0]).thenApply(HostFrame::payloadInt);
     }

@@ -29,6 +29,8 @@ record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, by
     static final byte ATTACH = 8;
     static final byte DETACH = 9;
     static final byte IN_TRANSIT = 10;
+    /** A message fetched for a handle that will not read it goes back to the head of its mailbox. */
+    static final byte PUT_BACK = 11;
 
     // Replies.
     static final byte OK = 64;

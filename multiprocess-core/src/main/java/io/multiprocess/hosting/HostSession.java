@@ -55,12 +55,18 @@ final class HostSession {
             switch (request.code()) {
                 case HostFrame.GET -> get(ObjectHost.mailbox(objectId), id, request.timeoutNanos());
                 case HostFrame.PUT -> put(ObjectHost.mailbox(objectId), id, request);
-                case HostFrame.PUT_ONE_WAY -> ObjectHost.mailbox(objectId).put(request.payload(), -1)
-                        .whenComplete((accepted, error) -> {
-                            if (error != null) {
-                                reply(id, objectId, error, null);
-                            }
-                        });
+                case HostFrame.PUT_ONE_WAY -> {
+                    CompletableFuture<Boolean> put = ObjectHost.mailbox(objectId).put(request.payload(), -1);
+                    put.whenComplete((accepted, error) -> {
+                        if (error != null) {
+                            reply(id, objectId, error, null);
+                        }
+                    });
+                    // A pipe that is full: stop reading this process's frames until there is room, so the sender
+                    // waits (its socket fills) as it would on a full OS pipe, and its frames keep their order.
+                    awaitQuietly(put);
+                }
+                case HostFrame.PUT_BACK -> ObjectHost.mailbox(objectId).putBackFirst(request.payload());
                 case HostFrame.SIZE -> send(HostFrame.reply(HostFrame.OK, id, objectId,
                         HostFrame.intPayload(ObjectHost.mailbox(objectId).size())));
                 case HostFrame.TASK_DONE -> {
@@ -106,6 +112,14 @@ final class HostSession {
                 mailbox.putBackFirst(item);
             }
         });
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> operation) {
+        try {
+            operation.join();
+        } catch (RuntimeException e) {
+            // Reported to the sender by the completion above.
+        }
     }
 
     private void put(Mailbox mailbox, long id, HostFrame request) {

@@ -23,6 +23,8 @@ public final class Mailbox {
 
     private final long id;
     private final int maxsize;
+    private final long byteBudget;
+    private long bufferedBytes;
     private final ArrayDeque<byte[]> items = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<byte[]>> getters = new ArrayDeque<>();
     private final ArrayDeque<PendingPut> putters = new ArrayDeque<>();
@@ -35,9 +37,15 @@ public final class Mailbox {
     private record PendingPut(byte[] item, CompletableFuture<Boolean> done) {
     }
 
-    Mailbox(long id, int maxsize) {
+    /**
+     * @param maxsize    most messages held (0: no limit), a queue's bound
+     * @param byteBudget most bytes held while more than one message waits, a pipe's capacity (as an OS pipe's):
+     *                   a sender faster than its reader waits instead of filling this process's heap
+     */
+    Mailbox(long id, int maxsize, long byteBudget) {
         this.id = id;
         this.maxsize = maxsize;
+        this.byteBudget = byteBudget;
     }
 
     public long id() {
@@ -54,11 +62,14 @@ public final class Mailbox {
      */
     public CompletableFuture<byte[]> get(long timeoutNanos) {
         byte[] item;
-        PendingPut admitted;
+        List<PendingPut> admitted;
         synchronized (this) {
             item = items.poll();
-            admitted = item != null ? admitWaitingPut() : null;
-            if (item == null) {
+            admitted = null;
+            if (item != null) {
+                bufferedBytes -= item.length;
+                admitted = admitWaitingPuts();
+            } else {
                 if (writersClosed) {
                     item = END;
                 } else if (timeoutNanos == 0) {
@@ -72,7 +83,7 @@ public final class Mailbox {
             }
         }
         if (admitted != null) {
-            admitted.done().complete(true);
+            admitted.forEach(pending -> pending.done().complete(true));
         }
         return CompletableFuture.completedFuture(item);
     }
@@ -104,7 +115,7 @@ public final class Mailbox {
                 return CompletableFuture.failedFuture(brokenPipe());
             }
             getter = getters.poll();
-            if (getter == null && maxsize > 0 && items.size() >= maxsize) {
+            if (getter == null && !hasRoomFor(item)) {
                 if (timeoutNanos == 0) {
                     return CompletableFuture.completedFuture(false);
                 }
@@ -116,6 +127,7 @@ public final class Mailbox {
             unfinishedTasks++;
             if (getter == null) {
                 items.add(item);
+                bufferedBytes += item.length;
             }
             actions = takeReadyActions();
         }
@@ -139,6 +151,7 @@ public final class Mailbox {
             getter = getters.poll();
             if (getter == null) {
                 items.addFirst(item);
+                bufferedBytes += item.length;
             }
         }
         if (getter != null) {
@@ -211,6 +224,7 @@ public final class Mailbox {
         synchronized (this) {
             readersClosed = true;
             items.clear();
+            bufferedBytes = 0;
             refused = new ArrayList<>(putters);
             putters.clear();
         }
@@ -242,14 +256,35 @@ public final class Mailbox {
         return actions;
     }
 
-    /** Called with the monitor held after an item left: moves the first waiting put in. */
-    private PendingPut admitWaitingPut() {
-        PendingPut pending = putters.poll();
-        if (pending != null) {
-            items.add(pending.item());
-            unfinishedTasks++;
+    /** Called with the monitor held: whether a new message may go in now, behind any put already waiting. */
+    private boolean hasRoomFor(byte[] item) {
+        if (!putters.isEmpty() || maxsize > 0 && items.size() >= maxsize) {
+            return false;
         }
-        return pending;
+        // One message is always let in, however large, so a message bigger than the budget still gets through.
+        return items.isEmpty() || bufferedBytes + item.length <= byteBudget;
+    }
+
+    /** Called with the monitor held after an item left: moves waiting puts in, in order, while there is room. */
+    private List<PendingPut> admitWaitingPuts() {
+        List<PendingPut> admitted = null;
+        while (!putters.isEmpty()) {
+            PendingPut pending = putters.peek();
+            boolean room = (maxsize <= 0 || items.size() < maxsize)
+                    && (items.isEmpty() || bufferedBytes + pending.item().length <= byteBudget);
+            if (!room) {
+                break;
+            }
+            putters.poll();
+            items.add(pending.item());
+            bufferedBytes += pending.item().length;
+            unfinishedTasks++;
+            if (admitted == null) {
+                admitted = new ArrayList<>(1);
+            }
+            admitted.add(pending);
+        }
+        return admitted;
     }
 
     /**

@@ -27,6 +27,9 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
      */
     boolean withdrawPut(CompletableFuture<Boolean> put);
 
+    /** Returns a message that was taken but will not be read here to the head of the mailbox. */
+    void putBack(byte[] item);
+
     /** As {@link Mailbox#put(byte[], long)}. */
     CompletableFuture<Boolean> put(byte[] item, long timeoutNanos);
 
@@ -106,6 +109,11 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         }
 
         @Override
+        public void putBack(byte[] item) {
+            mailbox.putBackFirst(item);
+        }
+
+        @Override
         public CompletableFuture<Boolean> put(byte[] item, long timeoutNanos) {
             return mailbox.put(item, timeoutNanos);
         }
@@ -169,6 +177,11 @@ public sealed interface MailboxAccess permits MailboxAccess.Local, MailboxAccess
         @Override
         public boolean withdrawPut(CompletableFuture<Boolean> put) {
             return client().withdraw(mailboxId, put, Boolean.FALSE);
+        }
+
+        @Override
+        public void putBack(byte[] item) {
+            client().putBack(mailboxId, item);
         }
 
         @Override

@@ -34,6 +34,11 @@ public final class ObjectHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObjectHost.class);
     private static final int HANDSHAKE_TIMEOUT_SECONDS = 10;
+    /**
+     * Bytes of unread messages a pipe holds before a sender waits, as an OS pipe's capacity does; one message is
+     * always let in, however large.
+     */
+    public static final long PIPE_CAPACITY = 1 << 20;
     private static final AtomicLong IDS = new AtomicLong();
     private static final Map<Long, Mailbox> MAILBOXES = new ConcurrentHashMap<>();
     private static final Map<Long, PipeEnd> ENDS = new ConcurrentHashMap<>();
@@ -57,7 +62,12 @@ public final class ObjectHost {
      * handles refer to it, so it is garbage once they are.
      */
     public static Mailbox newMailbox(int maxsize) {
-        return new Mailbox(IDS.incrementAndGet(), maxsize);
+        return new Mailbox(IDS.incrementAndGet(), maxsize, Long.MAX_VALUE);
+    }
+
+    /** A new mailbox for one direction of a pipe: it holds at most {@link #PIPE_CAPACITY} bytes of waiting messages. */
+    static Mailbox newPipeMailbox() {
+        return new Mailbox(IDS.incrementAndGet(), 0, PIPE_CAPACITY);
     }
 
     /** A new pipe end hosted by this process, held once (by its creator). */

@@ -29,8 +29,8 @@ public final class PipeEndRef {
      * first end only reads and the second only writes.
      */
     public static PipeEndRef[] newPipe(boolean duplex) {
-        Mailbox toFirst = ObjectHost.newMailbox(0);
-        Mailbox toSecond = duplex ? ObjectHost.newMailbox(0) : null;
+        Mailbox toFirst = ObjectHost.newPipeMailbox();
+        Mailbox toSecond = duplex ? ObjectHost.newPipeMailbox() : null;
         PipeEnd first = ObjectHost.newPipeEnd(toFirst, toSecond);
         PipeEnd second = ObjectHost.newPipeEnd(toSecond, toFirst);
         PipeEnd.pair(first, second);

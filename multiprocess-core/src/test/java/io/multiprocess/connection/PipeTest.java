@@ -135,6 +135,52 @@ class PipeTest {
     }
 
     @Test
+    void aSenderFasterThanItsReaderWaitsOnceAPipeHoldsAMegabyte() throws Exception {
+        Pipe pipe = ctx.pipe(false);
+        byte[] chunk = new byte[600 * 1024];
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < 4; i++) {
+                pipe.second().sendBytes(chunk);
+            }
+        });
+        sender.start();
+        while (sender.getState() != Thread.State.WAITING && sender.isAlive()) {
+            Thread.sleep(5);
+        }
+
+        assertThat(sender.isAlive()).as("the second 600 KiB message does not fit beside the first").isTrue();
+        for (int i = 0; i < 4; i++) {
+            assertThat(pipe.first().recvBytes()).hasSize(chunk.length);
+        }
+        sender.join(LONG.toMillis());
+        assertThat(sender.isAlive()).isFalse();
+        pipe.close();
+    }
+
+    @Test
+    void aChildSendsManyMegabytesThroughAPipeInOrder() {
+        Pipe pipe = ctx.pipe(false);
+        Connection reader = pipe.first();
+        Connection writer = pipe.second();
+        MpProcess child = ctx.process(() -> {
+            byte[] chunk = new byte[256 * 1024];
+            for (int i = 0; i < 64; i++) {
+                chunk[0] = (byte) i;
+                writer.sendBytes(chunk);
+            }
+        });
+        child.start();
+        writer.close();
+        for (int i = 0; i < 64; i++) {
+            byte[] received = reader.recvBytes();
+            assertThat(received).hasSize(256 * 1024);
+            assertThat(received[0]).isEqualTo((byte) i);
+        }
+        child.join();
+        assertThatThrownBy(reader::recv).isInstanceOf(EndOfStreamException.class);
+    }
+
+    @Test
     void aChildPingPongsThroughAPipe() {
         Pipe pipe = ctx.pipe();
         Connection parentEnd = pipe.first();
