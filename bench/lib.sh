@@ -1,4 +1,5 @@
-# Sourced by bench/run.sh and bench/run-pool.sh, not run: builds the project and sets the variables both need.
+# Sourced by the bench/run*.sh scripts, not run: builds the project, sets the variables they need, and defines
+# side_by_side, which runs one of our benches and its Python peer.
 #   bench_root       the project root (the caller's cwd does not matter)
 #   bench_java       $JAVA_HOME/bin/java when JAVA_HOME is set (Maven honours it too), else the java on PATH
 #   bench_classpath  the bench jar plus its runtime dependencies (jars only), relative to bench_root
@@ -18,3 +19,38 @@ bench_java="java"
 if [[ -n "${JAVA_HOME:-}" ]]; then
   bench_java="$JAVA_HOME/bin/java"
 fi
+
+# side_by_side MAIN_CLASS PYTHON_SCRIPT MERGE_SCRIPT [ARGS...]
+# Runs our bench class and its Python peer with --json and ARGS, one after the other (never together: on a small
+# machine they would compete for the same CPUs), prints the table MERGE_SCRIPT makes of both, and fails if a worker
+# process of either side is still running afterwards.
+side_by_side() {
+  local main_class="$1" python_script="$2" merge_script="$3"
+  shift 3
+  local python="${PYTHON:-python3}"
+  local out
+  out="$(mktemp -d)"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$out'" EXIT
+
+  "$bench_java" -cp "$bench_classpath" "$main_class" --json "$@" >"$out/ours.json"
+  "$python" "$python_script" --json "$@" >"$out/python.json"
+  echo
+  "$python" "$merge_script" "$out/ours.json" "$out/python.json"
+
+  # Our child JVMs run with this bench's classpath and Python's forkserver with bench/python on its path; both
+  # exit shortly after their parent, so give them a moment before calling one left over.
+  local leftover=""
+  for _ in $(seq 50); do
+    leftover="$(pgrep -af -- "$bench_root/bench/(target/multiprocess-bench|python)" | grep -v "^$$ " || true)"
+    [[ -z "$leftover" ]] && break
+    sleep 0.1
+  done
+  if [[ -n "$leftover" ]]; then
+    echo "worker processes left running:" >&2
+    echo "$leftover" >&2
+    return 1
+  fi
+  echo
+  echo "worker processes left running: none"
+}

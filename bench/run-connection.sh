@@ -12,14 +12,4 @@ fi
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-python="${PYTHON:-python3}"
-
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-# One after the other, never together: on a small machine they would compete for the same CPUs.
-"$bench_java" -cp "$bench_classpath" io.multiprocess.bench.ConnectionBench --json "$@" >"$out/ours.json"
-"$python" bench/python/connection_bench.py --json "$@" >"$out/python.json"
-
-echo
-"$python" bench/python/merge_connection.py "$out/ours.json" "$out/python.json"
+side_by_side io.multiprocess.bench.ConnectionBench bench/python/connection_bench.py bench/python/merge_connection.py "$@"

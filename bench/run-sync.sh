@@ -13,14 +13,4 @@ fi
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-python="${PYTHON:-python3}"
-
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-# One after the other, never together: on a small machine they would compete for the same CPUs.
-"$bench_java" -cp "$bench_classpath" io.multiprocess.bench.LockBench --json "$@" >"$out/ours.json"
-"$python" bench/python/lock_bench.py --json "$@" >"$out/python.json"
-
-echo
-"$python" bench/python/merge_sync.py "$out/ours.json" "$out/python.json"
+side_by_side io.multiprocess.bench.LockBench bench/python/lock_bench.py bench/python/merge_sync.py "$@"
