@@ -13,7 +13,7 @@ PYTHON = ("fork", "spawn", "forkserver")
 
 def better(key):
     """The direction each figure is read in; the ratio column is ours / python in both cases."""
-    return "higher is better" if key.endswith("_tps") else "lower is better"
+    return "higher is better" if key.endswith(("_tps", "_x")) else "lower is better"
 
 
 def label(key, text):

@@ -26,6 +26,46 @@ def increment(x):
     return x + 1
 
 
+def primes_below(limit):
+    """Trial division, the same loop CpuScaling runs on our side."""
+    count = 0
+    for n in range(2, limit):
+        prime = True
+        d = 2
+        while d * d <= n:
+            if n % d == 0:
+                prime = False
+                break
+            d += 1
+        if prime:
+            count += 1
+    return count
+
+
+def cpu_scaling(context, args):
+    """The same CPU-bound map on a pool of 1 and of 2, each after one unmeasured run."""
+    items = [args.cpu_limit] * args.cpu_items
+    expected = [primes_below(args.cpu_limit)] * len(items)
+    medians = {}
+    for workers in (1, 2):
+        with context.Pool(workers) as pool:
+            check(pool.map(primes_below, items, chunksize=1), expected, "CPU-bound map")
+            millis = []
+            for _ in range(args.reps):
+                before = time.perf_counter_ns()
+                check(pool.map(primes_below, items, chunksize=1), expected, "CPU-bound map")
+                millis.append((time.perf_counter_ns() - before) / 1e6)
+            medians[workers] = nearest_rank(millis, 50)
+            pool.close()
+            pool.join()
+    work = f"map of {len(items)} prime counts below {args.cpu_limit:,}"
+    return {
+        "cpu_1w_ms": metric(medians[1], args.reps, work + ", 1 worker, median wall time (ms)"),
+        "cpu_2w_ms": metric(medians[2], args.reps, work + ", 2 workers, median wall time (ms)"),
+        "cpu_speedup_x": metric(medians[1] / medians[2], args.reps, work + ", speed-up of 2 workers over 1 (×)"),
+    }
+
+
 def nearest_rank(values, p):
     """Nearest-rank percentile, as the Java harness's Stats: every figure is one that was measured."""
     ordered = sorted(values)
@@ -99,6 +139,7 @@ def measure(method, args):
         # Waits for the workers to exit, so none competes with the next start method for CPU.
         pool.close()
         pool.join()
+    results.update(cpu_scaling(context, args))
     return results
 
 
@@ -110,11 +151,14 @@ def parse(argv):
     parser.add_argument("--applies", type=int, help="apply calls per round (default 2000)")
     parser.add_argument("--items", type=int, help="ints per map/imap run (default 200000)")
     parser.add_argument("--reps", type=int, help="measured runs per map/imap variant after one warm-up (default 5)")
+    parser.add_argument("--cpu-items", type=int, help="items of the CPU-bound map (default 8)")
+    parser.add_argument("--cpu-limit", type=int, help="each CPU-bound item counts the primes below this (default 100000)")
     parser.add_argument("--methods", help="comma-separated start methods (default: every one this platform has)")
     parser.add_argument("--json", action="store_true", help="print JSON for bench/run-pool.sh")
     args = parser.parse_args(argv)
-    defaults = dict(warmup=50, rounds=2, applies=100, items=2_000, reps=1) if args.short else \
-        dict(warmup=500, rounds=5, applies=2_000, items=200_000, reps=5)
+    defaults = dict(warmup=50, rounds=2, applies=100, items=2_000, reps=1, cpu_items=4, cpu_limit=5_000) \
+        if args.short else dict(warmup=500, rounds=5, applies=2_000, items=200_000, reps=5, cpu_items=8,
+                                cpu_limit=100_000)
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)

@@ -67,9 +67,10 @@ public final class PoolBench {
             metrics.addAll(workload.imapChunksizeOne());
         } finally {
             pool.close();
-            // forkserver keeps a warm spare after the pool's workers; it would compete with the next method for CPU.
-            context.close();
         }
+        metrics.addAll(CpuScaling.measure(context, options));
+        // forkserver keeps a warm spare after the pools' workers; it would compete with the next method for CPU.
+        context.close();
         return metrics;
     }
 

@@ -9,13 +9,15 @@ package io.multiprocess.bench;
  * @param appliesPerRound {@code apply} calls per round
  * @param items integers each {@code map} and {@code imap} run goes over
  * @param repetitions measured runs of each {@code map} and {@code imap} variant, after one unmeasured run
+ * @param cpuItems items of the CPU-bound map (each a prime count)
+ * @param cpuLimit each item counts the primes below this
  * @param json print JSON for bench/run-pool.sh instead of a Markdown table
  */
 record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound, int items, int repetitions,
-        boolean json) {
+        int cpuItems, int cpuLimit, boolean json) {
 
     static final String USAGE = "usage: PoolBench [--short] [--warmup N] [--rounds N] [--applies N] [--items N]"
-            + " [--reps N] [--json]";
+            + " [--reps N] [--cpu-items N] [--cpu-limit N] [--json]";
 
     static PoolBenchOptions parse(String[] args) {
         int warmup = 500;
@@ -23,6 +25,8 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
         int applies = 2_000;
         int items = 200_000;
         int reps = 5;
+        int cpuItems = 8;
+        int cpuLimit = 100_000;
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -32,12 +36,16 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
                     applies = 100;
                     items = 2_000;
                     reps = 1;
+                    cpuItems = 4;
+                    cpuLimit = 5_000;
                 }
                 case "--warmup" -> warmup = CommandLine.count(args, ++i, 0, USAGE);
                 case "--rounds" -> rounds = CommandLine.count(args, ++i, 1, USAGE);
                 case "--applies" -> applies = CommandLine.count(args, ++i, 1, USAGE);
                 case "--items" -> items = CommandLine.count(args, ++i, 1, USAGE);
                 case "--reps" -> reps = CommandLine.count(args, ++i, 1, USAGE);
+                case "--cpu-items" -> cpuItems = CommandLine.count(args, ++i, 1, USAGE);
+                case "--cpu-limit" -> cpuLimit = CommandLine.count(args, ++i, 3, USAGE);
                 case "--json" -> json = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -46,6 +54,6 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
             }
         }
-        return new PoolBenchOptions(warmup, rounds, applies, items, reps, json);
+        return new PoolBenchOptions(warmup, rounds, applies, items, reps, cpuItems, cpuLimit, json);
     }
 }
