@@ -48,6 +48,11 @@ public final class StartLatency {
         List<String> rows = new ArrayList<>();
         try {
             ForkServerContext forkserver = (ForkServerContext) Multiprocess.getContext(ForkServerContext.METHOD);
+            BaseContext spawn = Multiprocess.getContext("spawn");
+            if (options.childJvmArguments() != null) {
+                forkserver.setJvmArguments(options.childJvmArguments());
+                spawn.setJvmArguments(options.childJvmArguments());
+            }
             Stats forkserverStart = forkserverLatency(forkserver, options, dir);
             long spareRss = idleSpareRssKib();
             long childRss = sleepingChildRssKib(forkserver, dir);
@@ -55,7 +60,7 @@ public final class StartLatency {
             forkserver.setSpares(1);
             awaitNoChildren();
 
-            Stats spawnStart = spawnLatency(Multiprocess.getContext("spawn"), options, dir);
+            Stats spawnStart = spawnLatency(spawn, options, dir);
             Stats bareStart = bareLatency(options, dir);
 
             rows.add(row("forkserver: start() → target running (ms)", forkserverStart));
