@@ -4,11 +4,13 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The command line of a child JVM: the parent's java (or the configured executable), the parent's classpath,
  * the context's extra JVM arguments, the startup archive's flags, and {@code ChildMain} with the socket to call
- * back.
+ * back (started through the jar's launcher when the parent runs as a Spring Boot executable jar, see
+ * {@link BootJar}).
  * Nothing secret goes on the command line (every local user can read it with {@code ps}).
  */
 final class JvmCommand {
@@ -25,14 +27,18 @@ final class JvmCommand {
     static Launch build(LaunchSettings settings, Path controlSocket) {
         String java = javaExecutable(settings);
         String classpath = classpath();
-        StartupArchive.Use archive = StartupArchive.flagsFor(settings, java, classpath);
+        Optional<String> bootLauncher = BootJar.launcherFor(classpath);
+        // A class-data archive cannot hold classes that a launcher loads from nested jars.
+        StartupArchive.Use archive = bootLauncher.isPresent() ? StartupArchive.Use.NONE
+                : StartupArchive.flagsFor(settings, java, classpath);
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(settings.jvmArguments());
         command.addAll(archive.flags());
+        bootLauncher.ifPresent(launcher -> command.add(BootJar.mainClassProperty(CHILD_MAIN)));
         command.add("-cp");
         command.add(classpath);
-        command.add(CHILD_MAIN);
+        command.add(bootLauncher.orElse(CHILD_MAIN));
         command.add(controlSocket.toString());
         command.add(settings.reducer());
         command.add(String.join(",", settings.preload()));
