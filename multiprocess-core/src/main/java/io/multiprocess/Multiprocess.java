@@ -65,13 +65,40 @@ public final class Multiprocess {
         if (context != null) {
             return context;
         }
+        throw unknownStartMethod(method);
+    }
+
+    /**
+     * A new context of its own for a start method, with default settings: not the shared one of
+     * {@link #getContext(String)}, so settings changed on it affect nobody else (what a framework or a test that
+     * owns its configuration wants). Close it when done, to stop its idle spares.
+     *
+     * <pre>{@code
+     * try (BaseContext ctx = Multiprocess.newContext("spawn")) {
+     *     ctx.setJvmArguments(List.of("-Xmx256m"));
+     *     ctx.process(() -> work()).start();
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for {@code fork} (with the reason and the alternatives) or an unknown name
+     */
+    public static BaseContext newContext(String method) {
+        String name = method == null ? defaultStartMethod() : method.toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case ForkServerContext.METHOD -> new ForkServerContext();
+            case SpawnContext.METHOD -> new SpawnContext();
+            default -> throw unknownStartMethod(method);
+        };
+    }
+
+    private static IllegalArgumentException unknownStartMethod(String method) {
         if (method.equalsIgnoreCase("fork")) {
-            throw new IllegalArgumentException("the 'fork' start method cannot exist on a JVM: fork() copies only "
+            return new IllegalArgumentException("the 'fork' start method cannot exist on a JVM: fork() copies only "
                     + "the calling thread, so the child would lack the garbage collector, JIT compiler and every "
                     + "other JVM thread. Use 'forkserver' (warm child JVMs handed out at once, the default on Linux "
                     + "and macOS) or 'spawn' (a fresh JVM per process).");
         }
-        throw new IllegalArgumentException("cannot find context for '" + method + "': the start methods are "
+        return new IllegalArgumentException("cannot find context for '" + method + "': the start methods are "
                 + getAllStartMethods());
     }
 

@@ -39,6 +39,22 @@ class MultiprocessTest {
                 .hasMessageContaining("forkserver")
                 .hasMessageContaining("spawn");
         assertThatThrownBy(() -> Multiprocess.setStartMethod("fork")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Multiprocess.newContext("fork")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot exist on a JVM");
+    }
+
+    @Test
+    void newContextGivesAContextOfItsOwnWhoseSettingsAffectNobodyElse() {
+        try (BaseContext own = Multiprocess.newContext("spawn")) {
+            own.setJvmArguments(java.util.List.of("-Xmx64m"));
+
+            assertThat(own).isNotSameAs(Multiprocess.getContext("spawn"));
+            assertThat(own.getStartMethod()).isEqualTo("spawn");
+            assertThat(Multiprocess.getContext("spawn").getJvmArguments()).doesNotContain("-Xmx64m");
+        }
+        try (BaseContext byDefault = Multiprocess.newContext(null)) {
+            assertThat(byDefault.getStartMethod()).isEqualTo(Multiprocess.getContext().getStartMethod());
+        }
     }
 
     @Test
