@@ -1,5 +1,6 @@
 /**
- * Spring Boot auto-configuration for multiprocess: properties, beans, lifecycle, health and metrics. Filled in by
- * the starter issue; the module exists now so the build and the starter's shape are fixed.
+ * Spring Boot auto-configuration for multiprocess: {@link io.multiprocess.spring.boot.autoconfigure.MultiprocessProperties}
+ * ({@code multiprocess.*}), and {@link io.multiprocess.spring.boot.autoconfigure.MultiprocessAutoConfiguration},
+ * which wires the context, the reducer, the {@code ProcessPool} and its lifecycle, and named queues.
  */
 package io.multiprocess.spring.boot.autoconfigure;
