@@ -43,6 +43,7 @@ import java.util.Objects;
 public abstract class BaseContext implements AutoCloseable {
 
     private volatile Reducer reducer = Reducers.defaultReducer();
+    private ProcessListeners processListeners = new ProcessListeners();
     private volatile Path executable;
     private volatile List<String> jvmArguments = List.of();
     private volatile boolean startupArchive = true;
@@ -203,6 +204,22 @@ public abstract class BaseContext implements AutoCloseable {
         return maxsize;
     }
 
+    /**
+     * Tells {@code listener} when this context's processes (pool workers included) start and exit; see
+     * {@link ProcessListener}.
+     */
+    public void addProcessListener(ProcessListener listener) {
+        processListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeProcessListener(ProcessListener listener) {
+        processListeners.remove(listener);
+    }
+
+    ProcessListeners processListeners() {
+        return processListeners;
+    }
+
     /** The reducer that turns everything sent to children into bytes. Default: {@code kryo}. */
     public Reducer getReducer() {
         return reducer;
@@ -321,6 +338,8 @@ public abstract class BaseContext implements AutoCloseable {
         arguments.addAll(extraJvmArguments);
         copy.jvmArguments = List.copyOf(arguments);
         copy.startupArchive = startupArchive;
+        // A pool's workers are this context's processes, for whoever listens.
+        copy.processListeners = processListeners;
         if (this instanceof io.multiprocess.context.ForkServerContext source) {
             ((io.multiprocess.context.ForkServerContext) copy).setForkserverPreload(source.getForkserverPreload());
         }

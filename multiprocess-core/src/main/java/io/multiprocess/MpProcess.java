@@ -119,6 +119,7 @@ public class MpProcess implements Serializable {
             throw new IllegalStateException("daemonic processes are not allowed to have children: " + current()
                     .getName() + " is daemonic");
         }
+        long startCalled = System.nanoTime();
         synchronized (r) {
             if (r.started) {
                 throw new IllegalStateException("process '" + r.name + "' was already started; a process can be "
@@ -143,6 +144,7 @@ public class MpProcess implements Serializable {
             if (!r.daemon) {
                 keepJvmAliveUntilExit(child, r.name);
             }
+            context.processListeners().tell(this, child, context.getStartMethod(), startCalled);
             Multiprocess.getLogger().debug("started {} in child JVM {} ({})", r.name, child.pid(),
                     context.getStartMethod());
         }
