@@ -1,0 +1,59 @@
+package io.multiprocess.spring.boot.autoconfigure.endpoint;
+
+import io.multiprocess.BaseContext;
+import io.multiprocess.ProcessPool;
+import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code multiprocess} actuator endpoint ({@code /actuator/multiprocess} once exposed): the start method, the
+ * pool with each worker JVM (pid, state, tasks done, uptime, heap used after its last task), and the named queues'
+ * sizes.
+ */
+@Endpoint(id = "multiprocess")
+public class MultiprocessEndpoint {
+
+    private final BaseContext context;
+    private final ProcessPool pool;
+    private final MultiprocessQueues queues;
+
+    public MultiprocessEndpoint(BaseContext context, ProcessPool pool, MultiprocessQueues queues) {
+        this.context = context;
+        this.pool = pool;
+        this.queues = queues;
+    }
+
+    @ReadOperation
+    public Report report() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        if (queues != null) {
+            queues.names().forEach(name -> sizes.put(name, queues.queue(name).qsize()));
+        }
+        return new Report(context.getStartMethod(), pool == null ? null : PoolReport.of(pool.snapshot()), sizes);
+    }
+
+    /** What the endpoint returns. */
+    public record Report(String startMethod, PoolReport pool, Map<String, Integer> queues) {
+    }
+
+    /** The pool and its workers. */
+    public record PoolReport(String state, int processes, int queuedTasks, int runningTasks,
+            List<WorkerReport> workers) {
+
+        static PoolReport of(PoolSnapshot snapshot) {
+            return new PoolReport(snapshot.state(), snapshot.processes(), snapshot.queuedTasks(),
+                    snapshot.runningTasks(), snapshot.workers().stream().map(worker -> new WorkerReport(worker.pid(),
+                            worker.state(), worker.tasksDone(), worker.uptime().toMillis(),
+                            worker.heapUsedBytes())).toList());
+        }
+    }
+
+    /** One worker JVM; {@code heapUsedBytes} is -1 before its first task. */
+    public record WorkerReport(long pid, String state, long tasksDone, long uptimeMillis, long heapUsedBytes) {
+    }
+}

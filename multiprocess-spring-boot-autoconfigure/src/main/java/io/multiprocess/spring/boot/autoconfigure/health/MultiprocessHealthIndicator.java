@@ -1,0 +1,52 @@
+package io.multiprocess.spring.boot.autoconfigure.health;
+
+import io.multiprocess.BaseContext;
+import io.multiprocess.ProcessPool;
+import io.multiprocess.pool.PoolSnapshot;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * The {@code multiprocess} health: UP while the pool runs (with the start method, workers by state, queued and
+ * running tasks), OUT_OF_SERVICE while it shuts down, DOWN once it is terminated or broken (its workers die at
+ * start-up). Without a pool it reports the context alone, UP.
+ */
+public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
+
+    private final BaseContext context;
+    private final ProcessPool pool;
+
+    /** @param pool the pool to report on; null when the application has none */
+    public MultiprocessHealthIndicator(BaseContext context, ProcessPool pool) {
+        super("multiprocess health check failed");
+        this.context = context;
+        this.pool = pool;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        builder.withDetail("startMethod", context.getStartMethod());
+        if (pool == null) {
+            builder.up();
+            return;
+        }
+        PoolSnapshot snapshot = pool.snapshot();
+        Map<String, Integer> workers = new TreeMap<>();
+        snapshot.workers().forEach(worker -> workers.merge(worker.state().toLowerCase(java.util.Locale.ROOT), 1,
+                Integer::sum));
+        builder.withDetail("pool", snapshot.state().toLowerCase(java.util.Locale.ROOT))
+                .withDetail("processes", snapshot.processes())
+                .withDetail("workers", workers)
+                .withDetail("queuedTasks", snapshot.queuedTasks())
+                .withDetail("runningTasks", snapshot.runningTasks());
+        switch (snapshot.state()) {
+            case "RUNNING" -> builder.up();
+            case "CLOSED" -> builder.outOfService();
+            case "BROKEN" -> builder.down().withDetail("reason", "workers die at start-up: check the pool's JVM "
+                    + "arguments, initializer and classpath (the log has the workers' stderr)");
+            default -> builder.down();
+        }
+    }
+}
