@@ -1,41 +1,17 @@
 package io.multiprocess.sample;
 
-import io.multiprocess.BaseContext;
-import io.multiprocess.MpProcess;
-import io.multiprocess.Multiprocess;
-import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.annotation.Bean;
 
 /**
- * A Spring Boot application that runs work in child JVMs. For now it starts one process with a lambda that
- * captures a value, and reports how it ended; the pool, web endpoints and actuator come with the starter.
+ * A Spring Boot web application that runs CPU-heavy work in worker JVMs through the {@code ProcessPool} the starter
+ * provides: work that may crash its JVM, or run away and be cut off by a timeout, without hurting the service.
+ * Open http://localhost:8080/ for the status page; {@code /actuator/health} shows {@code multiprocess}.
  */
 @SpringBootApplication
 public class SampleApplication {
 
     public static void main(String[] args) {
         SpringApplication.run(SampleApplication.class, args);
-    }
-
-    @Bean
-    CommandLineRunner runInAChildJvm() {
-        return args -> {
-            BaseContext ctx = Multiprocess.getContext();
-            long parentPid = ProcessHandle.current().pid();
-            int n = 35;
-            MpProcess child = ctx.process("fibonacci", () -> System.out.printf(
-                    "[%s pid %d, parent %d] fib(%d) = %d%n", Multiprocess.currentProcess().getName(),
-                    ProcessHandle.current().pid(), parentPid, n, fib(n)));
-            child.start();
-            child.join();
-            System.out.printf("[main pid %d] child %s (%s) exited with code %d%n", parentPid, child.getName(),
-                    ctx.getStartMethod(), child.exitCode());
-        };
-    }
-
-    static long fib(int n) {
-        return n < 2 ? n : fib(n - 1) + fib(n - 2);
     }
 }

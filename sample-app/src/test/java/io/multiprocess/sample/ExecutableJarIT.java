@@ -2,59 +2,89 @@ package io.multiprocess.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample as users ship it: the repackaged Spring Boot jar started with {@code java -jar}. Its child JVMs must
- * find the application's classes and lambdas inside {@code BOOT-INF}, and none may outlive it.
+ * The sample as users ship it: the repackaged Spring Boot jar started with {@code java -jar}. Its worker JVMs must
+ * find the application's classes and lambdas inside {@code BOOT-INF}, and when it is stopped with SIGTERM none may
+ * outlive it.
  */
 class ExecutableJarIT {
 
+    private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
     @Test
-    void aChildOfAnExecutableJarRunsTheApplicationsLambdaAndNoChildOutlivesIt() throws Exception {
+    void anExecutableJarRunsLambdasInWorkersAndLeavesNoWorkerAfterSigterm() throws Exception {
         Path jar = Path.of(System.getProperty("sample.jar"));
         assertThat(jar).isRegularFile();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path output = Files.createTempFile("sample-app", ".log");
-        Process app = new ProcessBuilder(java, "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process app = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=0",
+                "--multiprocess.pool.processes=2").redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
-            assertThat(app.waitFor(120, TimeUnit.SECONDS)).as("the sample finished").isTrue();
-            String log = Files.readString(output, StandardCharsets.UTF_8);
+            int port = awaitPort(app, output);
+            HttpResponse<String> primes = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/api/primes?limit=100000"))
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(primes.statusCode()).as(primes.body()).isEqualTo(200);
+            assertThat(primes.body()).contains("\"primes\":9592");
+            List<ProcessHandle> workers = workersOf(app.pid());
+            assertThat(workers).as("worker JVMs of the app").isNotEmpty();
 
-            assertThat(app.exitValue()).as(log).isZero();
-            assertThat(log).contains("parent " + app.pid() + "] fib(35) = 9227465")
-                    .contains("child fibonacci (forkserver) exited with code 0")
-                    .doesNotContain("ClassNotFoundException");
-            assertThat(childrenOf(app.pid())).isEmpty();
+            app.destroy();   // SIGTERM, as a service manager stops it
+            assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the app stopped").isTrue();
+
+            assertThat(awaitGone(workers)).as("workers still running after the app stopped").isEmpty();
+            assertThat(Files.readString(output, StandardCharsets.UTF_8)).doesNotContain("ClassNotFoundException");
         } finally {
             app.destroyForcibly();
             Files.deleteIfExists(output);
         }
     }
 
-    /** Child JVMs of the app still running, given a moment to follow their parent out. */
-    private static List<ProcessHandle> childrenOf(long pid) throws InterruptedException, IOException {
-        List<ProcessHandle> left = List.of();
-        for (int i = 0; i < 50; i++) {
-            left = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().arguments().map(args -> String.join(" ", args)).orElse("")
-                            .contains("io.multiprocess.ChildMain"))
-                    .filter(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == pid
-                            || p.info().arguments().map(args -> String.join(" ", args)).orElse("")
-                                    .contains(System.getProperty("sample.jar")))
-                    .toList();
-            if (left.isEmpty()) {
-                return left;
+    private static int awaitPort(Process app, Path output) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher port = PORT.matcher(Files.readString(output, StandardCharsets.UTF_8));
+            if (port.find()) {
+                return Integer.parseInt(port.group(1));
+            }
+            if (!app.isAlive()) {
+                throw new AssertionError("the app exited: " + Files.readString(output, StandardCharsets.UTF_8));
             }
             Thread.sleep(100);
         }
-        return left;
+        throw new AssertionError("no port within 120 s: " + Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    /** The app's child JVMs: its pool's workers and warm spares. */
+    private static List<ProcessHandle> workersOf(long pid) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.parent().map(ProcessHandle::pid).orElse(-1L) == pid)
+                .filter(p -> p.info().arguments().map(args -> String.join(" ", args)).orElse("")
+                        .contains("io.multiprocess.ChildMain"))
+                .toList();
+    }
+
+    private static List<ProcessHandle> awaitGone(List<ProcessHandle> workers) throws InterruptedException {
+        List<ProcessHandle> alive = workers;
+        for (int i = 0; i < 100 && !alive.isEmpty(); i++) {
+            Thread.sleep(100);
+            alive = alive.stream().filter(ProcessHandle::isAlive).toList();
+        }
+        return alive;
     }
 }

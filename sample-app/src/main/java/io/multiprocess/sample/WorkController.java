@@ -1,0 +1,90 @@
+package io.multiprocess.sample;
+
+import io.multiprocess.ProcessPool;
+import io.multiprocess.pool.TaskFailedException;
+import io.multiprocess.pool.TaskTimeoutException;
+import io.multiprocess.pool.WorkerCrashedException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Work sent to the pool's worker JVMs. Each endpoint shows one reason to use processes: parallel CPU work, a crash
+ * that costs one task and not the service, a runaway task that is really stopped.
+ */
+@RestController
+@RequestMapping("/api")
+public class WorkController {
+
+    private final ProcessPool pool;
+    private final RecentTasks recent;
+
+    WorkController(ProcessPool pool, RecentTasks recent) {
+        this.pool = pool;
+        this.recent = recent;
+    }
+
+    /** Counts the primes below {@code limit} in a worker JVM. */
+    @PostMapping("/primes")
+    public Map<String, Object> primes(@RequestParam(defaultValue = "2000000") int limit) {
+        long started = System.nanoTime();
+        long[] answer = pool.apply(() -> new long[] {Work.countPrimes(limit), ProcessHandle.current().pid()});
+        return Map.of("limit", limit, "primes", answer[0], "workerPid", answer[1],
+                "millis", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Counts primes below {@code limit} in {@code parts} tasks spread over the workers. */
+    @PostMapping("/primes/parallel")
+    public Map<String, Object> primesInParallel(@RequestParam(defaultValue = "2000000") int limit,
+            @RequestParam(defaultValue = "8") int parts) {
+        long started = System.nanoTime();
+        List<Integer> counts = pool.map(part -> Work.countPrimes(limit), IntStream.range(0, parts).boxed().toList(), 1);
+        return Map.of("limit", limit, "parts", parts, "primesEach", counts.get(0),
+                "millis", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A task that takes its worker JVM down: this request fails, the service and the pool go on. */
+    @PostMapping("/crash")
+    public Map<String, Object> crash() {
+        return Map.of("result", pool.apply(Work::crash));
+    }
+
+    /** A task that never ends: its worker is killed after {@code seconds} and replaced. */
+    @PostMapping("/runaway")
+    public Map<String, Object> runaway(@RequestParam(defaultValue = "2") int seconds) {
+        return Map.of("result", pool.applyAsync(Work::runaway, Duration.ofSeconds(seconds)).get());
+    }
+
+    /** The last tasks the pool finished, newest first. */
+    @GetMapping("/tasks")
+    public List<RecentTasks.Finished> tasks() {
+        return recent.list();
+    }
+
+    @ExceptionHandler(WorkerCrashedException.class)
+    ResponseEntity<Map<String, Object>> crashed(WorkerCrashedException e) {
+        return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(Map.of("error", "worker crashed",
+                "workerPid", e.workerPid(), "exitCode", e.exitCode(), "stderr", e.stderrTail()));
+    }
+
+    @ExceptionHandler(TaskTimeoutException.class)
+    ResponseEntity<Map<String, Object>> timedOut(TaskTimeoutException e) {
+        return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(Map.of("error", "task timed out; its "
+                + "worker was killed and replaced", "message", e.getMessage()));
+    }
+
+    @ExceptionHandler(TaskFailedException.class)
+    ResponseEntity<Map<String, Object>> failed(TaskFailedException e) {
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(Map.of("error", "task failed",
+                "message", String.valueOf(e.getMessage())));
+    }
+}

@@ -1,0 +1,85 @@
+package io.multiprocess.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** The sample over HTTP on a real port, with real worker JVMs behind it. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"multiprocess.pool.processes=1", "multiprocess.jvm-arguments=-Xmx128m"})
+class SampleApplicationTest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Test
+    void workRunsInAWorkerJvmAndShowsInHealthMetricsAndTheEndpoint() throws Exception {
+        HttpResponse<String> primes = post("/api/primes?limit=100000");
+        assertThat(primes.statusCode()).isEqualTo(200);
+        assertThat(primes.body()).contains("\"primes\":9592").doesNotContain(
+                "\"workerPid\":" + ProcessHandle.current().pid() + ",");
+
+        HttpResponse<String> health = get("/actuator/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"multiprocess\":{").contains("\"status\":\"UP\"")
+                .contains("\"startMethod\":\"forkserver\"");
+
+        HttpResponse<String> tasks = get("/actuator/metrics/multiprocess.pool.tasks");
+        assertThat(tasks.statusCode()).isEqualTo(200);
+        assertThat(tasks.body()).contains("\"name\":\"multiprocess.pool.tasks\"").contains("\"outcome\"")
+                .containsPattern("\"statistic\":\"COUNT\",\"value\":[1-9]");
+
+        HttpResponse<String> report = get("/actuator/multiprocess");
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.body()).contains("\"state\":\"RUNNING\"").contains("\"tasksDone\":")
+                .contains("\"results\":0");
+    }
+
+    @Test
+    void aCrashingTaskFailsItsRequestAndTheNextRequestGetsANewWorker() throws Exception {
+        HttpResponse<String> crash = post("/api/crash");
+        assertThat(crash.statusCode()).isEqualTo(502);
+        assertThat(crash.body()).contains("worker crashed").contains("about to take this worker JVM down");
+
+        assertThat(post("/api/primes?limit=1000").statusCode()).isEqualTo(200);
+        assertThat(get("/api/tasks").body()).contains("\"outcome\":\"crash\"").contains("\"outcome\":\"success\"");
+    }
+
+    @Test
+    void aRunawayTaskIsCutOffByItsTimeout() throws Exception {
+        HttpResponse<String> runaway = post("/api/runaway?seconds=1");
+        assertThat(runaway.statusCode()).isEqualTo(504);
+        assertThat(runaway.body()).contains("timed out");
+        assertThat(post("/api/primes?limit=1000").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theStatusPageIsServed() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Worker JVMs of this application").contains("actuator/multiprocess");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+}
