@@ -32,6 +32,8 @@ public final class ChildJvm {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::endChildrenAtExit, "multiprocess-exit"));
     }
 
+    private static volatile boolean exiting;
+
     private final Process process;
     private final long pid;
     private final StderrPump stderr;
@@ -304,7 +306,13 @@ public final class ChildJvm {
      * At exit, daemonic children and idle spares are stopped, as Python terminates daemonic children. The other
      * children see their control channel close when this JVM is gone, and exit on their own.
      */
+    /** Whether this JVM is exiting and ending its children: their deaths are expected, not news. */
+    static boolean exiting() {
+        return exiting;
+    }
+
     private static void endChildrenAtExit() {
+        exiting = true;
         List<ChildJvm> toEnd = LIVE.stream().filter(child -> child.daemon).toList();
         toEnd.forEach(ChildJvm::terminate);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);

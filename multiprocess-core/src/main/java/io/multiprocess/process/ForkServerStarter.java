@@ -102,6 +102,11 @@ final class ForkServerStarter implements ProcessStarter {
             // Died before it was ready: a crash at start-up, or killed from outside.
             launching.decrementAndGet();
             consecutiveFailures.incrementAndGet();
+            if (closed || ChildJvm.exiting()) {
+                // Stopped on purpose, while it was still booting.
+                LOG.debug("a forkserver spare JVM (pid {}) was stopped while it booted", spare.pid());
+                return;
+            }
             LOG.warn("a forkserver spare JVM (pid {}) exited before it was ready; its stderr ended with: {}",
                     spare.pid(), spare.stderrTail());
             replenish();
