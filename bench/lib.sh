@@ -51,6 +51,7 @@ side_by_side() {
     echo "$leftover" >&2
     return 1
   fi
+  rm -rf "$out"
   echo
   echo "worker processes left running: none"
 }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds once, then runs every benchmark, ours and Python's multiprocessing side by side, one after the other, and
+# prints one Markdown report: the machine, the date, the command, then each suite's table.
+#   --short   a smoke run for CI (seconds per suite; its figures mean little)
+#   --write   also put the report into docs/benchmarks.md, between the "latest full run" markers
+# Uses $JAVA_HOME/bin/java when JAVA_HOME is set, else the java on PATH; $PYTHON, else python3 on PATH.
+set -euo pipefail
+
+if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
+  sed -n '2,6s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  exit 0
+fi
+short=()
+write=false
+for argument in "$@"; do
+  case "$argument" in
+    --short) short=(--short) ;;
+    --write) write=true ;;
+    *) echo "unknown argument '$argument'; try --help" >&2; exit 2 ;;
+  esac
+done
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+python="${PYTHON:-python3}"
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
+
+{
+  echo "### Latest full run"
+  echo
+  echo "\`bench/run-all.sh ${short[*]}\` on $(date -u +%Y-%m-%d): $(nproc) CPUs," \
+    "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)," \
+    "$("$bench_java" -version 2>&1 | head -n 1 | tr -d '"'), $("$python" --version 2>&1)."
+  echo
+  echo "#### Process start"
+  "$bench_java" -cp "$bench_classpath" io.multiprocess.bench.StartLatency "${short[@]}"
+  echo
+  echo "#### Pool"
+  side_by_side io.multiprocess.bench.PoolBench bench/python/pool_bench.py bench/python/merge_pool.py "${short[@]}"
+  echo
+  echo "#### Queues and pipes"
+  side_by_side io.multiprocess.bench.IpcBench bench/python/ipc_bench.py bench/python/merge.py "${short[@]}"
+  echo
+  echo "#### Connections (Listener/Client)"
+  side_by_side io.multiprocess.bench.ConnectionBench bench/python/connection_bench.py \
+    bench/python/merge_connection.py "${short[@]}"
+  echo
+  echo "#### Locks"
+  side_by_side io.multiprocess.bench.LockBench bench/python/lock_bench.py bench/python/merge_sync.py "${short[@]}"
+} | tee "$report"
+
+if $write; then
+  "$python" - "$report" docs/benchmarks.md <<'PYTHON'
+import sys
+report, target = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+text = open(target, encoding="utf-8").read()
+begin, end = "<!-- latest full run: begin -->", "<!-- latest full run: end -->"
+if begin in text and end in text:
+    text = text[:text.index(begin) + len(begin)] + "\n" + report + "\n" + text[text.index(end):]
+else:
+    text = text.rstrip() + "\n\n" + begin + "\n" + report + "\n" + end + "\n"
+open(target, "w", encoding="utf-8").write(text)
+PYTHON
+  echo "written to docs/benchmarks.md"
+fi
