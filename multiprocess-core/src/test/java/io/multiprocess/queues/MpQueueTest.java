@@ -193,6 +193,60 @@ class MpQueueTest {
     }
 
     @Test
+    void manyThreadsInSeveralProcessesPutAndGetThroughABoundedQueueWithoutLossOrDuplicates() throws Exception {
+        int producers = 2;
+        int threadsEach = 4;
+        int perThread = 500;
+        MpQueue<Integer> items = ctx.queue(50);
+        List<MpProcess> children = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int base = p * threadsEach * perThread;
+            children.add(ctx.process(() -> {
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < threadsEach; t++) {
+                    int from = base + t * perThread;
+                    Thread thread = new Thread(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            items.put(from + i);
+                        }
+                    });
+                    thread.start();
+                    threads.add(thread);
+                }
+                for (Thread thread : threads) {
+                    thread.join();
+                }
+            }));
+        }
+        children.forEach(MpProcess::start);
+        int total = producers * threadsEach * perThread;
+        java.util.concurrent.ConcurrentHashMap<Integer, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> consumers = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            Thread consumer = new Thread(() -> {
+                while (taken.get() < total) {
+                    items.poll(Duration.ofMillis(200)).ifPresent(item -> {
+                        seen.merge(item, 1, Integer::sum);
+                        taken.incrementAndGet();
+                    });
+                }
+            });
+            consumer.start();
+            consumers.add(consumer);
+        }
+        for (Thread consumer : consumers) {
+            consumer.join(Duration.ofSeconds(60).toMillis());
+        }
+        children.forEach(MpProcess::join);
+
+        assertThat(taken.get()).isEqualTo(total);
+        assertThat(seen).hasSize(total);
+        assertThat(seen.values()).allMatch(count -> count == 1);
+        assertThat(items.empty()).isTrue();
+    }
+
+    @Test
     void aQueueTravelsInsideAnotherQueue() {
         MpQueue<MpQueue<String>> mailboxes = ctx.queue();
         MpProcess child = ctx.process(() -> mailboxes.get().put("hello through a queue that came by queue"));
