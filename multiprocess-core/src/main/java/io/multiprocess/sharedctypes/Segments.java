@@ -8,7 +8,8 @@ import java.nio.file.FileAlreadyExistsException;
 /**
  * The shared memory segment of one value or array: a header word naming what it holds (so a token can never make
  * a double array out of an int value's memory), the element count, then the elements from offset 16, in the
- * machine's byte order. Unlinked when the creating JVM exits, as the segments of locks are.
+ * machine's byte order. Tracked, as the segments of locks are: unlinked when the creating JVM exits, or once it and
+ * its children have ended if it is killed.
  */
 final class Segments {
 
@@ -40,7 +41,7 @@ final class Segments {
         for (int attempt = 1; ; attempt++) {
             try {
                 SharedMemory memory = SharedMemory.create(SharedMemory.randomName(array ? "mp-array-" : "mp-value-"),
-                        (int) size).unlinkOnExit();
+                        (int) size);
                 AtomicView words = AtomicView.of(memory);
                 words.setLong(LENGTH, length);
                 words.setLong(0, header(type, array));
