@@ -12,7 +12,8 @@ import java.util.Objects;
  * DoubleArray xs = SharedCTypes.array(double.class, 100, false); // ctx.rawArray(double.class, 100)
  * }</pre>
  *
- * <p>The result's type is inferred from the variable it is assigned to; assigning it to another type's class
+ * <p>The type is named by its primitive class literal ({@code int.class}; the box, {@code Integer.class}, is
+ * accepted too). The result's type is inferred from the variable it is assigned to; assigning it to another type's class
  * ({@code DoubleValue d = ctx.value(int.class, 0)}) fails at once with a {@link ClassCastException}. The initial
  * value is checked against the type: integral types take any integral box that fits their range, {@code float}
  * and {@code double} any number, {@code char} a {@link Character}, {@code boolean} a {@link Boolean}; anything else

@@ -50,7 +50,7 @@ public abstract sealed class SharedValue implements SharedHandle
         this.lock = lock;
     }
 
-    /** A new value of {@code type}, zero, with a new lock or none. */
+    /** A new segment for one value of {@code type}, zero. */
     static SharedMemory newSegment(ElementType type) {
         return Segments.create(type, false, 1);
     }
