@@ -9,6 +9,9 @@ import io.multiprocess.queues.MpQueue;
 import io.multiprocess.queues.SimpleQueue;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
+import io.multiprocess.sharedctypes.SharedArray;
+import io.multiprocess.sharedctypes.SharedCTypes;
+import io.multiprocess.sharedctypes.SharedValue;
 import io.multiprocess.synchronize.Barrier;
 import io.multiprocess.synchronize.BoundedSemaphore;
 import io.multiprocess.synchronize.Condition;
@@ -195,6 +198,56 @@ public abstract class BaseContext implements AutoCloseable {
      */
     public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
         return Barrier.create(parties, action, timeout);
+    }
+
+    /**
+     * A value of a primitive type in shared memory with its own cross-process {@link RLock} (Python's
+     * {@code Value(typecode, initial)}): {@code IntValue hits = ctx.value(int.class, 0);}. The result is the class
+     * for that type ({@link io.multiprocess.sharedctypes.IntValue}, {@code LongValue}, {@code DoubleValue}, ...),
+     * whose {@code get()} and {@code set()} take and return the primitive; see
+     * {@link io.multiprocess.sharedctypes.SharedValue}.
+     *
+     * @param type {@code int.class}, {@code long.class}, {@code short.class}, {@code byte.class}, {@code char.class},
+     *     {@code float.class}, {@code double.class} or {@code boolean.class}
+     * @throws IllegalArgumentException if {@code initial} does not fit {@code type}
+     */
+    public <V extends SharedValue> V value(Class<?> type, Object initial) {
+        return SharedCTypes.value(type, initial, true);
+    }
+
+    /**
+     * As {@link #value(Class, Object)} without a lock (Python's {@code RawValue}): {@code getLock()} refuses, and
+     * {@code get()}/{@code set()} are single volatile accesses.
+     */
+    public <V extends SharedValue> V rawValue(Class<?> type, Object initial) {
+        return SharedCTypes.value(type, initial, false);
+    }
+
+    /**
+     * An array of {@code size} elements of a primitive type in shared memory, all zero, with its own cross-process
+     * {@link RLock} (Python's {@code Array(typecode, size)}): {@code DoubleArray xs = ctx.array(double.class, 100);}.
+     * See {@link io.multiprocess.sharedctypes.SharedArray}.
+     */
+    public <A extends SharedArray> A array(Class<?> type, int size) {
+        return SharedCTypes.array(type, size, true);
+    }
+
+    /**
+     * A copy of {@code initial}, a primitive array of {@code type}, in shared memory with its own lock (Python's
+     * {@code Array(typecode, sequence)}): {@code IntArray a = ctx.array(int.class, new int[] {1, 2, 3});}.
+     */
+    public <A extends SharedArray> A array(Class<?> type, Object initial) {
+        return SharedCTypes.array(type, initial, true);
+    }
+
+    /** As {@link #array(Class, int)} without a lock (Python's {@code RawArray(typecode, size)}). */
+    public <A extends SharedArray> A rawArray(Class<?> type, int size) {
+        return SharedCTypes.array(type, size, false);
+    }
+
+    /** As {@link #array(Class, Object)} without a lock (Python's {@code RawArray(typecode, sequence)}). */
+    public <A extends SharedArray> A rawArray(Class<?> type, Object initial) {
+        return SharedCTypes.array(type, initial, false);
     }
 
     private static int checkMaxsize(int maxsize) {

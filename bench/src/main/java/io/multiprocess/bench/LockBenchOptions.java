@@ -7,16 +7,19 @@ package io.multiprocess.bench;
  * @param warmupReps unmeasured repetitions before the measured ones (they let the JIT compile the loop)
  * @param reps measured repetitions; the figure is their median
  * @param pairs acquire+release pairs per repetition
+ * @param increments increments under the lock per process, in the 4-process shared value run
  * @param json print JSON for bench/run-sync.sh instead of a Markdown table
  */
-record LockBenchOptions(int warmupReps, int reps, int pairs, boolean json) {
+record LockBenchOptions(int warmupReps, int reps, int pairs, int increments, boolean json) {
 
-    static final String USAGE = "usage: LockBench [--short] [--warmup N] [--reps N] [--pairs N] [--json]";
+    static final String USAGE = "usage: LockBench [--short] [--warmup N] [--reps N] [--pairs N] [--increments N]"
+            + " [--json]";
 
     static LockBenchOptions parse(String[] args) {
         int warmup = 5;
         int reps = 15;
         int pairs = 1_000_000;
+        int increments = 100_000;
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -24,10 +27,12 @@ record LockBenchOptions(int warmupReps, int reps, int pairs, boolean json) {
                     warmup = 2;
                     reps = 3;
                     pairs = 50_000;
+                    increments = 2_000;
                 }
                 case "--warmup" -> warmup = CommandLine.count(args, ++i, 0, USAGE);
                 case "--reps" -> reps = CommandLine.count(args, ++i, 1, USAGE);
                 case "--pairs" -> pairs = CommandLine.count(args, ++i, 1, USAGE);
+                case "--increments" -> increments = CommandLine.count(args, ++i, 1, USAGE);
                 case "--json" -> json = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -36,6 +41,6 @@ record LockBenchOptions(int warmupReps, int reps, int pairs, boolean json) {
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
             }
         }
-        return new LockBenchOptions(warmup, reps, pairs, json);
+        return new LockBenchOptions(warmup, reps, pairs, increments, json);
     }
 }

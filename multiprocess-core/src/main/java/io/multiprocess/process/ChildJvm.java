@@ -3,6 +3,7 @@ package io.multiprocess.process;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MultiprocessException;
 import io.multiprocess.connection.FrameChannel;
+import io.multiprocess.sharedmemory.ResourceTracker;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -103,6 +104,8 @@ public final class ChildJvm {
             });
         }
         LIVE.add(child);
+        ResourceTracker.childLaunched(child.pid);
+        process.onExit().thenRun(() -> ResourceTracker.childExited(child.pid));
         server.expect(child);
         // The authkey goes through the child's private stdin, never the command line; closing stdin then leaves
         // the child with an empty one, as Python gives its children.

@@ -21,6 +21,14 @@ public final class AtomicView {
             ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class,
             ByteOrder.nativeOrder());
+    private static final VarHandle SHORTS = MethodHandles.byteBufferViewVarHandle(short[].class,
+            ByteOrder.nativeOrder());
+    private static final VarHandle CHARS = MethodHandles.byteBufferViewVarHandle(char[].class,
+            ByteOrder.nativeOrder());
+    private static final VarHandle FLOATS = MethodHandles.byteBufferViewVarHandle(float[].class,
+            ByteOrder.nativeOrder());
+    private static final VarHandle DOUBLES = MethodHandles.byteBufferViewVarHandle(double[].class,
+            ByteOrder.nativeOrder());
 
     private final MappedByteBuffer buffer;
 
@@ -91,5 +99,76 @@ public final class AtomicView {
     /** Adds {@code delta} to the int at {@code offset}; returns the value before. */
     public int getAndAddInt(int offset, int delta) {
         return (int) INTS.getAndAdd(buffer, offset, delta);
+    }
+    /** Sets the int at {@code offset}; returns the value before. */
+    public int getAndSetInt(int offset, int value) {
+        return (int) INTS.getAndSet(buffer, offset, value);
+    }
+
+    /** Reads the short at {@code offset} (a multiple of 2) with volatile semantics. */
+    public short getShort(int offset) {
+        return (short) SHORTS.getVolatile(buffer, offset);
+    }
+
+    /** Writes the short at {@code offset} (a multiple of 2) with volatile semantics. */
+    public void setShort(int offset, short value) {
+        SHORTS.setVolatile(buffer, offset, value);
+    }
+
+    /** Reads the char at {@code offset} (a multiple of 2) with volatile semantics. */
+    public char getChar(int offset) {
+        return (char) CHARS.getVolatile(buffer, offset);
+    }
+
+    /** Writes the char at {@code offset} (a multiple of 2) with volatile semantics. */
+    public void setChar(int offset, char value) {
+        CHARS.setVolatile(buffer, offset, value);
+    }
+
+    /** Reads the float at {@code offset} (a multiple of 4) with volatile semantics. */
+    public float getFloat(int offset) {
+        return (float) FLOATS.getVolatile(buffer, offset);
+    }
+
+    /** Writes the float at {@code offset} (a multiple of 4) with volatile semantics. */
+    public void setFloat(int offset, float value) {
+        FLOATS.setVolatile(buffer, offset, value);
+    }
+
+    /** Sets the float at {@code offset} if its bits are {@code expected}'s; returns whether it did. */
+    public boolean compareAndSetFloat(int offset, float expected, float value) {
+        return FLOATS.compareAndSet(buffer, offset, expected, value);
+    }
+
+    /** Reads the double at {@code offset} (a multiple of 8) with volatile semantics. */
+    public double getDouble(int offset) {
+        return (double) DOUBLES.getVolatile(buffer, offset);
+    }
+
+    /** Writes the double at {@code offset} (a multiple of 8) with volatile semantics. */
+    public void setDouble(int offset, double value) {
+        DOUBLES.setVolatile(buffer, offset, value);
+    }
+
+    /** Sets the double at {@code offset} if its bits are {@code expected}'s; returns whether it did. */
+    public boolean compareAndSetDouble(int offset, double expected, double value) {
+        return DOUBLES.compareAndSet(buffer, offset, expected, value);
+    }
+
+    /**
+     * Reads the byte at {@code offset}, then an acquire fence (there is no byte-sized {@link VarHandle} view of a
+     * buffer; a byte is read whole, and the fences give it the ordering of a volatile read).
+     */
+    public byte getByte(int offset) {
+        byte value = buffer.get(offset);
+        VarHandle.acquireFence();
+        return value;
+    }
+
+    /** A release fence, then writes the byte at {@code offset}, then a full fence (a volatile write's ordering). */
+    public void setByte(int offset, byte value) {
+        VarHandle.releaseFence();
+        buffer.put(offset, value);
+        VarHandle.fullFence();
     }
 }

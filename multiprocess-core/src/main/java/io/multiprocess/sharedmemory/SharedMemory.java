@@ -55,8 +55,10 @@ import java.util.regex.Pattern;
  * {@link FileAlreadyExistsException} (Python's {@code FileExistsError}) when creating a name that exists,
  * {@link NoSuchFileException} ({@code FileNotFoundError}) when attaching to or unlinking a name that does not.
  *
- * <p>A segment created with {@link #unlinkOnExit()} is unlinked when this JVM exits normally or is terminated
- * (not when it is SIGKILLed; a resource tracker that cleans up after that is planned). Thread-safe.
+ * <p>Segments are <b>tracked</b> unless created with {@code track} false (Python's {@code track} parameter): a
+ * tracked segment is unlinked when the JVM that created it exits (normally or terminated by a signal), and if that
+ * JVM is SIGKILLed or crashes, once it and the child JVMs it launched have all ended ({@link ResourceTracker}).
+ * Thread-safe.
  */
 public final class SharedMemory implements AutoCloseable {
 
@@ -81,22 +83,39 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * Creates a new segment of {@code size} bytes, all zero.
+     * Creates a new segment of {@code size} bytes, all zero, tracked: it is unlinked when this JVM exits, and if
+     * this JVM is killed, once it and its children have all ended (see {@link ResourceTracker}). Python's
+     * {@code SharedMemory(name, create=True, size=size)}.
      *
      * @param name the segment's name, or null for a new random one starting with {@code "mp-"}
      * @throws IllegalArgumentException if the name is not a valid file name or the size is not positive
      * @throws UncheckedIOException with a {@link FileAlreadyExistsException} cause if the name is taken
      */
     public static SharedMemory create(String name, int size) {
+        return create(name, size, true);
+    }
+
+    /**
+     * Creates a new segment of {@code size} bytes, all zero (Python's
+     * {@code SharedMemory(name, create=True, size=size, track=track)}). With {@code track} false, nothing removes
+     * it: it stays until some process calls {@link #unlink()} (or the machine restarts), so that processes that are
+     * not children of this one can attach to it after this JVM has ended.
+     *
+     * @param name the segment's name, or null for a new random one starting with {@code "mp-"}
+     * @param track whether it is unlinked when this JVM (and, if it is killed, its children) have ended
+     * @throws IllegalArgumentException if the name is not a valid file name or the size is not positive
+     * @throws UncheckedIOException with a {@link FileAlreadyExistsException} cause if the name is taken
+     */
+    public static SharedMemory create(String name, int size, boolean track) {
         if (size <= 0) {
             throw new IllegalArgumentException("a shared memory segment needs a positive size, got " + size);
         }
         if (name != null) {
-            return createNamed(checkName(name), size);
+            return createNamed(checkName(name), size, track);
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return createNamed(randomName("mp-"), size);
+                return createNamed(randomName("mp-"), size, track);
             } catch (UncheckedIOException e) {
                 if (!(e.getCause() instanceof FileAlreadyExistsException) || attempt == RANDOM_NAME_ATTEMPTS) {
                     throw e;
@@ -200,6 +219,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws UncheckedIOException with a {@link NoSuchFileException} cause if it was already unlinked
      */
     public void unlink() {
+        ResourceTracker.unlinking(path);
         try {
             Files.delete(path);
         } catch (NoSuchFileException e) {
@@ -247,14 +267,19 @@ public final class SharedMemory implements AutoCloseable {
         return current;
     }
 
-    private static SharedMemory createNamed(String name, int size) {
+    private static SharedMemory createNamed(String name, int size, boolean track) {
         Path path = SegmentDirectory.get().resolve(name);
         try {
             Mapping mapping = map(path, name, true, size);
             synchronized (MAPPINGS) {
                 MAPPINGS.put(name, new WeakReference<>(mapping));
             }
-            return new SharedMemory(name, path, mapping);
+            SharedMemory created = new SharedMemory(name, path, mapping);
+            if (track) {
+                ResourceTracker.created(path);
+                created.unlinkOnExit();
+            }
+            return created;
         } catch (FileAlreadyExistsException e) {
             throw new UncheckedIOException("a shared memory segment named '" + name + "' already exists (" + path
                     + "); attach to it with SharedMemory.attach, or choose another name (null picks a new random"
@@ -322,6 +347,11 @@ public final class SharedMemory implements AutoCloseable {
             }
             UNLINK_AT_EXIT.clear();
         }
+        ResourceTracker.exiting();
+    }
+
+    static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
     }
 
     /** One mapping of a segment file in this JVM, shared by every handle on it. */

@@ -7,8 +7,9 @@ import java.nio.file.FileAlreadyExistsException;
 
 /**
  * The shared memory segment of one synchronization object: created by the factory in the creating process
- * (unlinked when that JVM exits), attached by name wherever a token is resolved. The first word is a header naming
- * the kind of object, so a token can never make a lock out of a semaphore's memory.
+ * (tracked: unlinked when that JVM exits, or once it and its children have ended if it is killed; see
+ * {@code sharedmemory/ResourceTracker}), attached by name wherever a token is resolved. The first word is a header
+ * naming the kind of object, so a token can never make a lock out of a semaphore's memory.
  */
 final class SyncSegment {
 
@@ -49,12 +50,11 @@ final class SyncSegment {
         this.words = AtomicView.of(memory);
     }
 
-    /** A new zeroed segment of {@code size} bytes with this kind's header, unlinked when this JVM exits. */
+    /** A new zeroed, tracked segment of {@code size} bytes with this kind's header. */
     static SyncSegment create(Kind kind, int size) {
         for (int attempt = 1; ; attempt++) {
             try {
-                SharedMemory memory = SharedMemory.create(SharedMemory.randomName("mp-" + kind.prefix + "-"), size)
-                        .unlinkOnExit();
+                SharedMemory memory = SharedMemory.create(SharedMemory.randomName("mp-" + kind.prefix + "-"), size);
                 SyncSegment segment = new SyncSegment(memory);
                 segment.words.setLong(HEADER, kind.header());
                 return segment;

@@ -1,0 +1,118 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A fixed-length {@code byte} array in shared memory (Python's
+ * {@code Array('b', ...)}): create it with
+ * {@code ctx.array(byte.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ */
+public final class ByteArray extends SharedArray {
+
+    ByteArray(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.BYTE, lock);
+    }
+
+    /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
+    public static ByteArray create(int length, boolean lock) {
+        return new ByteArray(Segments.create(ElementType.BYTE, true, length), lock ? RLock.create() : null);
+    }
+
+    /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
+    public static ByteArray create(byte[] initial, boolean lock) {
+        ByteArray array = create(initial.length, lock);
+        array.write(0, initial);
+        return array;
+    }
+
+    /** Element {@code index} (Python's {@code a[index]}). */
+    public byte get(int index) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getByte(at);
+        }
+        lock.acquire();
+        try {
+            return view.getByte(at);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} (Python's {@code a[index] = value}). */
+    public void set(int index, byte value) {
+        int at = offset(index);
+        if (lock == null) {
+            view.setByte(at, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setByte(at, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
+    public byte[] get(int from, int to) {
+        checkRange(from, to);
+        if (lock == null) {
+            return read(from, to);
+        }
+        lock.acquire();
+        try {
+            return read(from, to);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
+    public void set(int from, byte[] values) {
+        checkRange(from, from + values.length);
+        if (lock == null) {
+            write(from, values);
+            return;
+        }
+        lock.acquire();
+        try {
+            write(from, values);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Every element, copied (Python's {@code a[:]}). */
+    public byte[] toArray() {
+        return get(0, length);
+    }
+
+    @Override
+    public Object getObject(int index) {
+        return get(index);
+    }
+
+    @Override
+    public void setObject(int index, Object value) {
+        if (!(value instanceof Byte typed)) {
+            throw wrongType(value);
+        }
+        set(index, typed);
+    }
+
+    private byte[] read(int from, int to) {
+        byte[] values = new byte[to - from];
+        java.lang.invoke.VarHandle.acquireFence();
+        bytesFrom(from).get(values);
+        java.lang.invoke.VarHandle.acquireFence();
+        return values;
+    }
+
+    private void write(int from, byte[] values) {
+        java.lang.invoke.VarHandle.releaseFence();
+        bytesFrom(from).put(values);
+        java.lang.invoke.VarHandle.fullFence();
+    }
+}

@@ -1,0 +1,63 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A {@code byte} in shared memory (Python's {@code Value('b')}):
+ * create it with {@code ctx.value(byte.class, initial)} or {@code ctx.rawValue(byte.class, initial)};
+ * see {@link SharedValue}.
+ */
+public final class ByteValue extends SharedValue {
+
+    ByteValue(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.BYTE, lock);
+    }
+
+    /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
+    public static ByteValue create(byte initial, boolean lock) {
+        ByteValue value = new ByteValue(newSegment(ElementType.BYTE), lock ? RLock.create() : null);
+        value.view.setByte(AT, initial);
+        return value;
+    }
+
+    /** The value (Python's {@code v.value}); under the lock if synchronized. */
+    public byte get() {
+        if (lock == null) {
+            return view.getByte(AT);
+        }
+        lock.acquire();
+        try {
+            return view.getByte(AT);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
+    public void set(byte value) {
+        if (lock == null) {
+            view.setByte(AT, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setByte(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Override
+    public Object getObject() {
+        return get();
+    }
+
+    @Override
+    public void setObject(Object value) {
+        if (!(value instanceof Byte typed)) {
+            throw wrongType(value);
+        }
+        set(typed);
+    }
+}

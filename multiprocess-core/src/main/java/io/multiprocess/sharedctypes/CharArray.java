@@ -1,0 +1,118 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A fixed-length {@code char} array in shared memory (Python's
+ * {@code Array('u', ...)}): create it with
+ * {@code ctx.array(char.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ */
+public final class CharArray extends SharedArray {
+
+    CharArray(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.CHAR, lock);
+    }
+
+    /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
+    public static CharArray create(int length, boolean lock) {
+        return new CharArray(Segments.create(ElementType.CHAR, true, length), lock ? RLock.create() : null);
+    }
+
+    /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
+    public static CharArray create(char[] initial, boolean lock) {
+        CharArray array = create(initial.length, lock);
+        array.write(0, initial);
+        return array;
+    }
+
+    /** Element {@code index} (Python's {@code a[index]}). */
+    public char get(int index) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getChar(at);
+        }
+        lock.acquire();
+        try {
+            return view.getChar(at);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} (Python's {@code a[index] = value}). */
+    public void set(int index, char value) {
+        int at = offset(index);
+        if (lock == null) {
+            view.setChar(at, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setChar(at, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
+    public char[] get(int from, int to) {
+        checkRange(from, to);
+        if (lock == null) {
+            return read(from, to);
+        }
+        lock.acquire();
+        try {
+            return read(from, to);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
+    public void set(int from, char[] values) {
+        checkRange(from, from + values.length);
+        if (lock == null) {
+            write(from, values);
+            return;
+        }
+        lock.acquire();
+        try {
+            write(from, values);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Every element, copied (Python's {@code a[:]}). */
+    public char[] toArray() {
+        return get(0, length);
+    }
+
+    @Override
+    public Object getObject(int index) {
+        return get(index);
+    }
+
+    @Override
+    public void setObject(int index, Object value) {
+        if (!(value instanceof Character typed)) {
+            throw wrongType(value);
+        }
+        set(index, typed);
+    }
+
+    private char[] read(int from, int to) {
+        char[] values = new char[to - from];
+        java.lang.invoke.VarHandle.acquireFence();
+        bytesFrom(from).asCharBuffer().get(values);
+        java.lang.invoke.VarHandle.acquireFence();
+        return values;
+    }
+
+    private void write(int from, char[] values) {
+        java.lang.invoke.VarHandle.releaseFence();
+        bytesFrom(from).asCharBuffer().put(values);
+        java.lang.invoke.VarHandle.fullFence();
+    }
+}

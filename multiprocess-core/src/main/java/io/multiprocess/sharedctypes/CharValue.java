@@ -1,0 +1,63 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A {@code char} in shared memory (Python's {@code Value('u')}):
+ * create it with {@code ctx.value(char.class, initial)} or {@code ctx.rawValue(char.class, initial)};
+ * see {@link SharedValue}.
+ */
+public final class CharValue extends SharedValue {
+
+    CharValue(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.CHAR, lock);
+    }
+
+    /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
+    public static CharValue create(char initial, boolean lock) {
+        CharValue value = new CharValue(newSegment(ElementType.CHAR), lock ? RLock.create() : null);
+        value.view.setChar(AT, initial);
+        return value;
+    }
+
+    /** The value (Python's {@code v.value}); under the lock if synchronized. */
+    public char get() {
+        if (lock == null) {
+            return view.getChar(AT);
+        }
+        lock.acquire();
+        try {
+            return view.getChar(AT);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
+    public void set(char value) {
+        if (lock == null) {
+            view.setChar(AT, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setChar(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Override
+    public Object getObject() {
+        return get();
+    }
+
+    @Override
+    public void setObject(Object value) {
+        if (!(value instanceof Character typed)) {
+            throw wrongType(value);
+        }
+        set(typed);
+    }
+}

@@ -1,0 +1,132 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A fixed-length {@code double} array in shared memory (Python's
+ * {@code Array('d', ...)}): create it with
+ * {@code ctx.array(double.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ */
+public final class DoubleArray extends SharedArray {
+
+    DoubleArray(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.DOUBLE, lock);
+    }
+
+    /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
+    public static DoubleArray create(int length, boolean lock) {
+        return new DoubleArray(Segments.create(ElementType.DOUBLE, true, length), lock ? RLock.create() : null);
+    }
+
+    /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
+    public static DoubleArray create(double[] initial, boolean lock) {
+        DoubleArray array = create(initial.length, lock);
+        array.write(0, initial);
+        return array;
+    }
+
+    /** Element {@code index} (Python's {@code a[index]}). */
+    public double get(int index) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getDouble(at);
+        }
+        lock.acquire();
+        try {
+            return view.getDouble(at);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} (Python's {@code a[index] = value}). */
+    public void set(int index, double value) {
+        int at = offset(index);
+        if (lock == null) {
+            view.setDouble(at, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setDouble(at, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
+    public boolean compareAndSet(int index, double expected, double value) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.compareAndSetDouble(at, expected, value);
+        }
+        lock.acquire();
+        try {
+            return view.compareAndSetDouble(at, expected, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
+    public double[] get(int from, int to) {
+        checkRange(from, to);
+        if (lock == null) {
+            return read(from, to);
+        }
+        lock.acquire();
+        try {
+            return read(from, to);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
+    public void set(int from, double[] values) {
+        checkRange(from, from + values.length);
+        if (lock == null) {
+            write(from, values);
+            return;
+        }
+        lock.acquire();
+        try {
+            write(from, values);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Every element, copied (Python's {@code a[:]}). */
+    public double[] toArray() {
+        return get(0, length);
+    }
+
+    @Override
+    public Object getObject(int index) {
+        return get(index);
+    }
+
+    @Override
+    public void setObject(int index, Object value) {
+        if (!(value instanceof Double typed)) {
+            throw wrongType(value);
+        }
+        set(index, typed);
+    }
+
+    private double[] read(int from, int to) {
+        double[] values = new double[to - from];
+        java.lang.invoke.VarHandle.acquireFence();
+        bytesFrom(from).asDoubleBuffer().get(values);
+        java.lang.invoke.VarHandle.acquireFence();
+        return values;
+    }
+
+    private void write(int from, double[] values) {
+        java.lang.invoke.VarHandle.releaseFence();
+        bytesFrom(from).asDoubleBuffer().put(values);
+        java.lang.invoke.VarHandle.fullFence();
+    }
+}

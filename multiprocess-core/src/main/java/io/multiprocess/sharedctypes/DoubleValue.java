@@ -1,0 +1,77 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A {@code double} in shared memory (Python's {@code Value('d')}):
+ * create it with {@code ctx.value(double.class, initial)} or {@code ctx.rawValue(double.class, initial)};
+ * see {@link SharedValue}.
+ * Atomic helper: {@code compareAndSet} (bit for bit).
+ */
+public final class DoubleValue extends SharedValue {
+
+    DoubleValue(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.DOUBLE, lock);
+    }
+
+    /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
+    public static DoubleValue create(double initial, boolean lock) {
+        DoubleValue value = new DoubleValue(newSegment(ElementType.DOUBLE), lock ? RLock.create() : null);
+        value.view.setDouble(AT, initial);
+        return value;
+    }
+
+    /** The value (Python's {@code v.value}); under the lock if synchronized. */
+    public double get() {
+        if (lock == null) {
+            return view.getDouble(AT);
+        }
+        lock.acquire();
+        try {
+            return view.getDouble(AT);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
+    public void set(double value) {
+        if (lock == null) {
+            view.setDouble(AT, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setDouble(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
+    public boolean compareAndSet(double expected, double value) {
+        if (lock == null) {
+            return view.compareAndSetDouble(AT, expected, value);
+        }
+        lock.acquire();
+        try {
+            return view.compareAndSetDouble(AT, expected, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Override
+    public Object getObject() {
+        return get();
+    }
+
+    @Override
+    public void setObject(Object value) {
+        if (!(value instanceof Double typed)) {
+            throw wrongType(value);
+        }
+        set(typed);
+    }
+}

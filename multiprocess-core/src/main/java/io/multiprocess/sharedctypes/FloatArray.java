@@ -1,0 +1,132 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A fixed-length {@code float} array in shared memory (Python's
+ * {@code Array('f', ...)}): create it with
+ * {@code ctx.array(float.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ */
+public final class FloatArray extends SharedArray {
+
+    FloatArray(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.FLOAT, lock);
+    }
+
+    /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
+    public static FloatArray create(int length, boolean lock) {
+        return new FloatArray(Segments.create(ElementType.FLOAT, true, length), lock ? RLock.create() : null);
+    }
+
+    /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
+    public static FloatArray create(float[] initial, boolean lock) {
+        FloatArray array = create(initial.length, lock);
+        array.write(0, initial);
+        return array;
+    }
+
+    /** Element {@code index} (Python's {@code a[index]}). */
+    public float get(int index) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getFloat(at);
+        }
+        lock.acquire();
+        try {
+            return view.getFloat(at);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} (Python's {@code a[index] = value}). */
+    public void set(int index, float value) {
+        int at = offset(index);
+        if (lock == null) {
+            view.setFloat(at, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setFloat(at, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
+    public boolean compareAndSet(int index, float expected, float value) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.compareAndSetFloat(at, expected, value);
+        }
+        lock.acquire();
+        try {
+            return view.compareAndSetFloat(at, expected, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
+    public float[] get(int from, int to) {
+        checkRange(from, to);
+        if (lock == null) {
+            return read(from, to);
+        }
+        lock.acquire();
+        try {
+            return read(from, to);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
+    public void set(int from, float[] values) {
+        checkRange(from, from + values.length);
+        if (lock == null) {
+            write(from, values);
+            return;
+        }
+        lock.acquire();
+        try {
+            write(from, values);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Every element, copied (Python's {@code a[:]}). */
+    public float[] toArray() {
+        return get(0, length);
+    }
+
+    @Override
+    public Object getObject(int index) {
+        return get(index);
+    }
+
+    @Override
+    public void setObject(int index, Object value) {
+        if (!(value instanceof Float typed)) {
+            throw wrongType(value);
+        }
+        set(index, typed);
+    }
+
+    private float[] read(int from, int to) {
+        float[] values = new float[to - from];
+        java.lang.invoke.VarHandle.acquireFence();
+        bytesFrom(from).asFloatBuffer().get(values);
+        java.lang.invoke.VarHandle.acquireFence();
+        return values;
+    }
+
+    private void write(int from, float[] values) {
+        java.lang.invoke.VarHandle.releaseFence();
+        bytesFrom(from).asFloatBuffer().put(values);
+        java.lang.invoke.VarHandle.fullFence();
+    }
+}

@@ -1,0 +1,119 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * An {@code int} in shared memory (Python's {@code Value('i')}):
+ * create it with {@code ctx.value(int.class, initial)} or {@code ctx.rawValue(int.class, initial)};
+ * see {@link SharedValue}.
+ * Atomic helpers: {@code getAndAdd}, {@code addAndGet}, {@code incrementAndGet}, {@code compareAndSet},
+ * {@code getAndSet}.
+ */
+public final class IntValue extends SharedValue {
+
+    IntValue(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.INT, lock);
+    }
+
+    /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
+    public static IntValue create(int initial, boolean lock) {
+        IntValue value = new IntValue(newSegment(ElementType.INT), lock ? RLock.create() : null);
+        value.view.setInt(AT, initial);
+        return value;
+    }
+
+    /** The value (Python's {@code v.value}); under the lock if synchronized. */
+    public int get() {
+        if (lock == null) {
+            return view.getInt(AT);
+        }
+        lock.acquire();
+        try {
+            return view.getInt(AT);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
+    public void set(int value) {
+        if (lock == null) {
+            view.setInt(AT, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setInt(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Adds {@code delta} atomically; returns the value before. */
+    public int getAndAdd(int delta) {
+        if (lock == null) {
+            return view.getAndAddInt(AT, delta);
+        }
+        lock.acquire();
+        try {
+            return view.getAndAddInt(AT, delta);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Adds {@code delta} atomically; returns the value after. */
+    public int addAndGet(int delta) {
+        return getAndAdd(delta) + delta;
+    }
+
+    /** Adds one atomically; returns the value after. */
+    public int incrementAndGet() {
+        return getAndAdd(1) + 1;
+    }
+
+    /** Subtracts one atomically; returns the value after. */
+    public int decrementAndGet() {
+        return getAndAdd(-1) - 1;
+    }
+
+    /** Sets it to {@code value} atomically; returns the value before. */
+    public int getAndSet(int value) {
+        if (lock == null) {
+            return view.getAndSetInt(AT, value);
+        }
+        lock.acquire();
+        try {
+            return view.getAndSetInt(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
+    public boolean compareAndSet(int expected, int value) {
+        if (lock == null) {
+            return view.compareAndSetInt(AT, expected, value);
+        }
+        lock.acquire();
+        try {
+            return view.compareAndSetInt(AT, expected, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Override
+    public Object getObject() {
+        return get();
+    }
+
+    @Override
+    public void setObject(Object value) {
+        if (!(value instanceof Integer typed)) {
+            throw wrongType(value);
+        }
+        set(typed);
+    }
+}

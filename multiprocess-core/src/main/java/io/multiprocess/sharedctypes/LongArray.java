@@ -1,0 +1,151 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A fixed-length {@code long} array in shared memory (Python's
+ * {@code Array('q', ...)}): create it with
+ * {@code ctx.array(long.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ */
+public final class LongArray extends SharedArray {
+
+    LongArray(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.LONG, lock);
+    }
+
+    /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
+    public static LongArray create(int length, boolean lock) {
+        return new LongArray(Segments.create(ElementType.LONG, true, length), lock ? RLock.create() : null);
+    }
+
+    /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
+    public static LongArray create(long[] initial, boolean lock) {
+        LongArray array = create(initial.length, lock);
+        array.write(0, initial);
+        return array;
+    }
+
+    /** Element {@code index} (Python's {@code a[index]}). */
+    public long get(int index) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getLong(at);
+        }
+        lock.acquire();
+        try {
+            return view.getLong(at);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} (Python's {@code a[index] = value}). */
+    public void set(int index, long value) {
+        int at = offset(index);
+        if (lock == null) {
+            view.setLong(at, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setLong(at, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Adds {@code delta} to element {@code index} atomically; returns the value before. */
+    public long getAndAdd(int index, long delta) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getAndAddLong(at, delta);
+        }
+        lock.acquire();
+        try {
+            return view.getAndAddLong(at, delta);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Adds {@code delta} to element {@code index} atomically; returns the value after. */
+    public long addAndGet(int index, long delta) {
+        return getAndAdd(index, delta) + delta;
+    }
+
+    /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
+    public boolean compareAndSet(int index, long expected, long value) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.compareAndSetLong(at, expected, value);
+        }
+        lock.acquire();
+        try {
+            return view.compareAndSetLong(at, expected, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
+    public long[] get(int from, int to) {
+        checkRange(from, to);
+        if (lock == null) {
+            return read(from, to);
+        }
+        lock.acquire();
+        try {
+            return read(from, to);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
+    public void set(int from, long[] values) {
+        checkRange(from, from + values.length);
+        if (lock == null) {
+            write(from, values);
+            return;
+        }
+        lock.acquire();
+        try {
+            write(from, values);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Every element, copied (Python's {@code a[:]}). */
+    public long[] toArray() {
+        return get(0, length);
+    }
+
+    @Override
+    public Object getObject(int index) {
+        return get(index);
+    }
+
+    @Override
+    public void setObject(int index, Object value) {
+        if (!(value instanceof Long typed)) {
+            throw wrongType(value);
+        }
+        set(index, typed);
+    }
+
+    private long[] read(int from, int to) {
+        long[] values = new long[to - from];
+        java.lang.invoke.VarHandle.acquireFence();
+        bytesFrom(from).asLongBuffer().get(values);
+        java.lang.invoke.VarHandle.acquireFence();
+        return values;
+    }
+
+    private void write(int from, long[] values) {
+        java.lang.invoke.VarHandle.releaseFence();
+        bytesFrom(from).asLongBuffer().put(values);
+        java.lang.invoke.VarHandle.fullFence();
+    }
+}

@@ -1,0 +1,119 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A {@code long} in shared memory (Python's {@code Value('q')}):
+ * create it with {@code ctx.value(long.class, initial)} or {@code ctx.rawValue(long.class, initial)};
+ * see {@link SharedValue}.
+ * Atomic helpers: {@code getAndAdd}, {@code addAndGet}, {@code incrementAndGet}, {@code compareAndSet},
+ * {@code getAndSet}.
+ */
+public final class LongValue extends SharedValue {
+
+    LongValue(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.LONG, lock);
+    }
+
+    /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
+    public static LongValue create(long initial, boolean lock) {
+        LongValue value = new LongValue(newSegment(ElementType.LONG), lock ? RLock.create() : null);
+        value.view.setLong(AT, initial);
+        return value;
+    }
+
+    /** The value (Python's {@code v.value}); under the lock if synchronized. */
+    public long get() {
+        if (lock == null) {
+            return view.getLong(AT);
+        }
+        lock.acquire();
+        try {
+            return view.getLong(AT);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
+    public void set(long value) {
+        if (lock == null) {
+            view.setLong(AT, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setLong(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Adds {@code delta} atomically; returns the value before. */
+    public long getAndAdd(long delta) {
+        if (lock == null) {
+            return view.getAndAddLong(AT, delta);
+        }
+        lock.acquire();
+        try {
+            return view.getAndAddLong(AT, delta);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Adds {@code delta} atomically; returns the value after. */
+    public long addAndGet(long delta) {
+        return getAndAdd(delta) + delta;
+    }
+
+    /** Adds one atomically; returns the value after. */
+    public long incrementAndGet() {
+        return getAndAdd(1) + 1;
+    }
+
+    /** Subtracts one atomically; returns the value after. */
+    public long decrementAndGet() {
+        return getAndAdd(-1) - 1;
+    }
+
+    /** Sets it to {@code value} atomically; returns the value before. */
+    public long getAndSet(long value) {
+        if (lock == null) {
+            return view.getAndSetLong(AT, value);
+        }
+        lock.acquire();
+        try {
+            return view.getAndSetLong(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
+    public boolean compareAndSet(long expected, long value) {
+        if (lock == null) {
+            return view.compareAndSetLong(AT, expected, value);
+        }
+        lock.acquire();
+        try {
+            return view.compareAndSetLong(AT, expected, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Override
+    public Object getObject() {
+        return get();
+    }
+
+    @Override
+    public void setObject(Object value) {
+        if (!(value instanceof Long typed)) {
+            throw wrongType(value);
+        }
+        set(typed);
+    }
+}

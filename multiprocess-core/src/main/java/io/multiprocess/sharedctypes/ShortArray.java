@@ -1,0 +1,118 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A fixed-length {@code short} array in shared memory (Python's
+ * {@code Array('h', ...)}): create it with
+ * {@code ctx.array(short.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ */
+public final class ShortArray extends SharedArray {
+
+    ShortArray(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.SHORT, lock);
+    }
+
+    /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
+    public static ShortArray create(int length, boolean lock) {
+        return new ShortArray(Segments.create(ElementType.SHORT, true, length), lock ? RLock.create() : null);
+    }
+
+    /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
+    public static ShortArray create(short[] initial, boolean lock) {
+        ShortArray array = create(initial.length, lock);
+        array.write(0, initial);
+        return array;
+    }
+
+    /** Element {@code index} (Python's {@code a[index]}). */
+    public short get(int index) {
+        int at = offset(index);
+        if (lock == null) {
+            return view.getShort(at);
+        }
+        lock.acquire();
+        try {
+            return view.getShort(at);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets element {@code index} (Python's {@code a[index] = value}). */
+    public void set(int index, short value) {
+        int at = offset(index);
+        if (lock == null) {
+            view.setShort(at, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setShort(at, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
+    public short[] get(int from, int to) {
+        checkRange(from, to);
+        if (lock == null) {
+            return read(from, to);
+        }
+        lock.acquire();
+        try {
+            return read(from, to);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
+    public void set(int from, short[] values) {
+        checkRange(from, from + values.length);
+        if (lock == null) {
+            write(from, values);
+            return;
+        }
+        lock.acquire();
+        try {
+            write(from, values);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Every element, copied (Python's {@code a[:]}). */
+    public short[] toArray() {
+        return get(0, length);
+    }
+
+    @Override
+    public Object getObject(int index) {
+        return get(index);
+    }
+
+    @Override
+    public void setObject(int index, Object value) {
+        if (!(value instanceof Short typed)) {
+            throw wrongType(value);
+        }
+        set(index, typed);
+    }
+
+    private short[] read(int from, int to) {
+        short[] values = new short[to - from];
+        java.lang.invoke.VarHandle.acquireFence();
+        bytesFrom(from).asShortBuffer().get(values);
+        java.lang.invoke.VarHandle.acquireFence();
+        return values;
+    }
+
+    private void write(int from, short[] values) {
+        java.lang.invoke.VarHandle.releaseFence();
+        bytesFrom(from).asShortBuffer().put(values);
+        java.lang.invoke.VarHandle.fullFence();
+    }
+}

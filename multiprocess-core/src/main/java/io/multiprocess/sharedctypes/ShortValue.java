@@ -1,0 +1,63 @@
+package io.multiprocess.sharedctypes;
+
+import io.multiprocess.sharedmemory.SharedMemory;
+import io.multiprocess.synchronize.RLock;
+
+/**
+ * A {@code short} in shared memory (Python's {@code Value('h')}):
+ * create it with {@code ctx.value(short.class, initial)} or {@code ctx.rawValue(short.class, initial)};
+ * see {@link SharedValue}.
+ */
+public final class ShortValue extends SharedValue {
+
+    ShortValue(SharedMemory memory, RLock lock) {
+        super(memory, ElementType.SHORT, lock);
+    }
+
+    /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
+    public static ShortValue create(short initial, boolean lock) {
+        ShortValue value = new ShortValue(newSegment(ElementType.SHORT), lock ? RLock.create() : null);
+        value.view.setShort(AT, initial);
+        return value;
+    }
+
+    /** The value (Python's {@code v.value}); under the lock if synchronized. */
+    public short get() {
+        if (lock == null) {
+            return view.getShort(AT);
+        }
+        lock.acquire();
+        try {
+            return view.getShort(AT);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
+    public void set(short value) {
+        if (lock == null) {
+            view.setShort(AT, value);
+            return;
+        }
+        lock.acquire();
+        try {
+            view.setShort(AT, value);
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Override
+    public Object getObject() {
+        return get();
+    }
+
+    @Override
+    public void setObject(Object value) {
+        if (!(value instanceof Short typed)) {
+            throw wrongType(value);
+        }
+        set(typed);
+    }
+}
