@@ -2,6 +2,7 @@ package io.multiprocess;
 
 import io.multiprocess.connection.Pipe;
 import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.managers.SyncManager;
 import io.multiprocess.process.LaunchSettings;
 import io.multiprocess.process.ProcessStarter;
 import io.multiprocess.queues.JoinableQueue;
@@ -194,6 +195,15 @@ public abstract class BaseContext implements AutoCloseable {
      */
     public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
         return Barrier.create(parties, action, timeout);
+    }
+
+    /**
+     * Starts a manager server in a new child process and returns it (Python's {@code ctx.Manager()}); see
+     * {@link SyncManager}. Its proxies ({@code dict()}, {@code list()}, {@code namespace()}, ...) can be used from
+     * every process they reach. Shut it down with {@link SyncManager#shutdown()} or try-with-resources.
+     */
+    public SyncManager manager() {
+        return SyncManager.builder().start(this);
     }
 
     private static int checkMaxsize(int maxsize) {
