@@ -7,6 +7,7 @@ import io.multiprocess.connection.Listener;
 import io.multiprocess.hosting.Messages;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
+import io.multiprocess.synchronize.Acquirable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -50,13 +51,28 @@ final class ManagerServer {
     private record Builtin(Function<Object[], Object> factory, Class<?> api) {
     }
 
-    private static final Map<String, Builtin> BUILTINS = Map.of(
-            "dict", new Builtin(args -> Collections.synchronizedMap(new LinkedHashMap<>()), Map.class),
-            "list", new Builtin(args -> Collections.synchronizedList(new ArrayList<>()), List.class),
-            "set", new Builtin(args -> Collections.synchronizedSet(new LinkedHashSet<>()), Set.class),
-            "namespace", new Builtin(args -> new NamespaceObject(), Namespace.class),
-            "queue", new Builtin(args -> args.length > 0 && (Integer) args[0] > 0
-                    ? new LinkedBlockingQueue<>((Integer) args[0]) : new LinkedBlockingQueue<>(), BlockingQueue.class));
+    private static final Map<String, Builtin> BUILTINS = Map.ofEntries(
+            Map.entry("dict", new Builtin(args -> Collections.synchronizedMap(new LinkedHashMap<>()), Map.class)),
+            Map.entry("list", new Builtin(args -> Collections.synchronizedList(new ArrayList<>()), List.class)),
+            Map.entry("set", new Builtin(args -> Collections.synchronizedSet(new LinkedHashSet<>()), Set.class)),
+            Map.entry("namespace", new Builtin(args -> new NamespaceObject(), Namespace.class)),
+            Map.entry("queue", new Builtin(args -> intArg(args, 0) > 0 ? new LinkedBlockingQueue<>(intArg(args, 0))
+                    : new LinkedBlockingQueue<>(), BlockingQueue.class)),
+            Map.entry("lock", new Builtin(args -> new SyncObjects.SemaphoreObject(1, 1, "lock"), Acquirable.class)),
+            Map.entry("semaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1), 0,
+                    "semaphore"), Acquirable.class)),
+            Map.entry("boundedSemaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1),
+                    intArg(args, 1), "bounded semaphore"), Acquirable.class)),
+            Map.entry("event", new Builtin(args -> new SyncObjects.EventObject(), EventProxy.class)),
+            Map.entry("barrier", new Builtin(args -> new SyncObjects.BarrierObject(intArg(args, 0)),
+                    BarrierProxy.class)),
+            Map.entry("value", new Builtin(args -> new SyncObjects.ValueObject<>(args.length > 0 ? args[0] : null),
+                    ValueProxy.class)));
+
+    /** The first create argument, an int, or {@code fallback} without one (Python's defaults: a semaphore of 1). */
+    private static int intArg(Object[] args, int fallback) {
+        return args.length > 0 && args[0] instanceof Integer value ? value : fallback;
+    }
 
     static boolean isBuiltin(String typeid) {
         return BUILTINS.containsKey(typeid);

@@ -26,7 +26,10 @@ public interface Namespace {
      */
     <T> T get(String name);
 
-    /** The value of attribute {@code name}, or {@code defaultValue} if there is none (Python's {@code getattr(ns, name, default)}). */
+    /**
+     * The value of attribute {@code name}, or {@code defaultValue} if there is none (Python's
+     * {@code getattr(ns, name, default)}).
+     */
     <T> T get(String name, T defaultValue);
 
     /** Sets attribute {@code name}; null is a value. */

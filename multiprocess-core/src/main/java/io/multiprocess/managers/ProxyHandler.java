@@ -26,12 +26,14 @@ import java.util.StringJoiner;
  * {@code subList}, {@code iterator()} and the streams built on them are snapshots taken atomically in the server;
  * changing them does not change the shared object. Functions given to {@code compute}, {@code merge},
  * {@code removeIf}, {@code replaceAll} or {@code sort} run in the server, atomically, so they must be reducible
- * (serializable lambdas); {@code forEach} and the streams run here over a snapshot.
+ * (serializable lambdas); {@code forEach} and the streams run here over a snapshot, and {@code Acquirable.hold()}
+ * here over remote {@code acquire}/{@code release}.
  */
 final class ProxyHandler implements InvocationHandler {
 
     /** Default methods run in the calling process, over snapshots: running them in the server would be useless. */
-    private static final Set<String> LOCAL_DEFAULTS = Set.of("forEach", "spliterator", "stream", "parallelStream");
+    private static final Set<String> LOCAL_DEFAULTS = Set.of("forEach", "spliterator", "stream", "parallelStream",
+            "hold");
 
     private final ManagerToken token;
     private final Endpoint endpoint;

@@ -8,6 +8,7 @@ import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.EndOfStreamException;
 import io.multiprocess.connection.Pipe;
 import io.multiprocess.reduction.Reducer;
+import io.multiprocess.synchronize.Acquirable;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collection;
@@ -151,7 +152,7 @@ public final class SyncManager implements AutoCloseable {
         return list;
     }
 
-    /** A new shared set, empty, insertion-ordered (Python's managers have no set; {@code manager.set()} here). */
+    /** A new shared set, empty, insertion-ordered (Python 3.13's {@code manager.set()}). */
     public <E> Set<E> set() {
         return create("set");
     }
@@ -186,6 +187,57 @@ public final class SyncManager implements AutoCloseable {
     }
 
     /**
+     * A new lock in the server (Python's {@code manager.Lock()}). It is not owned by a thread: any process may release
+     * it, and releasing it unlocked throws {@link IllegalStateException}. On one machine {@code ctx.lock()} (shared
+     * memory, released when its holder dies) is much cheaper; this one serves processes on other machines. A process
+     * that dies holding it does not release it.
+     */
+    public Acquirable lock() {
+        return create("lock", new Object[0]);
+    }
+
+    /** A new semaphore in the server with {@code value} permits (Python's {@code manager.Semaphore(value)}). */
+    public Acquirable semaphore(int value) {
+        return create("semaphore", checkValue(value));
+    }
+
+    /**
+     * A new semaphore in the server that may not be released above {@code value} (Python's
+     * {@code manager.BoundedSemaphore(value)}): releasing it more throws {@link IllegalStateException}.
+     */
+    public Acquirable boundedSemaphore(int value) {
+        return create("boundedSemaphore", checkValue(value));
+    }
+
+    /** A new event in the server, not set (Python's {@code manager.Event()}). */
+    public EventProxy event() {
+        return create("event", new Object[0]);
+    }
+
+    /** A new barrier in the server for {@code parties} parties (Python's {@code manager.Barrier(parties)}). */
+    public BarrierProxy barrier(int parties) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("a barrier needs at least 1 party, got " + parties);
+        }
+        return create("barrier", parties);
+    }
+
+    /**
+     * A new value in the server holding {@code initial} (Python's {@code manager.Value(typecode, value)}; the type is
+     * the value's own).
+     */
+    public <T> ValueProxy<T> value(T initial) {
+        return create("value", new Object[] {initial});
+    }
+
+    private static int checkValue(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a semaphore's value must not be negative: " + value);
+        }
+        return value;
+    }
+
+    /**
      * A new object of a {@linkplain ManagerBuilder#register registered} type, made by its factory in the server;
      * returns a proxy implementing the registered interface (Python's {@code manager.TypeId()}).
      *
@@ -204,6 +256,10 @@ public final class SyncManager implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private <T> T create(String typeid, Object... args) {
+        if (shutdown.get()) {
+            throw new MultiprocessException("this manager (" + Endpoint.describe(info.address()) + ") was shut down; "
+                    + "start a new one");
+        }
         Objects.requireNonNull(typeid, "typeid");
         Wire.Reply reply = endpoint.call(new Wire.Request(Wire.Op.CREATE, 0, typeid, args), "creating a '"
                 + typeid + "'");
