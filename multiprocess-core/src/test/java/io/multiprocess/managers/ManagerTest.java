@@ -342,4 +342,29 @@ class ManagerTest {
             assertThat(outer.get(0)).containsEntry("java", 1);
         }
     }
+
+    @Test
+    void aFunctionThatCannotTravelToTheServerFailsWithAMessageSayingSo() {
+        try (SyncManager manager = Multiprocess.getContext().manager()) {
+            Map<String, Integer> counts = manager.dict();
+            assertThatThrownBy(() -> counts.merge("hits", 1, Integer::sum))
+                    .isInstanceOf(io.multiprocess.reduction.ReductionException.class)
+                    .hasMessageContaining("runs its function in the manager server")
+                    .hasMessageContaining("Serializable");
+            assertThat(counts).isEmpty();
+        }
+    }
+
+    @Test
+    void proxiesWorkWithTheJacksonReducer() {
+        BaseContext ctx = contexts.create("spawn");
+        ctx.setReducer("jackson");
+        try (SyncManager manager = ctx.manager()) {
+            List<Map<String, Integer>> outer = manager.list();
+            outer.add(manager.dict());
+            MpProcess child = run(ctx, () -> outer.get(0).put("jackson", 1));
+            joinedWithExitCodeZero(child);
+            assertThat(outer.get(0)).containsEntry("jackson", 1);
+        }
+    }
 }
