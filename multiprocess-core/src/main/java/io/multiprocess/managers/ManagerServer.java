@@ -89,6 +89,7 @@ final class ManagerServer {
     private final AtomicLong nextId = new AtomicLong();
     private final Map<String, Map<String, Method>> methodsByType = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -164,6 +165,7 @@ final class ManagerServer {
             }
             Thread thread = new Thread(() -> serve(connection), "multiprocess-manager-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
+            workers.add(thread);
             thread.start();
         }
     }
@@ -189,6 +191,7 @@ final class ManagerServer {
         } finally {
             connections.remove(connection);
             connection.close();
+            workers.remove(Thread.currentThread());
         }
     }
 
@@ -364,6 +367,12 @@ final class ManagerServer {
         listener.close();
         for (Connection connection : connections) {
             connection.close();
+        }
+        // Calls waiting in the server (a take, an acquire) end: their callers' connections are closed anyway.
+        for (Thread worker : workers) {
+            if (worker != Thread.currentThread()) {
+                worker.interrupt();
+            }
         }
         objects.clear();
         Endpoint.forget(serverId);

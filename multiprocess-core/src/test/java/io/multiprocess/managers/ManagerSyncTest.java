@@ -123,4 +123,31 @@ class ManagerSyncTest {
             assertThat(plain.tryAcquire()).isFalse();
         }
     }
+
+    @Test
+    void shuttingDownAnInProcessServerEndsCallsWaitingInIt() throws Exception {
+        SyncManager manager = SyncManager.builder().startInProcess();
+        java.util.concurrent.BlockingQueue<String> queue = manager.queue();
+        MpProcess child = run(Multiprocess.getContext(), () -> {
+            try {
+                queue.take();
+            } catch (RuntimeException e) {
+                System.exit(3);
+            }
+        });
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName()
+                .startsWith("multiprocess-manager-")
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("take")))) {
+            assertThat(System.nanoTime()).as("the child's take() reached the server").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        manager.shutdown();
+        assertThat(child.join(PATIENCE)).isTrue();
+        assertThat(child.exitCode()).as("the child's take() failed").isEqualTo(3);
+        Thread.sleep(200);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
+                && t.getName().startsWith("multiprocess-manager-") && !t.getName().contains("accept")
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals("take")));
+    }
 }
