@@ -326,6 +326,9 @@ public final class SyncManager implements AutoCloseable {
     }
 
     private static void stop(MpProcess process) {
+        if (process.pid() == null) {
+            return;                                   // never started: start() itself failed
+        }
         if (!process.join(Duration.ofSeconds(10))) {
             process.terminate();
             if (!process.join(Duration.ofSeconds(5))) {

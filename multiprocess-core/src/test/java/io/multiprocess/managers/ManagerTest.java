@@ -367,4 +367,22 @@ class ManagerTest {
             assertThat(outer.get(0)).containsEntry("jackson", 1);
         }
     }
+
+    /** Not serializable: a factory capturing one cannot travel to the server's process under reducer 'java'. */
+    static final class Unsendable {
+    }
+
+    @Test
+    void aFactoryThatCannotTravelToTheServerProcessFailsTheStartAndLeavesNoProcess() {
+        BaseContext ctx = contexts.create("spawn");
+        ctx.setReducer("java");
+        Unsendable unsendable = new Unsendable();
+        ManagerBuilder builder = SyncManager.builder().register("Counter", () -> {
+            unsendable.hashCode();
+            return new Counter();
+        }, CounterApi.class);
+        assertThatThrownBy(() -> builder.start(ctx))
+                .isInstanceOf(io.multiprocess.reduction.ReductionException.class)
+                .hasMessageContaining("Unsendable");
+    }
 }
