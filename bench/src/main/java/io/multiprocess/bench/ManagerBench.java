@@ -66,7 +66,8 @@ public final class ManagerBench {
             metrics.forEach(m -> System.out.println(String.format(Locale.ROOT, "| %s | %s | %d |", m.label(),
                     PoolBench.format(m.value()), m.n())));
             System.out.println();
-            System.out.println("child JVMs left running: " + ChildJvm.live().size());
+            System.out.println("child JVMs left running, idle forkserver spares aside: "
+                    + ChildJvm.live().stream().filter(jvm -> !jvm.isIdleSpare()).count());
         }
     }
 
