@@ -29,6 +29,10 @@ record ManagerToken(String serverId, SocketAddress address, long id, String type
         return authkey == null ? this : new ManagerToken(serverId, address, id, typeid, interfaces, reducer, null);
     }
 
+    ManagerToken withAddress(SocketAddress where) {
+        return where.equals(address) ? this : new ManagerToken(serverId, where, id, typeid, interfaces, reducer, authkey);
+    }
+
     ManagerToken withKey(byte[] key) {
         return new ManagerToken(serverId, address, id, typeid, interfaces, reducer, key);
     }

@@ -192,16 +192,22 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /**
-     * The token this proxy travels as. Like Python, which hands a proxy's authkey to a process it spawns, a proxy
+     * The token this proxy travels as, with the server's address as this JVM reaches it. Like Python, which hands a proxy's authkey to a process it spawns, a proxy
      * connected with a key that is not this process's authkey carries that key when it is sent as a process
      * argument or in a pool task; inside a queue item, a pipe message or a manager call it carries none.
      */
     HandleToken token() {
-        if (endpoint == null || Wire.sending() || Messages.dumpingMessage()
-                || Arrays.equals(endpoint.authkey, Multiprocess.currentProcess().getAuthkey())) {
+        if (endpoint == null) {
             return token;
         }
-        return token.withKey(endpoint.authkey);
+        // The address this JVM reaches the server by (a server bound to 0.0.0.0 names itself so), which is more
+        // likely to work where the token goes than the one the server gave.
+        ManagerToken travelling = token.withAddress(endpoint.address);
+        if (Wire.sending() || Messages.dumpingMessage()
+                || Arrays.equals(endpoint.authkey, Multiprocess.currentProcess().getAuthkey())) {
+            return travelling;
+        }
+        return travelling.withKey(endpoint.authkey);
     }
 
     private String describeCall(Method method) {
