@@ -58,6 +58,8 @@ final class ManagerServer {
             Map.entry("namespace", new Builtin(args -> new NamespaceObject(), Namespace.class)),
             Map.entry("queue", new Builtin(args -> intArg(args, 0) > 0 ? new LinkedBlockingQueue<>(intArg(args, 0))
                     : new LinkedBlockingQueue<>(), BlockingQueue.class)),
+            Map.entry("joinableQueue", new Builtin(args -> new JoinableQueueObject<>(intArg(args, 0)),
+                    JoinableQueueProxy.class)),
             Map.entry("lock", new Builtin(args -> new SyncObjects.SemaphoreObject(1, 1, "lock"), Acquirable.class)),
             Map.entry("semaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1), 0,
                     "semaphore"), Acquirable.class)),

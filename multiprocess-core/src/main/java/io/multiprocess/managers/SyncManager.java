@@ -187,6 +187,22 @@ public final class SyncManager implements AutoCloseable {
     }
 
     /**
+     * A new unbounded queue in the server that counts unfinished items (Python's {@code manager.JoinableQueue()});
+     * see {@link JoinableQueueProxy}.
+     */
+    public <E> JoinableQueueProxy<E> joinableQueue() {
+        return create("joinableQueue", 0);
+    }
+
+    /** As {@link #joinableQueue()}, holding at most {@code capacity} items; 0: unbounded. */
+    public <E> JoinableQueueProxy<E> joinableQueue(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be 0 (unbounded) or more: " + capacity);
+        }
+        return create("joinableQueue", capacity);
+    }
+
+    /**
      * A new lock in the server (Python's {@code manager.Lock()}). It is not owned by a thread: any process may release
      * it, and releasing it unlocked throws {@link IllegalStateException}. On one machine {@code ctx.lock()} (shared
      * memory, released when its holder dies) is much cheaper; this one serves processes on other machines. A process

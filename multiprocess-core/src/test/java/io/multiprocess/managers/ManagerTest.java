@@ -385,4 +385,35 @@ class ManagerTest {
                 .isInstanceOf(io.multiprocess.reduction.ReductionException.class)
                 .hasMessageContaining("Unsendable");
     }
+
+    @Test
+    void aJoinableQueueIsJoinedOnceChildrenMarkedEveryItemDone() throws Exception {
+        BaseContext ctx = Multiprocess.getContext();
+        try (SyncManager manager = ctx.manager()) {
+            JoinableQueueProxy<Integer> work = manager.joinableQueue();
+            List<Integer> done = manager.list();
+            for (int i = 0; i < 2; i++) {
+                MpProcess consumer = run(ctx, () -> {
+                    int item;
+                    while ((item = work.take()) >= 0) {
+                        done.add(item * item);
+                        work.taskDone();
+                    }
+                    work.taskDone();
+                });
+                assertThat(consumer.isAlive()).isTrue();
+            }
+            for (int i = 1; i <= 10; i++) {
+                work.put(i);
+            }
+            assertThat(work.join(PATIENCE)).isTrue();
+            assertThat(done).hasSize(10).contains(1, 100);
+            work.add(-1);
+            work.add(-1);
+            work.join();
+            children.forEach(ManagerTest::joinedWithExitCodeZero);
+            assertThatThrownBy(work::taskDone).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("more times than items were put");
+        }
+    }
 }
