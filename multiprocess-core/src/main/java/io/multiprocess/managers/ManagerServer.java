@@ -60,6 +60,7 @@ final class ManagerServer {
                     : new LinkedBlockingQueue<>(), BlockingQueue.class)),
             Map.entry("joinableQueue", new Builtin(args -> new JoinableQueueObject<>(intArg(args, 0)),
                     JoinableQueueProxy.class)),
+            Map.entry("array", new Builtin(ManagerServer::newArray, List.class)),
             Map.entry("lock", new Builtin(args -> new SyncObjects.SemaphoreObject(1, 1, "lock"), Acquirable.class)),
             Map.entry("semaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1), 0,
                     "semaphore"), Acquirable.class)),
@@ -74,6 +75,51 @@ final class ManagerServer {
     /** The first create argument, an int, or {@code fallback} without one (Python's defaults: a semaphore of 1). */
     private static int intArg(Object[] args, int fallback) {
         return args.length > 0 && args[0] instanceof Integer value ? value : fallback;
+    }
+
+    /**
+     * A fixed-size list over an array of the element class (args: the class name, then the size or the initial
+     * elements), so storing a value of another type fails in the server with {@link ArrayStoreException}.
+     */
+    private static Object newArray(Object[] args) {
+        Class<?> type;
+        try {
+            type = Class.forName((String) args[0], false, ManagerServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("the manager cannot make an array of " + args[0]
+                    + ": the class is not on its classpath", e);
+        }
+        Object[] elements;
+        if (args[1] instanceof Integer size) {
+            elements = (Object[]) java.lang.reflect.Array.newInstance(type, size);
+            java.util.Arrays.fill(elements, zero(type));
+        } else {
+            Collection<?> initial = (Collection<?>) args[1];
+            elements = initial.toArray((Object[]) java.lang.reflect.Array.newInstance(type, initial.size()));
+        }
+        return Collections.synchronizedList(java.util.Arrays.asList(elements));
+    }
+
+    /** Python's Array starts zeroed: 0 for numbers, false, the NUL character; null for other types. */
+    private static Object zero(Class<?> type) {
+        if (type == Integer.class) {
+            return 0;
+        } else if (type == Long.class) {
+            return 0L;
+        } else if (type == Double.class) {
+            return 0.0;
+        } else if (type == Float.class) {
+            return 0.0f;
+        } else if (type == Short.class) {
+            return (short) 0;
+        } else if (type == Byte.class) {
+            return (byte) 0;
+        } else if (type == Character.class) {
+            return '\0';
+        } else if (type == Boolean.class) {
+            return false;
+        }
+        return null;
     }
 
     static boolean isBuiltin(String typeid) {

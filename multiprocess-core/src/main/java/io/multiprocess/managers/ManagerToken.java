@@ -30,7 +30,8 @@ record ManagerToken(String serverId, SocketAddress address, long id, String type
     }
 
     ManagerToken withAddress(SocketAddress where) {
-        return where.equals(address) ? this : new ManagerToken(serverId, where, id, typeid, interfaces, reducer, authkey);
+        return where.equals(address) ? this
+                : new ManagerToken(serverId, where, id, typeid, interfaces, reducer, authkey);
     }
 
     ManagerToken withKey(byte[] key) {

@@ -192,9 +192,10 @@ final class ProxyHandler implements InvocationHandler {
     }
 
     /**
-     * The token this proxy travels as, with the server's address as this JVM reaches it. Like Python, which hands a proxy's authkey to a process it spawns, a proxy
-     * connected with a key that is not this process's authkey carries that key when it is sent as a process
-     * argument or in a pool task; inside a queue item, a pipe message or a manager call it carries none.
+     * The token this proxy travels as, with the server's address as this JVM reaches it. Like Python, which hands
+     * a proxy's authkey to a process it spawns, a proxy connected with a key that is not this process's authkey
+     * carries that key when it is sent as a process argument or in a pool task; inside a queue item, a pipe message
+     * or a manager call it carries none.
      */
     HandleToken token() {
         if (endpoint == null) {

@@ -203,6 +203,24 @@ public final class SyncManager implements AutoCloseable {
     }
 
     /**
+     * A new array in the server (Python's {@code manager.Array(typecode, size)}): a fixed-size {@link List} of
+     * {@code size} elements of {@code type}, zero ({@code 0}, {@code false}, {@code '\0'}) for the boxed primitive
+     * types, else null. {@code set} works; {@code add} and {@code remove} throw {@link UnsupportedOperationException};
+     * a value of another type throws {@link ArrayStoreException}.
+     */
+    public <E> List<E> array(Class<E> type, int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("an array's size must not be negative: " + size);
+        }
+        return create("array", type.getName(), size);
+    }
+
+    /** A new fixed-size array in the server holding a copy of {@code initial} (Python's {@code Array(code, seq)}). */
+    public <E> List<E> array(Class<E> type, Collection<? extends E> initial) {
+        return create("array", type.getName(), new java.util.ArrayList<>(initial));
+    }
+
+    /**
      * A new lock in the server (Python's {@code manager.Lock()}). It is not owned by a thread: any process may release
      * it, and releasing it unlocked throws {@link IllegalStateException}. On one machine {@code ctx.lock()} (shared
      * memory, released when its holder dies) is much cheaper; this one serves processes on other machines. A process

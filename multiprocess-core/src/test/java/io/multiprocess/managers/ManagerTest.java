@@ -416,4 +416,25 @@ class ManagerTest {
                     .hasMessageContaining("more times than items were put");
         }
     }
+
+    @Test
+    void anArrayHasAFixedSizeAndAType() {
+        BaseContext ctx = Multiprocess.getContext();
+        try (SyncManager manager = ctx.manager()) {
+            List<Double> samples = manager.array(Double.class, 3);
+            List<Integer> initial = manager.array(Integer.class, List.of(1, 2));
+            assertThat(samples).containsExactly(0.0, 0.0, 0.0);
+            MpProcess child = run(ctx, () -> {
+                samples.set(1, 2.5);
+                initial.set(0, initial.get(0) + initial.get(1));
+            });
+            joinedWithExitCodeZero(child);
+            assertThat(samples).containsExactly(0.0, 2.5, 0.0);
+            assertThat(initial).containsExactly(3, 2);
+            assertThatThrownBy(() -> samples.add(1.0)).isInstanceOf(UnsupportedOperationException.class);
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            List<Object> untyped = (List) samples;
+            assertThatThrownBy(() -> untyped.set(0, "text")).isInstanceOf(ArrayStoreException.class);
+        }
+    }
 }
