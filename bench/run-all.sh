@@ -46,8 +46,12 @@ trap 'rm -f "$report"' EXIT
   side_by_side io.multiprocess.bench.ConnectionBench bench/python/connection_bench.py \
     bench/python/merge_connection.py "${short[@]}"
   echo
-  echo "#### Locks"
+  echo "#### Locks and shared values"
   side_by_side io.multiprocess.bench.LockBench bench/python/lock_bench.py bench/python/merge_sync.py "${short[@]}"
+  echo
+  echo "#### Managers"
+  side_by_side io.multiprocess.bench.ManagerBench bench/python/manager_bench.py bench/python/merge_manager.py \
+    "${short[@]}"
 } | tee "$report"
 
 if $write; then

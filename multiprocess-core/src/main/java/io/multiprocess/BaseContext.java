@@ -2,6 +2,7 @@ package io.multiprocess;
 
 import io.multiprocess.connection.Pipe;
 import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.managers.SyncManager;
 import io.multiprocess.process.LaunchSettings;
 import io.multiprocess.process.ProcessStarter;
 import io.multiprocess.queues.JoinableQueue;
@@ -248,6 +249,15 @@ public abstract class BaseContext implements AutoCloseable {
     /** As {@link #array(Class, Object)} without a lock (Python's {@code RawArray(typecode, sequence)}). */
     public <A extends SharedArray> A rawArray(Class<?> type, Object initial) {
         return SharedCTypes.array(type, initial, false);
+    }
+
+    /**
+     * Starts a manager server in a new child process and returns it (Python's {@code ctx.Manager()}); see
+     * {@link SyncManager}. Its proxies ({@code dict()}, {@code list()}, {@code namespace()}, ...) can be used from
+     * every process they reach. Shut it down with {@link SyncManager#shutdown()} or try-with-resources.
+     */
+    public SyncManager manager() {
+        return SyncManager.builder().start(this);
     }
 
     private static int checkMaxsize(int maxsize) {

@@ -89,6 +89,23 @@ final class JacksonLambdaModule extends JacksonModule {
                 }
                 return null;
             }
+
+            // A manager's proxy of a Map or a Collection is a handle, not a collection to write out.
+            @Override
+            public ValueSerializer<?> findCollectionSerializer(SerializationConfig config,
+                    tools.jackson.databind.type.CollectionType type, BeanDescription.Supplier description,
+                    com.fasterxml.jackson.annotation.JsonFormat.Value format, TypeSerializer elementTypeSerializer,
+                    ValueSerializer<Object> elementSerializer) {
+                return SharedHandle.class.isAssignableFrom(type.getRawClass()) ? new HandleSerializer() : null;
+            }
+
+            @Override
+            public ValueSerializer<?> findMapSerializer(SerializationConfig config,
+                    tools.jackson.databind.type.MapType type, BeanDescription.Supplier description,
+                    com.fasterxml.jackson.annotation.JsonFormat.Value format, ValueSerializer<Object> keySerializer,
+                    TypeSerializer elementTypeSerializer, ValueSerializer<Object> elementValueSerializer) {
+                return SharedHandle.class.isAssignableFrom(type.getRawClass()) ? new HandleSerializer() : null;
+            }
         });
         context.addKeySerializers(new Serializers.Base() {
             @Override

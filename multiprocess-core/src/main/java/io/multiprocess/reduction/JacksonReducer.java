@@ -60,7 +60,8 @@ public final class JacksonReducer implements Reducer {
         this.classLoader = classLoader;
         JsonMapper mapper = JsonMapper.builder()
                 .typeFactory(TypeFactory.createDefaultInstance().withClassLoader(classLoader))
-                .activateDefaultTyping(new AnyClass(), DefaultTyping.NON_FINAL, JsonTypeInfo.As.WRAPPER_ARRAY)
+                .setDefaultTyping(new JacksonHandleTyping(new AnyClass(), DefaultTyping.NON_FINAL,
+                        JsonTypeInfo.As.WRAPPER_ARRAY))
                 .changeDefaultVisibility(visibility -> visibility.withFieldVisibility(Visibility.ANY)
                         .withGetterVisibility(Visibility.NONE).withIsGetterVisibility(Visibility.NONE)
                         .withSetterVisibility(Visibility.NONE))

@@ -149,7 +149,7 @@ public final class KryoReducer implements Reducer {
     }
 
     private static Kryo newKryo(ClassLoader classLoader) {
-        Kryo kryo = new Kryo();
+        Kryo kryo = new Kryo(new KryoProxyClassResolver(), null);
         kryo.setClassLoader(classLoader);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);

@@ -1,0 +1,434 @@
+package io.multiprocess.managers;
+
+import io.multiprocess.AuthenticationException;
+import io.multiprocess.Multiprocess;
+import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.Listener;
+import io.multiprocess.hosting.Messages;
+import io.multiprocess.reduction.ReductionException;
+import io.multiprocess.reduction.SharedHandle;
+import io.multiprocess.synchronize.Acquirable;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A manager server (Python's {@code managers.Server}): a {@link Listener}, one thread per connected proxy connection,
+ * and the table of objects by id. Each request is answered on the connection it came from, in order.
+ *
+ * <p>Objects live until the server shuts down: there is no reference counting (see docs/shared-objects.md).
+ */
+final class ManagerServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerServer.class);
+    private static final Map<String, ManagerServer> RUNNING = new ConcurrentHashMap<>();
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    /** The built-in types: type id, factory (given the create arguments), and the proxy's interface. */
+    private record Builtin(Function<Object[], Object> factory, Class<?> api) {
+    }
+
+    private static final Map<String, Builtin> BUILTINS = Map.ofEntries(
+            Map.entry("dict", new Builtin(args -> Collections.synchronizedMap(new LinkedHashMap<>()), Map.class)),
+            Map.entry("list", new Builtin(args -> Collections.synchronizedList(new ArrayList<>()), List.class)),
+            Map.entry("set", new Builtin(args -> Collections.synchronizedSet(new LinkedHashSet<>()), Set.class)),
+            Map.entry("namespace", new Builtin(args -> new NamespaceObject(), Namespace.class)),
+            Map.entry("queue", new Builtin(args -> intArg(args, 0) > 0 ? new LinkedBlockingQueue<>(intArg(args, 0))
+                    : new LinkedBlockingQueue<>(), BlockingQueue.class)),
+            Map.entry("joinableQueue", new Builtin(args -> new JoinableQueueObject<>(intArg(args, 0)),
+                    JoinableQueueProxy.class)),
+            Map.entry("array", new Builtin(ManagerServer::newArray, List.class)),
+            Map.entry("lock", new Builtin(args -> new SyncObjects.SemaphoreObject(1, 1, "lock"), Acquirable.class)),
+            Map.entry("semaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1), 0,
+                    "semaphore"), Acquirable.class)),
+            Map.entry("boundedSemaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1),
+                    intArg(args, 1), "bounded semaphore"), Acquirable.class)),
+            Map.entry("event", new Builtin(args -> new SyncObjects.EventObject(), EventProxy.class)),
+            Map.entry("barrier", new Builtin(args -> new SyncObjects.BarrierObject(intArg(args, 0)),
+                    BarrierProxy.class)),
+            Map.entry("value", new Builtin(args -> new SyncObjects.ValueObject<>(args.length > 0 ? args[0] : null),
+                    ValueProxy.class)));
+
+    /** The first create argument, an int, or {@code fallback} without one (Python's defaults: a semaphore of 1). */
+    private static int intArg(Object[] args, int fallback) {
+        return args.length > 0 && args[0] instanceof Integer value ? value : fallback;
+    }
+
+    /**
+     * A fixed-size list over an array of the element class (args: the class name, then the size or the initial
+     * elements), so storing a value of another type fails in the server with {@link ArrayStoreException}.
+     */
+    private static Object newArray(Object[] args) {
+        Class<?> type;
+        try {
+            type = Class.forName((String) args[0], false, ManagerServer.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("the manager cannot make an array of " + args[0]
+                    + ": the class is not on its classpath", e);
+        }
+        Object[] elements;
+        if (args[1] instanceof Integer size) {
+            elements = (Object[]) java.lang.reflect.Array.newInstance(type, size);
+            java.util.Arrays.fill(elements, zero(type));
+        } else {
+            Collection<?> initial = (Collection<?>) args[1];
+            elements = initial.toArray((Object[]) java.lang.reflect.Array.newInstance(type, initial.size()));
+        }
+        return Collections.synchronizedList(java.util.Arrays.asList(elements));
+    }
+
+    /** Python's Array starts zeroed: 0 for numbers, false, the NUL character; null for other types. */
+    private static Object zero(Class<?> type) {
+        if (type == Integer.class) {
+            return 0;
+        } else if (type == Long.class) {
+            return 0L;
+        } else if (type == Double.class) {
+            return 0.0;
+        } else if (type == Float.class) {
+            return 0.0f;
+        } else if (type == Short.class) {
+            return (short) 0;
+        } else if (type == Byte.class) {
+            return (byte) 0;
+        } else if (type == Character.class) {
+            return '\0';
+        } else if (type == Boolean.class) {
+            return false;
+        }
+        return null;
+    }
+
+    static boolean isBuiltin(String typeid) {
+        return BUILTINS.containsKey(typeid);
+    }
+
+    private record Entry(Object referent, String typeid, List<Class<?>> interfaces, SharedHandle proxy) {
+    }
+
+    private final String serverId = UUID.randomUUID().toString();
+    private final Listener listener;
+    private final String reducerName;
+    private final Map<String, Registration> registrations = new HashMap<>();
+    private final Map<Long, Entry> objects = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final Map<String, Map<String, Method>> methodsByType = new ConcurrentHashMap<>();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    private ManagerServer(Listener listener, String reducerName, List<Registration> registrations) {
+        this.listener = listener;
+        this.reducerName = reducerName;
+        registrations.forEach(registration -> this.registrations.put(registration.typeid(), registration));
+    }
+
+    /** Binds the listener and starts accepting connections. */
+    static ManagerServer start(ServerSpec spec) {
+        Listener listener = Listener.bind(spec.address(), spec.authkey());
+        listener.setReducer(Messages.reducer(spec.reducer()));
+        ManagerServer server = new ManagerServer(listener, spec.reducer(), spec.registrations());
+        RUNNING.put(server.serverId, server);
+        Thread acceptor = new Thread(server::acceptLoop, "multiprocess-manager-accept-" + THREADS.incrementAndGet());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
+    }
+
+    /** What a manager's process runs: start, report to the parent through {@code report}, serve until shut down. */
+    static void runAsProcess(ServerSpec spec, Connection report) throws InterruptedException {
+        ManagerServer server;
+        try {
+            server = start(spec);
+        } catch (RuntimeException e) {
+            report.send(new Wire.StartFailed(e.toString()));
+            report.close();
+            return;
+        }
+        report.send(server.info());
+        report.close();
+        server.done.await();
+    }
+
+    /** The server running in this JVM with this id, or null. */
+    static ManagerServer running(String serverId) {
+        return RUNNING.get(serverId);
+    }
+
+    Wire.ServerInfo info() {
+        return new Wire.ServerInfo(serverId, listener.address(), ProcessHandle.current().pid());
+    }
+
+    String serverId() {
+        return serverId;
+    }
+
+    boolean isStopped() {
+        return stopped.get();
+    }
+
+    private void acceptLoop() {
+        while (!stopped.get()) {
+            Connection connection;
+            try {
+                connection = listener.accept();
+            } catch (AuthenticationException e) {
+                LOG.warn("manager {}: {}", serverId, e.getMessage());
+                continue;
+            } catch (IllegalStateException | UncheckedIOException e) {
+                if (stopped.get() || listener.isClosed()) {
+                    return;
+                }
+                LOG.warn("manager {}: accept failed: {}", serverId, e.getMessage());
+                continue;
+            }
+            connections.add(connection);
+            if (stopped.get()) {
+                connection.close();
+                return;
+            }
+            Thread thread = new Thread(() -> serve(connection), "multiprocess-manager-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            workers.add(thread);
+            thread.start();
+        }
+    }
+
+    private void serve(Connection connection) {
+        try {
+            while (!stopped.get()) {
+                Wire.Request request;
+                try {
+                    request = connection.recv();
+                } catch (ReductionException e) {
+                    reply(connection, new Wire.Reply(null, failure(e)));
+                    continue;
+                }
+                reply(connection, handle(request));
+                if (request.op() == Wire.Op.SHUTDOWN) {
+                    shutdown();
+                    return;
+                }
+            }
+        } catch (UncheckedIOException | IllegalStateException e) {
+            // The proxy's process closed the connection, exited, or the server is shutting down.
+        } finally {
+            connections.remove(connection);
+            connection.close();
+            workers.remove(Thread.currentThread());
+        }
+    }
+
+    private void reply(Connection connection, Wire.Reply reply) {
+        try {
+            Wire.send(connection, reply);
+        } catch (ReductionException e) {
+            Wire.send(connection, new Wire.Reply(null, failure(new ReductionException("the result cannot be sent "
+                    + "back from the manager: " + e.getMessage(), e))));
+        }
+    }
+
+    private Wire.Reply handle(Wire.Request request) {
+        try {
+            return switch (request.op()) {
+                case HELLO -> Wire.Reply.of(info());
+                case CREATE -> Wire.Reply.of(create(request.name(), request.args()));
+                case CALL -> Wire.Reply.of(dispatch(request.id(), request.name(), request.args()));
+                case SHUTDOWN -> Wire.Reply.of(null);
+            };
+        } catch (Throwable e) {
+            return new Wire.Reply(null, failure(e));
+        }
+    }
+
+    /** Makes a new object of {@code typeid} and returns a proxy for it (which travels as its token). */
+    SharedHandle create(String typeid, Object[] args) {
+        Object referent;
+        List<Class<?>> interfaces;
+        Builtin builtin = BUILTINS.get(typeid);
+        if (builtin != null) {
+            referent = builtin.factory().apply(args == null ? new Object[0] : args);
+            interfaces = List.of(builtin.api());
+        } else {
+            Registration registration = registrations.get(typeid);
+            if (registration == null) {
+                throw new IllegalArgumentException("this manager has no type '" + typeid + "'; registered: "
+                        + registrations.keySet() + ", built in: " + BUILTINS.keySet());
+            }
+            if (registration.factory() == null) {
+                throw new IllegalStateException("type '" + typeid + "' was registered in the server without a factory");
+            }
+            referent = registration.factory().get();
+            Class<?> api = new ManagerToken(serverId, null, 0, typeid, List.of(registration.api()), reducerName,
+                    null).interfaceClasses().get(0);
+            if (!api.isInstance(referent)) {
+                throw new IllegalStateException("the factory of type '" + typeid + "' made a "
+                        + (referent == null ? "null" : referent.getClass().getName()) + ", which does not implement "
+                        + api.getName());
+            }
+            interfaces = List.of(api);
+        }
+        long id = nextId.incrementAndGet();
+        ManagerToken token = new ManagerToken(serverId, listener.address(), id, typeid,
+                interfaces.stream().map(Class::getName).toList(), reducerName, null);
+        Entry entry = new Entry(referent, typeid, interfaces, ProxyHandler.localProxy(this, token, interfaces));
+        objects.put(id, entry);
+        return entry.proxy();
+    }
+
+    /** The proxy in this process for object {@code id}, for a token that came home. */
+    SharedHandle proxyFor(long id) {
+        Entry entry = objects.get(id);
+        if (entry == null) {
+            throw new NoSuchElementException("manager " + Endpoint.describe(listener.address()) + " has no object #"
+                    + id + (stopped.get() ? ": it was shut down" : ""));
+        }
+        return entry.proxy();
+    }
+
+    /** Calls method {@code signature} of object {@code id}; the method's own exception is thrown as it is. */
+    Object dispatch(long id, String signature, Object[] args) throws Throwable {
+        if (stopped.get()) {
+            throw new IllegalStateException("the manager at " + Endpoint.describe(listener.address())
+                    + " was shut down");
+        }
+        Entry entry = objects.get(id);
+        if (entry == null) {
+            throw new NoSuchElementException("this manager has no object #" + id);
+        }
+        Method method = methodsByType.computeIfAbsent(entry.typeid(), typeid -> exposedMethods(entry.interfaces()))
+                .get(signature);
+        if (method == null) {
+            throw new UnsupportedOperationException("'" + entry.typeid() + "' does not expose " + signature
+                    + "; its proxies implement " + entry.interfaces().stream().map(Class::getName).toList());
+        }
+        Object referent = entry.referent();
+        Object[] arguments = args == null ? new Object[0] : args;
+        if (referent instanceof Collection<?> || referent instanceof Map<?, ?>) {
+            Object snapshot = snapshot(referent, method.getName(), arguments);
+            if (snapshot != null) {
+                return snapshot;
+            }
+        }
+        try {
+            return method.invoke(referent, arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Copies of collection views, taken atomically; null for a method that is not a view. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object snapshot(Object referent, String name, Object[] args) {
+        synchronized (referent) {
+            switch (name) {
+                case "iterator", "listIterator":
+                    return new ArrayList<>((Collection<?>) referent);
+                case "subList":
+                    return new ArrayList<>(((List<?>) referent).subList((Integer) args[0], (Integer) args[1]));
+                case "keySet":
+                    return new LinkedHashSet<>(((Map<?, ?>) referent).keySet());
+                case "values":
+                    return new ArrayList<>(((Map<?, ?>) referent).values());
+                case "entrySet":
+                    Set<Map.Entry<?, ?>> entries = new LinkedHashSet<>();
+                    for (Map.Entry<?, ?> e : ((Map<?, ?>) referent).entrySet()) {
+                        entries.add(new SnapshotEntry<>(e.getKey(), e.getValue()));
+                    }
+                    return entries;
+                case "drainTo":
+                    List<Object> drained = new ArrayList<>();
+                    BlockingQueue queue = (BlockingQueue) referent;
+                    if (args.length == 2) {
+                        queue.drainTo(drained, (Integer) args[1]);
+                    } else {
+                        queue.drainTo(drained);
+                    }
+                    return drained;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private static Map<String, Method> exposedMethods(List<Class<?>> interfaces) {
+        Map<String, Method> methods = new HashMap<>();
+        for (String objectMethod : List.of("equals", "hashCode", "toString")) {
+            for (Method method : Object.class.getMethods()) {
+                if (method.getName().equals(objectMethod)) {
+                    methods.put(ProxyHandler.signature(method), method);
+                }
+            }
+        }
+        for (Class<?> api : interfaces) {
+            for (Method method : api.getMethods()) {
+                if (!java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                    try {
+                        method.setAccessible(true);
+                    } catch (RuntimeException e) {
+                        // A public method of a public interface needs no help.
+                    }
+                    methods.putIfAbsent(ProxyHandler.signature(method), method);
+                }
+            }
+        }
+        return methods;
+    }
+
+    private Wire.Failure failure(Throwable e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return new Wire.Failure(e.getClass().getName(), e.getMessage(), "in process " + ProcessHandle.current().pid()
+                + " (" + Multiprocess.currentProcess().getName() + "):\n" + trace);
+    }
+
+    /** Stops listening, closes every connection and forgets every object; a process serving it then exits. */
+    void shutdown() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        RUNNING.remove(serverId);
+        listener.close();
+        for (Connection connection : connections) {
+            connection.close();
+        }
+        // Calls waiting in the server (a take, an acquire) end: their callers' connections are closed anyway.
+        for (Thread worker : workers) {
+            if (worker != Thread.currentThread()) {
+                worker.interrupt();
+            }
+        }
+        objects.clear();
+        Endpoint.forget(serverId);
+        done.countDown();
+    }
+
+    /** Waits until the server was shut down. */
+    void awaitShutdown() throws InterruptedException {
+        done.await();
+    }
+}
