@@ -11,6 +11,5 @@ if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
 fi
 
 # shellcheck source=bench/lib.sh
-# shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 side_by_side io.multiprocess.bench.ManagerBench bench/python/manager_bench.py bench/python/merge_manager.py "$@"
