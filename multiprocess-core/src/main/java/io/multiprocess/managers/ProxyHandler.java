@@ -33,7 +33,13 @@ final class ProxyHandler implements InvocationHandler {
 
     /** Default methods run in the calling process, over snapshots: running them in the server would be useless. */
     private static final Set<String> LOCAL_DEFAULTS = Set.of("forEach", "spliterator", "stream", "parallelStream",
-            "hold");
+            "hold", "awaitUntil");
+
+    /**
+     * Types whose objects are owned by a thread in the server (a reentrant lock, a condition over one): their proxies
+     * call over the calling thread's own connection (see {@link Endpoint#callPinned}).
+     */
+    static final Set<String> THREAD_OWNED = Set.of("rlock", "condition");
 
     private final ManagerToken token;
     private final Endpoint endpoint;
@@ -142,8 +148,9 @@ final class ProxyHandler implements InvocationHandler {
         }
         Wire.Reply reply;
         try {
-            reply = endpoint.call(new Wire.Request(Wire.Op.CALL, token.id(), signature, arguments),
-                    describeCall(method));
+            Wire.Request request = new Wire.Request(Wire.Op.CALL, token.id(), signature, arguments);
+            reply = THREAD_OWNED.contains(token.typeid()) ? endpoint.callPinned(request, describeCall(method))
+                    : endpoint.call(request, describeCall(method));
         } catch (ReductionException e) {
             if (Arrays.stream(method.getParameterTypes()).anyMatch(ProxyHandler::isFunctional)) {
                 throw new ReductionException(describeCall(method) + " runs its function in the manager server, so "
