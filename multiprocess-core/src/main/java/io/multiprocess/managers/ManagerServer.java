@@ -69,6 +69,7 @@ final class ManagerServer {
             Map.entry("rlock", new Builtin(args -> new SyncObjects.RLockObject(), Acquirable.class)),
             Map.entry("condition", new Builtin(args -> new SyncObjects.ConditionObject(new SyncObjects.RLockObject()),
                     ConditionProxy.class)),
+            Map.entry("pool", new Builtin(args -> new SyncObjects.PoolObject(intArg(args, 1)), PoolProxy.class)),
             Map.entry("event", new Builtin(args -> new SyncObjects.EventObject(), EventProxy.class)),
             Map.entry("barrier", new Builtin(args -> new SyncObjects.BarrierObject(intArg(args, 0)),
                     BarrierProxy.class)),
@@ -164,6 +165,9 @@ final class ManagerServer {
 
     /** What a manager's process runs: start, report to the parent through {@code report}, serve until shut down. */
     static void runAsProcess(ServerSpec spec, Connection report) throws InterruptedException {
+        // This process is daemonic (it ends with its parent), and may have children all the same, a pool's workers:
+        // they end with it.
+        io.multiprocess.process.ServiceProcess.allowChildren();
         ManagerServer server;
         try {
             server = start(spec);
@@ -452,6 +456,15 @@ final class ManagerServer {
         for (Thread worker : workers) {
             if (worker != Thread.currentThread()) {
                 worker.interrupt();
+            }
+        }
+        for (Entry entry : objects.values()) {
+            if (entry.referent() instanceof SyncObjects.PoolObject pool) {
+                try {
+                    pool.terminate();
+                } catch (RuntimeException e) {
+                    LOG.warn("manager {}: terminating a pool failed: {}", serverId, e.toString());
+                }
             }
         }
         objects.clear();

@@ -33,7 +33,7 @@ final class ProxyHandler implements InvocationHandler {
 
     /** Default methods run in the calling process, over snapshots: running them in the server would be useless. */
     private static final Set<String> LOCAL_DEFAULTS = Set.of("forEach", "spliterator", "stream", "parallelStream",
-            "hold", "awaitUntil");
+            "hold");
 
     /**
      * Types whose objects are owned by a thread in the server (a reentrant lock, a condition over one): their proxies
@@ -116,7 +116,9 @@ final class ProxyHandler implements InvocationHandler {
         if (declaring == SharedHandle.class) {
             return token();
         }
-        if (method.isDefault() && LOCAL_DEFAULTS.contains(name)) {
+        if (method.isDefault() && (LOCAL_DEFAULTS.contains(name)
+                || declaring.getPackage() == ProxyHandler.class.getPackage())) {
+            // Also the defaults of this package's proxy interfaces (awaitUntil, applyAsync): built on remote calls.
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         if (name.equals("drainTo") && arguments.length >= 1 && arguments[0] instanceof Collection<?> target) {

@@ -270,6 +270,18 @@ public final class SyncManager implements AutoCloseable {
         return create("boundedSemaphore", checkValue(value));
     }
 
+    /**
+     * A new pool of {@code processes} worker processes in the server (Python's {@code manager.Pool(n)}), children of
+     * the server's process, usable from every process holding the proxy; see {@link PoolProxy}. The server's process
+     * is daemonic yet may have these children: they end with it, when the manager shuts down or its parent exits.
+     */
+    public PoolProxy pool(int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
+        }
+        return create("pool", processes);
+    }
+
     /** A new event in the server, not set (Python's {@code manager.Event()}). */
     public EventProxy event() {
         return create("event", new Object[0]);
