@@ -115,7 +115,7 @@ public class MpProcess implements Serializable {
             throw new IllegalStateException("the " + r.name + " process is already running; only a new MpProcess "
                     + "can be started");
         }
-        if (current().rt.daemon) {
+        if (current().rt.daemon && !io.multiprocess.process.ServiceProcess.childrenAllowed()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children: " + current()
                     .getName() + " is daemonic");
         }

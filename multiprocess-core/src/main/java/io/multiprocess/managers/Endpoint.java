@@ -30,6 +30,8 @@ final class Endpoint {
     final byte[] authkey;
     final Reducer reducer;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    /** The connection each thread calls owned objects (an rlock, a condition) over, kept while the thread lives. */
+    private final Map<Thread, Connection> pinned = new ConcurrentHashMap<>();
 
     private Endpoint(String serverId, SocketAddress address, byte[] authkey, Reducer reducer) {
         this.serverId = serverId;
@@ -82,6 +84,56 @@ final class Endpoint {
         }
     }
 
+    /**
+     * As {@link #call}, over the calling thread's own connection (Python's thread-local {@code BaseProxy}
+     * connection): the server serves it on one thread, so an object owned by a thread there (a reentrant lock) has
+     * one owner per calling thread. The connection stays open while the thread lives; connections of threads that
+     * ended are closed when a thread opens a new one, and the server then releases what their threads held.
+     */
+    Wire.Reply callPinned(Wire.Request request, String what) {
+        Thread thread = Thread.currentThread();
+        Connection connection = pinned.get(thread);
+        if (connection == null) {
+            closeConnectionsOfEndedThreads();
+            connection = open(what);
+            pinned.put(thread, connection);
+        }
+        boolean keep = false;
+        try {
+            Wire.send(connection, request);
+            keep = true;
+            return connection.recv();
+        } catch (io.multiprocess.reduction.ReductionException e) {
+            // Reduced before anything was sent, or a whole reply this side cannot read: the connection, and what
+            // this thread holds in the server, stay as they were.
+            keep = true;
+            throw e;
+        } catch (UncheckedIOException e) {
+            keep = false;
+            throw new MultiprocessException("lost the connection to the manager at " + describe() + " during "
+                    + what + ": the manager was shut down or its process died (what this thread held there is "
+                    + "released)", e);
+        } catch (RuntimeException | Error e) {
+            keep = false;
+            throw e;
+        } finally {
+            if (!keep) {
+                pinned.remove(thread, connection);
+                connection.close();
+            }
+        }
+    }
+
+    private void closeConnectionsOfEndedThreads() {
+        pinned.entrySet().removeIf(entry -> {
+            if (entry.getKey().isAlive()) {
+                return false;
+            }
+            entry.getValue().close();
+            return true;
+        });
+    }
+
     private Connection open(String what) {
         try {
             return Client.connect(address, authkey, reducer);
@@ -102,11 +154,18 @@ final class Endpoint {
         }
     }
 
+    /** Closes the idle connections and every thread's own one (the server releases what those threads held). */
+    void closeAll() {
+        closeIdle();
+        pinned.values().forEach(Connection::close);
+        pinned.clear();
+    }
+
     /** Forgets a server that was shut down, closing its idle connections. */
     static void forget(String serverId) {
         Endpoint endpoint = KNOWN.remove(serverId);
         if (endpoint != null) {
-            endpoint.closeIdle();
+            endpoint.closeAll();
         }
     }
 

@@ -66,6 +66,10 @@ final class ManagerServer {
                     "semaphore"), Acquirable.class)),
             Map.entry("boundedSemaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1),
                     intArg(args, 1), "bounded semaphore"), Acquirable.class)),
+            Map.entry("rlock", new Builtin(args -> new SyncObjects.RLockObject(), Acquirable.class)),
+            Map.entry("condition", new Builtin(args -> new SyncObjects.ConditionObject(new SyncObjects.RLockObject()),
+                    ConditionProxy.class)),
+            Map.entry("pool", new Builtin(args -> new SyncObjects.PoolObject(intArg(args, 1)), PoolProxy.class)),
             Map.entry("event", new Builtin(args -> new SyncObjects.EventObject(), EventProxy.class)),
             Map.entry("barrier", new Builtin(args -> new SyncObjects.BarrierObject(intArg(args, 0)),
                     BarrierProxy.class)),
@@ -161,6 +165,9 @@ final class ManagerServer {
 
     /** What a manager's process runs: start, report to the parent through {@code report}, serve until shut down. */
     static void runAsProcess(ServerSpec spec, Connection report) throws InterruptedException {
+        // This process is daemonic (it ends with its parent), and may have children all the same, a pool's workers:
+        // they end with it.
+        io.multiprocess.process.ServiceProcess.allowChildren();
         ManagerServer server;
         try {
             server = start(spec);
@@ -239,7 +246,20 @@ final class ManagerServer {
         } finally {
             connections.remove(connection);
             connection.close();
+            releaseHeldByThisThread();
             workers.remove(Thread.currentThread());
+        }
+    }
+
+    /**
+     * This thread served one connection, which is closed: its caller (a thread of some process) is gone, so the
+     * rlocks and conditions it holds through this thread are released rather than held forever.
+     */
+    private void releaseHeldByThisThread() {
+        for (Entry entry : objects.values()) {
+            if (entry.referent() instanceof SyncObjects.ThreadOwned owned) {
+                owned.releaseHeldByCurrentThread();
+            }
         }
     }
 
@@ -270,7 +290,10 @@ final class ManagerServer {
         Object referent;
         List<Class<?>> interfaces;
         Builtin builtin = BUILTINS.get(typeid);
-        if (builtin != null) {
+        if (typeid.equals("condition") && args != null && args.length == 1) {
+            referent = new SyncObjects.ConditionObject(rlockOf(args[0]));
+            interfaces = List.of(builtin.api());
+        } else if (builtin != null) {
             referent = builtin.factory().apply(args == null ? new Object[0] : args);
             interfaces = List.of(builtin.api());
         } else {
@@ -298,6 +321,19 @@ final class ManagerServer {
         Entry entry = new Entry(referent, typeid, interfaces, ProxyHandler.localProxy(this, token, interfaces));
         objects.put(id, entry);
         return entry.proxy();
+    }
+
+    /** The server's rlock behind {@code lock}, a proxy of an rlock of this manager (for a condition over it). */
+    private SyncObjects.RLockObject rlockOf(Object lock) {
+        ProxyHandler handler = ProxyHandler.of(lock);
+        Entry entry = handler != null && handler.managerToken().serverId().equals(serverId)
+                ? objects.get(handler.managerToken().id()) : null;
+        if (entry == null || !(entry.referent() instanceof SyncObjects.RLockObject rlock)) {
+            throw new IllegalArgumentException("the lock of a manager's condition must be an rlock() of the same "
+                    + "manager, not " + (entry != null ? "its '" + entry.typeid() + "'" : lock == null ? "null"
+                    : "a " + lock.getClass().getName()));
+        }
+        return rlock;
     }
 
     /** The proxy in this process for object {@code id}, for a token that came home. */
@@ -420,6 +456,15 @@ final class ManagerServer {
         for (Thread worker : workers) {
             if (worker != Thread.currentThread()) {
                 worker.interrupt();
+            }
+        }
+        for (Entry entry : objects.values()) {
+            if (entry.referent() instanceof SyncObjects.PoolObject pool) {
+                try {
+                    pool.terminate();
+                } catch (RuntimeException e) {
+                    LOG.warn("manager {}: terminating a pool failed: {}", serverId, e.toString());
+                }
             }
         }
         objects.clear();

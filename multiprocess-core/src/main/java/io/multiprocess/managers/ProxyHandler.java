@@ -35,6 +35,12 @@ final class ProxyHandler implements InvocationHandler {
     private static final Set<String> LOCAL_DEFAULTS = Set.of("forEach", "spliterator", "stream", "parallelStream",
             "hold");
 
+    /**
+     * Types whose objects are owned by a thread in the server (a reentrant lock, a condition over one): their proxies
+     * call over the calling thread's own connection (see {@link Endpoint#callPinned}).
+     */
+    static final Set<String> THREAD_OWNED = Set.of("rlock", "condition");
+
     private final ManagerToken token;
     private final Endpoint endpoint;
     private final ManagerServer local;
@@ -110,7 +116,9 @@ final class ProxyHandler implements InvocationHandler {
         if (declaring == SharedHandle.class) {
             return token();
         }
-        if (method.isDefault() && LOCAL_DEFAULTS.contains(name)) {
+        if (method.isDefault() && (LOCAL_DEFAULTS.contains(name)
+                || declaring.getPackage() == ProxyHandler.class.getPackage())) {
+            // Also the defaults of this package's proxy interfaces (awaitUntil, applyAsync): built on remote calls.
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         if (name.equals("drainTo") && arguments.length >= 1 && arguments[0] instanceof Collection<?> target) {
@@ -142,8 +150,9 @@ final class ProxyHandler implements InvocationHandler {
         }
         Wire.Reply reply;
         try {
-            reply = endpoint.call(new Wire.Request(Wire.Op.CALL, token.id(), signature, arguments),
-                    describeCall(method));
+            Wire.Request request = new Wire.Request(Wire.Op.CALL, token.id(), signature, arguments);
+            reply = THREAD_OWNED.contains(token.typeid()) ? endpoint.callPinned(request, describeCall(method))
+                    : endpoint.call(request, describeCall(method));
         } catch (ReductionException e) {
             if (Arrays.stream(method.getParameterTypes()).anyMatch(ProxyHandler::isFunctional)) {
                 throw new ReductionException(describeCall(method) + " runs its function in the manager server, so "

@@ -230,6 +230,33 @@ public final class SyncManager implements AutoCloseable {
         return create("lock", new Object[0]);
     }
 
+    /**
+     * A new reentrant lock in the server (Python's {@code manager.RLock()}), owned by the thread that acquired it:
+     * that thread may acquire it again (release as many times), and a release by another thread throws
+     * {@link IllegalStateException}. Its proxy calls over one connection per calling thread (Python's thread-local
+     * proxy connection), served by one server thread, which owns the lock there. If that connection closes (the
+     * thread's process died, or the manager was left), the server releases what the thread held.
+     */
+    public Acquirable rlock() {
+        return create("rlock", new Object[0]);
+    }
+
+    /** A new condition in the server over a new {@link #rlock()} of its own (Python's {@code manager.Condition()}). */
+    public ConditionProxy condition() {
+        return create("condition", new Object[0]);
+    }
+
+    /**
+     * A new condition in the server over {@code lock}, an {@link #rlock()} of this manager (Python's
+     * {@code manager.Condition(lock)}): holding either holds both.
+     *
+     * @throws IllegalArgumentException if {@code lock} is not an rlock of this manager (the server's exception)
+     */
+    public ConditionProxy condition(Acquirable lock) {
+        Objects.requireNonNull(lock, "lock");
+        return create("condition", new Object[] {lock});
+    }
+
     /** A new semaphore in the server with {@code value} permits (Python's {@code manager.Semaphore(value)}). */
     public Acquirable semaphore(int value) {
         return create("semaphore", checkValue(value));
@@ -241,6 +268,18 @@ public final class SyncManager implements AutoCloseable {
      */
     public Acquirable boundedSemaphore(int value) {
         return create("boundedSemaphore", checkValue(value));
+    }
+
+    /**
+     * A new pool of {@code processes} worker processes in the server (Python's {@code manager.Pool(n)}), children of
+     * the server's process, usable from every process holding the proxy; see {@link PoolProxy}. The server's process
+     * is daemonic yet may have these children: they end with it, when the manager shuts down or its parent exits.
+     */
+    public PoolProxy pool(int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
+        }
+        return create("pool", processes);
     }
 
     /** A new event in the server, not set (Python's {@code manager.Event()}). */
@@ -349,7 +388,7 @@ public final class SyncManager implements AutoCloseable {
         } else if (server != null) {
             server.shutdown();
         } else {
-            endpoint.closeIdle();
+            endpoint.closeAll();
         }
     }
 

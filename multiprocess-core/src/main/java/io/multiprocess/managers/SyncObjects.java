@@ -9,11 +9,14 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The synchronization objects a manager holds, in the server. They are not owned by a thread: the server serves a
+ * The synchronization objects a manager holds, in the server. Most are not owned by a thread: the server serves a
  * process's calls on whichever connection is free, so a lock acquired in one call is released by another, as
- * Python's {@code threading.Lock} allows.
+ * Python's {@code threading.Lock} allows. {@link RLockObject} and {@link ConditionObject} are owned: their proxies
+ * call over one connection per calling thread (see {@link Endpoint#callPinned}), served by one server thread, which
+ * is the owner the server's {@link ReentrantLock} sees.
  */
 final class SyncObjects {
 
@@ -72,6 +75,195 @@ final class SyncObjects {
         @Override
         public String toString() {
             return kind + "(value=" + permits.availablePermits() + ")";
+        }
+    }
+
+    /** An object whose lock is owned by a server thread, each serving one calling thread's connection. */
+    interface ThreadOwned {
+
+        /** Releases every hold the current thread has: its connection closed, so its caller is gone. */
+        void releaseHeldByCurrentThread();
+    }
+
+    /** A reentrant lock (Python's {@code manager.RLock()}): only the thread that acquired it may release it. */
+    static final class RLockObject implements Acquirable, ThreadOwned {
+        final ReentrantLock lock = new ReentrantLock(true);
+
+        @Override
+        public void acquire() {
+            try {
+                lock.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MultiprocessException("the manager was shut down while an rlock was being acquired");
+            }
+        }
+
+        @Override
+        public boolean acquire(Duration timeout) {
+            try {
+                return lock.tryLock(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MultiprocessException("the manager was shut down while an rlock was being acquired");
+            }
+        }
+
+        @Override
+        public boolean tryAcquire() {
+            return lock.tryLock();
+        }
+
+        @Override
+        public void release() {
+            if (!lock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("cannot release un-acquired lock: this rlock is not held by the "
+                        + "calling thread; only the thread that acquired an RLock may release it");
+            }
+            lock.unlock();
+        }
+
+        @Override
+        public void releaseHeldByCurrentThread() {
+            while (lock.isHeldByCurrentThread()) {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "RLock(" + (lock.isLocked() ? "locked, count " + lock.getHoldCount() + " by the caller"
+                    : "unlocked") + ")";
+        }
+    }
+
+    /** A condition over an rlock of its own or one given (Python's {@code manager.Condition(lock)}). */
+    static final class ConditionObject implements ConditionProxy, ThreadOwned {
+        private final RLockObject lock;
+        private final java.util.concurrent.locks.Condition condition;
+
+        ConditionObject(RLockObject lock) {
+            this.lock = lock;
+            this.condition = lock.lock.newCondition();
+        }
+
+        @Override
+        public void acquire() {
+            lock.acquire();
+        }
+
+        @Override
+        public boolean acquire(Duration timeout) {
+            return lock.acquire(timeout);
+        }
+
+        @Override
+        public boolean tryAcquire() {
+            return lock.tryAcquire();
+        }
+
+        @Override
+        public void release() {
+            lock.release();
+        }
+
+        @Override
+        public void await() {
+            requireHeld("wait");
+            try {
+                condition.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MultiprocessException("the manager was shut down while a condition was awaited");
+            }
+        }
+
+        @Override
+        public boolean await(Duration timeout) {
+            requireHeld("wait");
+            try {
+                return condition.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MultiprocessException("the manager was shut down while a condition was awaited");
+            }
+        }
+
+        @Override
+        public void signal() {
+            signal(1);
+        }
+
+        @Override
+        public void signal(int n) {
+            requireHeld("notify");
+            int waiting = lock.lock.getWaitQueueLength(condition);
+            for (int i = 0; i < Math.min(n, waiting); i++) {
+                condition.signal();
+            }
+        }
+
+        @Override
+        public void signalAll() {
+            requireHeld("notify");
+            condition.signalAll();
+        }
+
+        private void requireHeld(String what) {
+            if (!lock.lock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("cannot " + what + " on un-acquired lock: the calling thread does "
+                        + "not hold this condition's lock; call acquire() or hold() first");
+            }
+        }
+
+        @Override
+        public void releaseHeldByCurrentThread() {
+            lock.releaseHeldByCurrentThread();
+        }
+
+        @Override
+        public String toString() {
+            return "Condition(" + lock + ")";
+        }
+    }
+
+    /** A process pool whose workers are children of the server's process (Python's {@code manager.Pool(n)}). */
+    static final class PoolObject implements PoolProxy {
+        private final io.multiprocess.ProcessPool pool;
+        private final int processes;
+
+        PoolObject(int processes) {
+            if (processes < 1) {
+                throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
+            }
+            this.processes = processes;
+            this.pool = io.multiprocess.Multiprocess.getContext().pool(processes);
+        }
+
+        @Override
+        public <R> R apply(io.multiprocess.function.SerializableCallable<R> task) {
+            return pool.apply(task);
+        }
+
+        @Override
+        public <T, R> java.util.List<R> map(io.multiprocess.function.SerializableFunction<? super T, ? extends R>
+                function, java.util.List<? extends T> items) {
+            return pool.map(function, items);
+        }
+
+        @Override
+        public int processes() {
+            return processes;
+        }
+
+        @Override
+        public void terminate() {
+            pool.terminate();
+        }
+
+        @Override
+        public String toString() {
+            return "Pool(" + processes + " processes)";
         }
     }
 
