@@ -18,7 +18,7 @@ final class CpuScaling {
     private CpuScaling() {
     }
 
-    static List<PoolMetric> measure(BaseContext context, PoolBenchOptions options) {
+    static List<PoolMetric> measure(BaseContext context, PoolBenchOptions options) throws InterruptedException {
         List<Integer> items = Collections.nCopies(options.cpuItems(), options.cpuLimit());
         int expected = primesBelow(options.cpuLimit());
         Stats one = timeMap(context, 1, items, expected, options.repetitions());
@@ -32,9 +32,11 @@ final class CpuScaling {
                         one.median() / two.median(), two.n()));
     }
 
-    private static Stats timeMap(BaseContext context, int workers, List<Integer> items, int expected, int reps) {
+    private static Stats timeMap(BaseContext context, int workers, List<Integer> items, int expected, int reps)
+            throws InterruptedException {
         try (ProcessPool pool = context.pool(workers)) {
             run(pool, items, expected);
+            BootedChildren.await();
             double[] millis = new double[reps];
             for (int i = 0; i < reps; i++) {
                 long before = System.nanoTime();

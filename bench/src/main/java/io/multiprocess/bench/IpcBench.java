@@ -72,6 +72,7 @@ public final class IpcBench {
             requests.put(i);
             replies.get();
         }
+        BootedChildren.await();
         for (int i = 0; i < micros.length; i++) {
             long before = System.nanoTime();
             requests.put(i);
@@ -102,6 +103,7 @@ public final class IpcBench {
             parentEnd.send(i);
             parentEnd.recv();
         }
+        BootedChildren.await();
         for (int i = 0; i < micros.length; i++) {
             long before = System.nanoTime();
             parentEnd.send(i);
@@ -134,6 +136,7 @@ public final class IpcBench {
         child.start();
         childEnd.close();
         byte[] payload = new byte[MIB];
+        BootedChildren.await();
         double[] rates = new double[options.reps];
         for (int rep = -1; rep < options.reps; rep++) {
             long before = System.nanoTime();

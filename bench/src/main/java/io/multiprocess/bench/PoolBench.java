@@ -52,7 +52,8 @@ public final class PoolBench {
     }
 
     /** One pool for all the work of a start method, as an application keeps one; closed and its spares dropped. */
-    private static List<PoolMetric> measure(BaseContext context, PoolBenchOptions options) {
+    private static List<PoolMetric> measure(BaseContext context, PoolBenchOptions options)
+            throws InterruptedException {
         List<PoolMetric> metrics = new ArrayList<>();
         long before = System.nanoTime();
         ProcessPool pool = context.pool(PROCESSES);
@@ -60,6 +61,7 @@ public final class PoolBench {
             pool.apply(() -> null);
             double millis = (System.nanoTime() - before) / 1e6;
             metrics.add(new PoolMetric("create_ms", "pool(2) created → first apply result (ms)", millis, 1));
+            BootedChildren.await();
             PoolWorkload workload = new PoolWorkload(pool, options);
             metrics.addAll(workload.applyRoundTrip());
             metrics.addAll(workload.mapDefaultChunksize());
