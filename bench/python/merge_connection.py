@@ -27,7 +27,13 @@ def cell(figure):
     return f"{value:,.0f}" if value >= 1000 else f"{value:.1f}"
 
 
-def main(ours_file, python_file):
+CONNECTION_NOTE = ("Parent and one child process over Listener/Client on a UNIX-domain socket; every figure is a full"
+                   " round trip (the child echoes). Objects: a two-element list through the reducer (ours) or pickle"
+                   " (Python).")
+
+
+def main(ours_file, python_file, note=CONNECTION_NOTE):
+    """One row per figure of ours, next to Python's figure of the same key; used for managers too."""
     with open(ours_file, encoding="utf-8") as f:
         ours = json.load(f)
     with open(python_file, encoding="utf-8") as f:
@@ -39,8 +45,7 @@ def main(ours_file, python_file):
         ratio = f"{figure['value'] / reference['value']:.2f}" if reference and reference["value"] else "–"
         print(f"| {label(key, figure['label'])} | {cell(figure)} | {cell(reference)} | {ratio} | {figure['n']:,} |")
     print()
-    print("Parent and one child process over Listener/Client on a UNIX-domain socket; every figure is a full round"
-          " trip (the child echoes). Objects: a two-element list through the reducer (ours) or pickle (Python).")
+    print(note)
     print(f"ours: {ours['runtime']}, reducer {ours['reducer']}; python: {python['runtime']}.")
 
 

@@ -1,48 +1,15 @@
 """Puts ManagerBench's JSON (ours) and manager_bench.py's JSON (Python's) into the one Markdown table
-bench/run-manager.sh prints, so each of our figures sits next to Python's for the same work.
+bench/run-manager.sh prints: the same two-column table as the connection benchmark's, with its own note.
 
 Run: python3 merge_manager.py OURS.json PYTHON.json
 """
 
-import json
 import sys
 
+import merge_connection
 
-def better(key):
-    """The direction each figure is read in; the ratio column is ours / python in both cases."""
-    return "higher is better" if key.endswith("_mib_s") else "lower is better"
-
-
-def label(key, text):
-    # "(µs)" -> "(µs, lower is better)": the direction goes with the unit, where readers look.
-    if text.endswith(")"):
-        return text[:-1] + ", " + better(key) + ")"
-    return f"{text} ({better(key)})"
-
-
-def cell(figure):
-    if figure is None:
-        return "–"
-    value = figure["value"]
-    return f"{value:,.0f}" if value >= 1000 else f"{value:.1f}"
-
-
-def main(ours_file, python_file):
-    with open(ours_file, encoding="utf-8") as f:
-        ours = json.load(f)
-    with open(python_file, encoding="utf-8") as f:
-        python = json.load(f)
-    print("| metric | ours | python | ratio ours/python | n |")
-    print("|---|---:|---:|---:|---:|")
-    for key, figure in ours["results"].items():
-        reference = python["results"].get(key)
-        ratio = f"{figure['value'] / reference['value']:.2f}" if reference and reference["value"] else "–"
-        print(f"| {label(key, figure['label'])} | {cell(figure)} | {cell(reference)} | {ratio} | {figure['n']:,} |")
-    print()
-    print("This process calls a dict proxy of a manager whose server is a child process, over the manager's"
-          " UNIX-domain socket; every figure is one call, a full round trip (reduced call out, reduced result back).")
-    print(f"ours: {ours['runtime']}, reducer {ours['reducer']}; python: {python['runtime']}.")
-
+NOTE = ("This process calls a dict proxy of a manager whose server is a child process, over the manager's"
+        " UNIX-domain socket; every figure is one call, a full round trip (reduced call out, reduced result back).")
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    merge_connection.main(sys.argv[1], sys.argv[2], note=NOTE)
