@@ -23,28 +23,21 @@ public final class BooleanValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public boolean get() {
-        if (lock == null) {
-            return (view.getByte(AT) != 0);
-        }
-        lock.acquire();
+        enter();
         try {
             return (view.getByte(AT) != 0);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(boolean value) {
-        if (lock == null) {
-            view.setByte(AT, (byte) (value ? 1 : 0));
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setByte(AT, (byte) (value ? 1 : 0));
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -29,58 +29,44 @@ public final class ByteArray extends SharedArray {
     /** Element {@code index} (Python's {@code a[index]}). */
     public byte get(int index) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getByte(at);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getByte(at);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} (Python's {@code a[index] = value}). */
     public void set(int index, byte value) {
         int at = offset(index);
-        if (lock == null) {
-            view.setByte(at, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setByte(at, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public byte[] get(int from, int to) {
         checkRange(from, to);
-        if (lock == null) {
-            return read(from, to);
-        }
-        lock.acquire();
+        enter();
         try {
             return read(from, to);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, byte[] values) {
         checkRange(from, from + values.length);
-        if (lock == null) {
-            write(from, values);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             write(from, values);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -23,28 +23,21 @@ public final class ByteValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public byte get() {
-        if (lock == null) {
-            return view.getByte(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getByte(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(byte value) {
-        if (lock == null) {
-            view.setByte(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setByte(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -29,58 +29,44 @@ public final class CharArray extends SharedArray {
     /** Element {@code index} (Python's {@code a[index]}). */
     public char get(int index) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getChar(at);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getChar(at);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} (Python's {@code a[index] = value}). */
     public void set(int index, char value) {
         int at = offset(index);
-        if (lock == null) {
-            view.setChar(at, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setChar(at, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public char[] get(int from, int to) {
         checkRange(from, to);
-        if (lock == null) {
-            return read(from, to);
-        }
-        lock.acquire();
+        enter();
         try {
             return read(from, to);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, char[] values) {
         checkRange(from, from + values.length);
-        if (lock == null) {
-            write(from, values);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             write(from, values);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -23,28 +23,21 @@ public final class CharValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public char get() {
-        if (lock == null) {
-            return view.getChar(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getChar(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(char value) {
-        if (lock == null) {
-            view.setChar(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setChar(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -29,72 +29,55 @@ public final class DoubleArray extends SharedArray {
     /** Element {@code index} (Python's {@code a[index]}). */
     public double get(int index) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getDouble(at);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getDouble(at);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} (Python's {@code a[index] = value}). */
     public void set(int index, double value) {
         int at = offset(index);
-        if (lock == null) {
-            view.setDouble(at, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setDouble(at, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
     public boolean compareAndSet(int index, double expected, double value) {
         int at = offset(index);
-        if (lock == null) {
-            return view.compareAndSetDouble(at, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetDouble(at, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public double[] get(int from, int to) {
         checkRange(from, to);
-        if (lock == null) {
-            return read(from, to);
-        }
-        lock.acquire();
+        enter();
         try {
             return read(from, to);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, double[] values) {
         checkRange(from, from + values.length);
-        if (lock == null) {
-            write(from, values);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             write(from, values);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

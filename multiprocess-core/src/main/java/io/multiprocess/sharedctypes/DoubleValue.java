@@ -24,41 +24,31 @@ public final class DoubleValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public double get() {
-        if (lock == null) {
-            return view.getDouble(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getDouble(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(double value) {
-        if (lock == null) {
-            view.setDouble(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setDouble(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
     public boolean compareAndSet(double expected, double value) {
-        if (lock == null) {
-            return view.compareAndSetDouble(AT, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetDouble(AT, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -29,72 +29,55 @@ public final class FloatArray extends SharedArray {
     /** Element {@code index} (Python's {@code a[index]}). */
     public float get(int index) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getFloat(at);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getFloat(at);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} (Python's {@code a[index] = value}). */
     public void set(int index, float value) {
         int at = offset(index);
-        if (lock == null) {
-            view.setFloat(at, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setFloat(at, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
     public boolean compareAndSet(int index, float expected, float value) {
         int at = offset(index);
-        if (lock == null) {
-            return view.compareAndSetFloat(at, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetFloat(at, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public float[] get(int from, int to) {
         checkRange(from, to);
-        if (lock == null) {
-            return read(from, to);
-        }
-        lock.acquire();
+        enter();
         try {
             return read(from, to);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, float[] values) {
         checkRange(from, from + values.length);
-        if (lock == null) {
-            write(from, values);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             write(from, values);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

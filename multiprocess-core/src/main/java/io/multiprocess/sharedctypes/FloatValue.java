@@ -24,41 +24,31 @@ public final class FloatValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public float get() {
-        if (lock == null) {
-            return view.getFloat(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getFloat(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(float value) {
-        if (lock == null) {
-            view.setFloat(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setFloat(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
     public boolean compareAndSet(float expected, float value) {
-        if (lock == null) {
-            return view.compareAndSetFloat(AT, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetFloat(AT, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

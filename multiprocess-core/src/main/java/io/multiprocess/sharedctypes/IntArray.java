@@ -29,43 +29,33 @@ public final class IntArray extends SharedArray {
     /** Element {@code index} (Python's {@code a[index]}). */
     public int get(int index) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getInt(at);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getInt(at);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} (Python's {@code a[index] = value}). */
     public void set(int index, int value) {
         int at = offset(index);
-        if (lock == null) {
-            view.setInt(at, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setInt(at, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Adds {@code delta} to element {@code index} atomically; returns the value before. */
     public int getAndAdd(int index, int delta) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getAndAddInt(at, delta);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getAndAddInt(at, delta);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
@@ -77,43 +67,33 @@ public final class IntArray extends SharedArray {
     /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
     public boolean compareAndSet(int index, int expected, int value) {
         int at = offset(index);
-        if (lock == null) {
-            return view.compareAndSetInt(at, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetInt(at, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public int[] get(int from, int to) {
         checkRange(from, to);
-        if (lock == null) {
-            return read(from, to);
-        }
-        lock.acquire();
+        enter();
         try {
             return read(from, to);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, int[] values) {
         checkRange(from, from + values.length);
-        if (lock == null) {
-            write(from, values);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             write(from, values);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -25,41 +25,31 @@ public final class IntValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public int get() {
-        if (lock == null) {
-            return view.getInt(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getInt(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(int value) {
-        if (lock == null) {
-            view.setInt(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setInt(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Adds {@code delta} atomically; returns the value before. */
     public int getAndAdd(int delta) {
-        if (lock == null) {
-            return view.getAndAddInt(AT, delta);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getAndAddInt(AT, delta);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
@@ -80,27 +70,21 @@ public final class IntValue extends SharedValue {
 
     /** Sets it to {@code value} atomically; returns the value before. */
     public int getAndSet(int value) {
-        if (lock == null) {
-            return view.getAndSetInt(AT, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getAndSetInt(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
     public boolean compareAndSet(int expected, int value) {
-        if (lock == null) {
-            return view.compareAndSetInt(AT, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetInt(AT, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

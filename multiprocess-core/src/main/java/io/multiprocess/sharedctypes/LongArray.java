@@ -29,43 +29,33 @@ public final class LongArray extends SharedArray {
     /** Element {@code index} (Python's {@code a[index]}). */
     public long get(int index) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getLong(at);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getLong(at);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets element {@code index} (Python's {@code a[index] = value}). */
     public void set(int index, long value) {
         int at = offset(index);
-        if (lock == null) {
-            view.setLong(at, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setLong(at, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Adds {@code delta} to element {@code index} atomically; returns the value before. */
     public long getAndAdd(int index, long delta) {
         int at = offset(index);
-        if (lock == null) {
-            return view.getAndAddLong(at, delta);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getAndAddLong(at, delta);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
@@ -77,43 +67,33 @@ public final class LongArray extends SharedArray {
     /** Sets element {@code index} to {@code value} if it is {@code expected}, atomically. */
     public boolean compareAndSet(int index, long expected, long value) {
         int at = offset(index);
-        if (lock == null) {
-            return view.compareAndSetLong(at, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetLong(at, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public long[] get(int from, int to) {
         checkRange(from, to);
-        if (lock == null) {
-            return read(from, to);
-        }
-        lock.acquire();
+        enter();
         try {
             return read(from, to);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, long[] values) {
         checkRange(from, from + values.length);
-        if (lock == null) {
-            write(from, values);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             write(from, values);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

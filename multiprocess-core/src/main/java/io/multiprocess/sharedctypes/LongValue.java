@@ -25,41 +25,31 @@ public final class LongValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public long get() {
-        if (lock == null) {
-            return view.getLong(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getLong(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(long value) {
-        if (lock == null) {
-            view.setLong(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setLong(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Adds {@code delta} atomically; returns the value before. */
     public long getAndAdd(long delta) {
-        if (lock == null) {
-            return view.getAndAddLong(AT, delta);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getAndAddLong(AT, delta);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
@@ -80,27 +70,21 @@ public final class LongValue extends SharedValue {
 
     /** Sets it to {@code value} atomically; returns the value before. */
     public long getAndSet(long value) {
-        if (lock == null) {
-            return view.getAndSetLong(AT, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getAndSetLong(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets it to {@code value} if it is {@code expected}, atomically; returns whether it did. */
     public boolean compareAndSet(long expected, long value) {
-        if (lock == null) {
-            return view.compareAndSetLong(AT, expected, value);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.compareAndSetLong(AT, expected, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 

@@ -66,6 +66,22 @@ public abstract sealed class SharedArray implements SharedHandle
     }
 
     /**
+     * Takes the lock of a synchronized array, nothing for a raw one: every access of the subclasses is
+     * {@code enter(); try { ... } finally { exit(); }}, one shape for both kinds.
+     */
+    final void enter() {
+        if (lock != null) {
+            lock.acquire();
+        }
+    }
+
+    final void exit() {
+        if (lock != null) {
+            lock.release();
+        }
+    }
+
+    /**
      * The cross-process re-entrant lock its calls take (Python's {@code get_lock()}).
      *
      * @throws IllegalStateException for a raw array, which has no lock

@@ -71,6 +71,22 @@ public abstract sealed class SharedValue implements SharedHandle
     }
 
     /**
+     * Takes the lock of a synchronized value, nothing for a raw one: every access of the subclasses is
+     * {@code enter(); try { ... } finally { exit(); }}, one shape for both kinds.
+     */
+    final void enter() {
+        if (lock != null) {
+            lock.acquire();
+        }
+    }
+
+    final void exit() {
+        if (lock != null) {
+            lock.release();
+        }
+    }
+
+    /**
      * The cross-process re-entrant lock its accesses take (Python's {@code get_lock()}): hold it to make several
      * accesses one step, e.g. a read-modify-write.
      *

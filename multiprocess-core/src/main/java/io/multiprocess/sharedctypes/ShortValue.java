@@ -23,28 +23,21 @@ public final class ShortValue extends SharedValue {
 
     /** The value (Python's {@code v.value}); under the lock if synchronized. */
     public short get() {
-        if (lock == null) {
-            return view.getShort(AT);
-        }
-        lock.acquire();
+        enter();
         try {
             return view.getShort(AT);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
     /** Sets the value (Python's {@code v.value = x}); under the lock if synchronized. */
     public void set(short value) {
-        if (lock == null) {
-            view.setShort(AT, value);
-            return;
-        }
-        lock.acquire();
+        enter();
         try {
             view.setShort(AT, value);
         } finally {
-            lock.release();
+            exit();
         }
     }
 
