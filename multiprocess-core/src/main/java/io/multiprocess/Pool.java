@@ -6,6 +6,8 @@ import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.Scheduler;
+import io.multiprocess.pool.TaskGroup;
 import io.multiprocess.pool.TaskRunner;
 import io.multiprocess.reduction.ReductionException;
 import java.time.Duration;
@@ -49,8 +51,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
      *
      * @throws ReductionException if the function or an item cannot be sent to a worker
      */
-    abstract TaskRunner.Task submit(SerializableFunction<Object, Object> function, List<Object> items,
-            Duration timeout, TaskRunner.Completion completion);
+    abstract TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function,
+            List<Object> items, Duration timeout, TaskRunner.Completion completion);
 
     /** Runs {@code task} in a worker and returns its result (Python's {@code apply}). */
     public <R> R apply(SerializableCallable<R> task) {
@@ -87,7 +89,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         SerializableFunction<Object, Object> call = ignored -> task.call();
         List<TaskRunner.Task> tasks = new ArrayList<>(1);
         AsyncResult<R> result = new AsyncResult<>(runner, tasks);
-        tasks.add(submit(call, Arrays.asList((Object) null), timeout, new TaskRunner.Completion() {
+        tasks.add(submit(new TaskGroup(), call, Arrays.asList((Object) null), timeout, new TaskRunner.Completion() {
             @Override
             public void succeeded(List<Object> results) {
                 result.future().complete((R) results.get(0));
@@ -284,9 +286,10 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         AtomicInteger remaining = new AtomicInteger(chunkItems.size());
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
         result.withCallbacks(callback, errorCallback);
+        TaskGroup group = new TaskGroup();
         for (int i = 0; i < chunkItems.size(); i++) {
             int index = i;
-            tasks.add(submit(function, chunkItems.get(i), timeout, new TaskRunner.Completion() {
+            tasks.add(submit(group, function, chunkItems.get(i), timeout, new TaskRunner.Completion() {
                 @Override
                 public void succeeded(List<Object> results) {
                     chunks[index] = results.toArray();
@@ -326,8 +329,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
         }
         SerializableFunction<Object, Object> erased = (SerializableFunction<Object, Object>) function;
-        return new ResultIterator<>(items.iterator(), chunksize, 2 * options.processes(), ordered,
-                (chunk, completion) -> submit(erased, chunk, options.taskTimeout(), completion));
+        TaskGroup group = new TaskGroup();
+        // Enough chunks in the pool for every worker to run one and hold its share ahead (see Scheduler).
+        int window = options.processes() * (Scheduler.PREFETCH + 2);
+        return new ResultIterator<>(items.iterator(), chunksize, window, ordered,
+                (chunk, completion) -> submit(group, erased, chunk, options.taskTimeout(), completion));
     }
 
     private static List<Object> materialize(Iterable<?> items) {

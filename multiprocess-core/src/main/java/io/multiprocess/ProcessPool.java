@@ -4,6 +4,7 @@ import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolWorkerProcess;
 import io.multiprocess.pool.Scheduler;
+import io.multiprocess.pool.TaskGroup;
 import io.multiprocess.pool.TaskRunner;
 import io.multiprocess.process.ChildJvm;
 import io.multiprocess.reduction.Reducer;
@@ -82,15 +83,15 @@ public final class ProcessPool extends Pool {
     }
 
     @Override
-    TaskRunner.Task submit(SerializableFunction<Object, Object> function, List<Object> items, Duration timeout,
-            TaskRunner.Completion completion) {
+    TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function, List<Object> items,
+            Duration timeout, TaskRunner.Completion completion) {
         byte[] payload;
         try {
             payload = reducer.dumps(PoolWorkerProcess.batch(function, items));
         } catch (ReductionException e) {
             throw new ReductionException("cannot submit the task to the pool: " + e.getMessage(), e);
         }
-        return scheduler.submit(payload, items.size(), timeout, completion);
+        return scheduler.submit(group, payload, items.size(), timeout, completion);
     }
 
     private static ChildJvm launchWorker(BaseContext context, PoolOptions options, Reducer reducer) {

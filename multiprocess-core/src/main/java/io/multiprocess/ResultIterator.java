@@ -14,7 +14,8 @@ import java.util.function.BiFunction;
 /**
  * The results of {@code imap} and {@code imapUnordered}, as they come (Python's {@code IMapIterator}).
  *
- * <p>The input is read lazily, on the consuming thread: at most a window of chunks (two per worker) is in the pool
+ * <p>The input is read lazily, on the consuming thread: at most a window of chunks (enough for every worker to run one and
+ * hold a few ahead) is in the pool
  * at a time, and the next chunk is read only when a result is taken. Memory stays flat for huge or endless inputs,
  * and a slow consumer slows the producer down instead of piling results up.
  *

@@ -2,6 +2,7 @@ package io.multiprocess;
 
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.TaskGroup;
 import io.multiprocess.pool.TaskRunner;
 import io.multiprocess.pool.ThreadRunner;
 import java.time.Duration;
@@ -43,8 +44,8 @@ public final class ThreadPool extends Pool {
     }
 
     @Override
-    TaskRunner.Task submit(SerializableFunction<Object, Object> function, List<Object> items, Duration timeout,
-            TaskRunner.Completion completion) {
+    TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function, List<Object> items,
+            Duration timeout, TaskRunner.Completion completion) {
         return runner.submit(function, items, timeout, completion);
     }
 }

@@ -10,9 +10,11 @@ import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.sharedctypes.IntArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +62,62 @@ class ProcessPoolFailureTest {
             assertThat(map.get(Duration.ofSeconds(60))).isEqualTo(IntStream.range(1, 301).boxed().toList());
             assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(victimPid);
             awaitWorkers(pool, 2);
+        }
+    }
+
+    @Test
+    void aWorkerThatDiesWithShortTasksHandedToItAheadFailsOnlyTheOneItRanAndTheOthersRunOnceElsewhere() {
+        // Short tasks are handed to a busy worker ahead (Scheduler.PREFETCH): the crash must fail the task that was
+        // running, run each task it held ahead exactly once on another worker, and lose none.
+        IntArray runs = Multiprocess.getContext().rawArray(int.class, 400);
+        try (ProcessPool pool = Multiprocess.getContext().pool(2)) {
+            ResultIterator<Integer> results = pool.imap((Integer x) -> {
+                runs.getAndAdd(x, 1);
+                if (x == 300) {
+                    Runtime.getRuntime().halt(7);
+                }
+                return x * 2;
+            }, IntStream.range(0, 400).boxed().toList(), 1);
+            List<Object> outcomes = new ArrayList<>();
+            while (results.hasNext()) {
+                try {
+                    outcomes.add(results.next(Duration.ofSeconds(60)));
+                } catch (WorkerCrashedException crash) {
+                    outcomes.add(crash.exitCode());
+                }
+            }
+
+            List<Object> expected = new ArrayList<>(IntStream.range(0, 400).map(x -> x * 2).boxed().toList());
+            expected.set(300, 7);
+            assertThat(outcomes).isEqualTo(expected);
+            assertThat(runs.toArray()).as("times each task ran").containsOnly(1);
+        }
+    }
+
+    @Test
+    void cancellingAMapOfShortTasksKillsOnlyTheWorkersHoldingItsTasksAndNoQueuedOneRunsAfterwards()
+            throws Exception {
+        IntArray runs = Multiprocess.getContext().rawArray(int.class, 2000);
+        try (ProcessPool pool = Multiprocess.getContext().pool(2)) {
+            String started = dir.resolve("started").toString();
+            AsyncResult<List<Integer>> map = pool.mapAsync((Integer x) -> {
+                runs.getAndAdd(x, 1);
+                if (x == 500) {
+                    Files.writeString(Path.of(started), "500");
+                    Thread.sleep(60_000);
+                }
+                return x;
+            }, IntStream.range(0, 2000).boxed().toList(), 1, null, null, null);
+            awaitPid(Path.of(started));
+
+            assertThat(map.cancel(true)).isTrue();
+            int[] before = runs.toArray();
+            Thread.sleep(300);
+
+            assertThatThrownBy(() -> map.get(Duration.ofSeconds(30))).isInstanceOf(CancellationException.class);
+            assertThat(runs.toArray()).as("nothing ran after the cancel").isEqualTo(before);
+            assertThat(IntStream.of(before).max().orElseThrow()).isEqualTo(1);
+            assertThat(pool.map((Integer x) -> x + 1, List.of(1, 2, 3))).containsExactly(2, 3, 4);
         }
     }
 

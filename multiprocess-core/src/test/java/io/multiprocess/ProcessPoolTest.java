@@ -3,6 +3,7 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.multiprocess.pool.Scheduler;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
@@ -253,7 +254,7 @@ class ProcessPoolTest {
         assertThat(consumed).isEqualTo(100_000);
         assertThat(sum).isEqualTo(IntStream.range(0, 100_000).map(x -> x % 7).asLongStream().sum());
         assertThat(maxAhead).as("items read from the input but not yet consumed")
-                .isLessThanOrEqualTo(2L * 2 * chunksize + chunksize);
+                .isLessThanOrEqualTo((2L * (Scheduler.PREFETCH + 2) + 1) * chunksize);
     }
 
     @Test

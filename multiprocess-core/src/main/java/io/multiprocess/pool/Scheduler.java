@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,8 +27,13 @@ import org.slf4j.Logger;
 
 /**
  * How a task reaches a worker, in one place: tasks (already reduced) wait in a queue; an idle worker gets the next
- * one as a TASK message; its RESULT frees the worker for the next. One task per worker at a time, so a worker that
- * dies fails exactly the task it held.
+ * one as a TASK message; its RESULT frees the worker for the next.
+ *
+ * <p>A worker runs one task at a time, in the order its TASK messages arrive, so the first task it holds is the
+ * one running and results come back in that order. When a call's tasks are short (see {@link TaskGroup}), a busy
+ * worker is handed up to {@link #PREFETCH} more of the same call ahead, so it never waits a round trip between two
+ * of them. A worker that dies fails exactly the task it was running; the ones it held ahead never started, and go
+ * back to the front of the queue.
  *
  * <p>Also here: replacing workers that die, killing a worker whose task outlives its timeout or is cancelled,
  * recycling by task count and memory, close and terminate, listener events and snapshots.
@@ -39,6 +46,12 @@ public final class Scheduler implements TaskRunner {
     static final int MAX_START_FAILURES = 3;
     private static final Logger LOG = Multiprocess.getLogger();
     private static final long TERMINATE_GRACE_MILLIS = 1000;
+    /**
+     * Tasks a worker may hold beyond the one it runs. Enough to cover the round trip to the parent with tasks of a
+     * few microseconds; small enough that a worker holding them while another goes idle costs little at the end of
+     * a call, since only tasks shorter than {@link TaskGroup#SHORT_TASK_NANOS} are handed over ahead.
+     */
+    public static final int PREFETCH = 8;
 
     private enum State { RUNNING, CLOSED, TERMINATED, BROKEN }
 
@@ -92,11 +105,13 @@ public final class Scheduler implements TaskRunner {
     /**
      * Queues a task of {@code size} items, already reduced.
      *
+     * @param group the call the task belongs to
      * @param timeout how long it may run on a worker, or null for none
      * @throws IllegalStateException if the pool no longer takes work
      */
-    public TaskRunner.Task submit(byte[] payload, int size, Duration timeout, Completion completion) {
-        Task task = new Task(taskIds.incrementAndGet(), payload, size, timeout, completion);
+    public TaskRunner.Task submit(TaskGroup group, byte[] payload, int size, Duration timeout,
+            Completion completion) {
+        Task task = new Task(taskIds.incrementAndGet(), group, payload, size, timeout, completion);
         synchronized (lock) {
             ensureRunning();
         }
@@ -138,6 +153,8 @@ public final class Scheduler implements TaskRunner {
                 task.done = true;
                 running = null;
             } else if (killRunning && task.worker != null) {
+                // The worker runs it or holds it ahead; either way only killing the worker stops it. Whatever else
+                // the worker holds belongs to the same call (see TaskGroup), so no other call's task dies with it.
                 running = task.worker;
                 task.killReason = WorkerExitCause.CANCELLED;
                 running.plannedExit = WorkerExitCause.CANCELLED;
@@ -180,9 +197,7 @@ public final class Scheduler implements TaskRunner {
             toStop = new ArrayList<>(workers.values());
             for (Worker worker : toStop) {
                 worker.plannedExit = WorkerExitCause.POOL_SHUTDOWN;
-                if (worker.task != null) {
-                    worker.task.killReason = WorkerExitCause.POOL_SHUTDOWN;
-                }
+                worker.tasks.forEach(task -> task.killReason = WorkerExitCause.POOL_SHUTDOWN);
             }
             checkAllWorkersGone();
         }
@@ -215,7 +230,7 @@ public final class Scheduler implements TaskRunner {
             List<PoolSnapshot.Worker> snapshot = new ArrayList<>();
             int running = 0;
             for (Worker worker : workers.values()) {
-                if (worker.task != null) {
+                if (!worker.tasks.isEmpty()) {
                     running++;
                 }
                 snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state.name(), worker.tasksDone,
@@ -262,10 +277,14 @@ public final class Scheduler implements TaskRunner {
         dispatch();
     }
 
-    /** Gives queued tasks to idle workers, and stops idle workers of a closed pool with nothing left to do. */
+    /**
+     * Gives queued tasks to workers, and stops idle workers of a closed pool with nothing left to do. First every
+     * idle worker gets the next task; then busy workers are topped up, one task each per round so the queue is
+     * shared out evenly, with tasks they may hold ahead.
+     */
     private void dispatch() {
-        List<Assignment> toRun = new ArrayList<>();
-        List<Worker> toStop = new ArrayList<>();
+        List<Worker> toFlush = new ArrayList<>();
+        List<Task> started = new ArrayList<>();
         synchronized (lock) {
             for (Worker worker : workers.values()) {
                 if (worker.state != WorkerState.IDLE) {
@@ -273,34 +292,92 @@ public final class Scheduler implements TaskRunner {
                 }
                 Task task = queue.pollFirst();
                 if (task != null) {
-                    worker.state = WorkerState.BUSY;
-                    worker.task = task;
-                    task.worker = worker;
-                    task.startedNanos = System.nanoTime();
-                    toRun.add(new Assignment(worker, task));
+                    hand(worker, task, started, toFlush);
                 } else if (state != State.RUNNING) {
                     worker.state = WorkerState.STOPPING;
                     worker.plannedExit = WorkerExitCause.POOL_SHUTDOWN;
-                    toStop.add(worker);
+                    worker.outbox.add(PoolFrames.stop());
+                    addOnce(toFlush, worker);
+                }
+            }
+            boolean handed = true;
+            while (handed && !queue.isEmpty()) {
+                handed = false;
+                for (Worker worker : workers.values()) {
+                    Task next = queue.peekFirst();
+                    if (next == null) {
+                        break;
+                    }
+                    if (mayHoldAhead(worker, next)) {
+                        hand(worker, queue.pollFirst(), started, toFlush);
+                        handed = true;
+                    }
                 }
             }
         }
-        for (Assignment assignment : toRun) {
-            Worker worker = assignment.worker();
-            Task task = assignment.task();
-            listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
-            if (task.timeout != null) {
-                task.timeoutCheck = timer.schedule(() -> onTimeout(worker, task), task.timeout.toNanos(),
-                        TimeUnit.NANOSECONDS);
-            }
-            sendQuietly(worker, PoolFrames.task(task.id, task.payload));
+        started.forEach(this::taskStarted);
+        toFlush.forEach(Scheduler::flush);
+    }
+
+    /** Whether a busy worker may be handed {@code next} to run after what it holds. */
+    private boolean mayHoldAhead(Worker worker, Task next) {
+        return worker.state == WorkerState.BUSY
+                && worker.tasks.size() <= PREFETCH
+                && next.timeout == null
+                && next.group == worker.tasks.peekLast().group
+                && next.group.runsShortTasks()
+                && (options.maxTasksPerChild() <= 0
+                        || worker.tasksDone + worker.tasks.size() < options.maxTasksPerChild());
+    }
+
+    /** Under the lock: {@code task} becomes the worker's, its TASK message queued behind what the worker holds. */
+    private static void hand(Worker worker, Task task, List<Task> started, List<Worker> toFlush) {
+        worker.tasks.addLast(task);
+        task.worker = worker;
+        if (worker.tasks.size() == 1) {
+            worker.state = WorkerState.BUSY;
+            task.startedNanos = System.nanoTime();
+            started.add(task);
         }
-        toStop.forEach(worker -> sendQuietly(worker, PoolFrames.stop()));
+        worker.outbox.add(PoolFrames.task(task.id, task.payload));
+        addOnce(toFlush, worker);
+    }
+
+    private static void addOnce(List<Worker> workers, Worker worker) {
+        if (!workers.contains(worker)) {
+            workers.add(worker);
+        }
+    }
+
+    /** Outside the lock: the task is now the one its worker runs. */
+    private void taskStarted(Task task) {
+        Worker worker = task.worker;
+        listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
+        if (task.timeout != null) {
+            task.timeoutCheck = timer.schedule(() -> onTimeout(worker, task), task.timeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Sends the worker's queued messages in the order they were queued, whichever thread queued them: the worker
+     * runs tasks in the order their messages arrive, and results are matched to tasks by that order.
+     */
+    private static void flush(Worker worker) {
+        synchronized (worker.sendLock) {
+            while (true) {
+                byte[] message = worker.outbox.poll();
+                if (message == null) {
+                    return;
+                }
+                sendQuietly(worker, message);
+            }
+        }
     }
 
     private void onTimeout(Worker worker, Task task) {
         synchronized (lock) {
-            if (task.done || worker.task != task) {
+            if (task.done || worker.tasks.peekFirst() != task) {
                 return;
             }
             task.killReason = WorkerExitCause.TIMEOUT;
@@ -317,36 +394,51 @@ public final class Scheduler implements TaskRunner {
         long heapUsed = PoolFrames.resultHeapUsed(message);
         long rss = options.maxWorkerRssBytes() > 0 ? worker.child.residentBytes() : -1;
         Task task;
+        Task next;
         boolean retire;
         synchronized (lock) {
-            task = worker.task;
+            task = worker.tasks.peekFirst();
             if (task == null || task.id != id || task.done) {
                 LOG.debug("pool worker {} answered task {}, which has already ended; ignored", worker.child.pid(), id);
                 return;
             }
+            worker.tasks.pollFirst();
+            long now = System.nanoTime();
+            task.group.ran(now - task.startedNanos);
             task.done = true;
-            worker.task = null;
             worker.tasksDone++;
             worker.heapUsed = heapUsed;
             startFailures = 0;
             boolean exiting = PoolFrames.resultStatus(message) == PoolFrames.FAILED_WORKER_EXITS;
-            retire = !exiting && ((options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
+            retire = !exiting && worker.state != WorkerState.STOPPING
+                    && ((options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
                     || (options.maxWorkerHeapBytes() > 0 && heapUsed > options.maxWorkerHeapBytes())
                     || (options.maxWorkerRssBytes() > 0 && rss > options.maxWorkerRssBytes()));
+            next = worker.tasks.peekFirst();
+            if (next != null && !exiting) {
+                next.startedNanos = now;
+            }
             if (exiting) {
+                // The worker exits after this result; the tasks it held ahead go back to the queue when it does.
                 worker.state = WorkerState.STOPPING;
+                next = null;
             } else if (retire) {
+                // Queued behind the tasks it still holds, so the worker runs those first.
                 worker.state = WorkerState.STOPPING;
                 worker.plannedExit = WorkerExitCause.RECYCLED;
-            } else {
-                worker.state = WorkerState.IDLE;
+                worker.outbox.add(PoolFrames.stop());
+            } else if (worker.state != WorkerState.STOPPING) {
+                worker.state = next == null ? WorkerState.IDLE : WorkerState.BUSY;
             }
         }
         if (task.timeoutCheck != null) {
             task.timeoutCheck.cancel(false);
         }
+        if (next != null) {
+            taskStarted(next);
+        }
         if (retire) {
-            sendQuietly(worker, PoolFrames.stop());
+            flush(worker);
         }
         dispatch();
         complete(task, message);
@@ -379,28 +471,57 @@ public final class Scheduler implements TaskRunner {
     }
 
     private void onExit(Worker worker, int exitCode) {
-        Task task;
+        Task running;
+        List<Task> heldAhead = new ArrayList<>();
         WorkerExitCause cause;
         boolean replace;
+        boolean broken;
+        String reason;
         synchronized (lock) {
             workers.remove(worker.child.pid());
             cause = worker.plannedExit != null ? worker.plannedExit : WorkerExitCause.CRASHED;
-            task = worker.task;
-            worker.task = null;
-            if (task != null && !task.done) {
-                task.done = true;
+            running = worker.tasks.pollFirst();
+            if (running != null && !running.done) {
+                running.done = true;
             } else {
-                task = null;
+                running = null;
+            }
+            // Never started: the worker runs tasks in order and had not answered the first. Back to the front of
+            // the queue in their order, unless they were cancelled or the pool no longer runs queued work.
+            boolean requeue = state == State.RUNNING || state == State.CLOSED;
+            for (Task task = worker.tasks.pollLast(); task != null; task = worker.tasks.pollLast()) {
+                task.worker = null;
+                task.startedNanos = 0;
+                if (requeue && task.killReason == null) {
+                    queue.addFirst(task);
+                } else {
+                    task.done = true;
+                    heldAhead.add(0, task);
+                }
             }
             if (cause == WorkerExitCause.CRASHED && worker.tasksDone == 0) {
                 startFailures++;
             }
             replace = state == State.RUNNING || (state == State.CLOSED && !queue.isEmpty());
+            broken = state == State.BROKEN;
+            reason = brokenReason;
             checkAllWorkersGone();
         }
         listeners.fire(listener -> listener.workerExited(worker.child.pid(), cause, exitCode));
-        if (task != null) {
-            failWithWorker(task, worker, cause, exitCode);
+        if (running != null) {
+            failWithWorker(running, worker, cause, exitCode);
+        }
+        for (Task task : heldAhead) {
+            if (task.killReason == WorkerExitCause.CANCELLED) {
+                finish(task, null, new CancellationException("the task was cancelled before it started"),
+                        TaskOutcome.CANCELLED);
+            } else if (broken) {
+                finish(task, null, new WorkerCrashedException("Pool not running: " + reason, -1, 0,
+                        List.of()), TaskOutcome.CRASH);
+            } else {
+                finish(task, null, new CancellationException("the pool was terminated before the task started"),
+                        TaskOutcome.CANCELLED);
+            }
         }
         if (replace && !breakIfWorkersKeepDying("the last worker exited with " + ExitStatus.describe(exitCode)
                 + stderrNote(worker.child.stderrTail()))) {
@@ -493,6 +614,7 @@ public final class Scheduler implements TaskRunner {
     /** A task: what one TASK message carries, and how it ends. */
     static final class Task implements TaskRunner.Task {
         private final long id;
+        private final TaskGroup group;
         private final byte[] payload;
         private final int size;
         private final Duration timeout;
@@ -503,8 +625,9 @@ public final class Scheduler implements TaskRunner {
         private WorkerExitCause killReason;
         private volatile ScheduledFuture<?> timeoutCheck;
 
-        private Task(long id, byte[] payload, int size, Duration timeout, Completion completion) {
+        private Task(long id, TaskGroup group, byte[] payload, int size, Duration timeout, Completion completion) {
             this.id = id;
+            this.group = group;
             this.payload = payload;
             this.size = size;
             this.timeout = timeout;
@@ -512,14 +635,15 @@ public final class Scheduler implements TaskRunner {
         }
     }
 
-    private record Assignment(Worker worker, Task task) {
-    }
-
     private static final class Worker {
         private final ChildJvm child;
         private final long launchedNanos = System.nanoTime();
         private WorkerState state = WorkerState.STARTING;
-        private Task task;
+        /** The task it runs first, then the ones it holds ahead, in the order their TASK messages were queued. */
+        private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+        /** Messages queued under the scheduler's lock, sent in that order by {@link #flush}. */
+        private final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+        private final Object sendLock = new Object();
         private long tasksDone;
         private long heapUsed = -1;
         private WorkerExitCause plannedExit;
