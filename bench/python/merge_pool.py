@@ -53,7 +53,7 @@ def main(ours_file, python_file):
     apply_n = dict(counts).get("apply_median_us")
     runs_n = dict(counts).get("map_cs1_tps")
     print(f"n: pool creation 1 per start method; apply {apply_n:,} calls (median and p90 over all calls);"
-          f" map and imap {runs_n} runs each after one unmeasured run (median run).")
+          f" map and imap {runs_n} runs each after at least 1 s of unmeasured runs (median run).")
     print(f"ours: {ours['runtime']}; python: {python['runtime']}; {ours['processes']} worker processes each.")
 
 

@@ -45,18 +45,23 @@ def primes_below(limit):
 WARM_UP_SECONDS = 1.0
 
 
+def warm_up(once):
+    """Unmeasured runs until at least one has run and WARM_UP_SECONDS have passed: the Java side's rule (its
+    workers' JIT needs it; Python is steady after one run either way)."""
+    until = time.monotonic() + WARM_UP_SECONDS
+    once()
+    while time.monotonic() < until:
+        once()
+
+
 def cpu_scaling(context, args):
-    """The same CPU-bound map on a pool of 1 and of 2, each after unmeasured runs (at least one, and at least
-    WARM_UP_SECONDS of them, the same rule as the Java side's, where the workers' JIT needs it)."""
+    """The same CPU-bound map on a pool of 1 and of 2, each after the warm-up runs."""
     items = [args.cpu_limit] * args.cpu_items
     expected = [primes_below(args.cpu_limit)] * len(items)
     medians = {}
     for workers in (1, 2):
         with context.Pool(workers) as pool:
-            warm_until = time.monotonic() + WARM_UP_SECONDS
-            check(pool.map(primes_below, items, chunksize=1), expected, "CPU-bound map")
-            while time.monotonic() < warm_until:
-                check(pool.map(primes_below, items, chunksize=1), expected, "CPU-bound map")
+            warm_up(lambda: check(pool.map(primes_below, items, chunksize=1), expected, "CPU-bound map"))
             millis = []
             for _ in range(args.reps):
                 before = time.perf_counter_ns()
@@ -97,9 +102,9 @@ def apply_round_trip(pool, args):
 
 
 def throughput(key, label, run, items, args):
-    """One unmeasured run, then the measured ones; results are checked so a broken run is not timed."""
+    """The warm-up runs, then the measured ones; results are checked so a broken run is not timed."""
     expected = [x + 1 for x in items]
-    check(run(), expected, label)
+    warm_up(lambda: check(run(), expected, label))
     rates, millis = [], []
     for _ in range(args.reps):
         before = time.perf_counter_ns()
@@ -157,7 +162,7 @@ def parse(argv):
     parser.add_argument("--rounds", type=int, help="measured rounds of apply calls (default 5)")
     parser.add_argument("--applies", type=int, help="apply calls per round (default 2000)")
     parser.add_argument("--items", type=int, help="ints per map/imap run (default 200000)")
-    parser.add_argument("--reps", type=int, help="measured runs per map/imap variant after one warm-up (default 5)")
+    parser.add_argument("--reps", type=int, help="measured runs per map/imap variant after the warm-up (default 5)")
     parser.add_argument("--cpu-items", type=int, help="items of the CPU-bound map (default 8)")
     parser.add_argument("--cpu-limit", type=int, help="each CPU-bound item counts the primes below this (default 100000)")
     parser.add_argument("--methods", help="comma-separated start methods (default: every one this platform has)")

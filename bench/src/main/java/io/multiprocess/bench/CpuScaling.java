@@ -3,21 +3,19 @@ package io.multiprocess.bench;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.function.SerializableFunction;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * What a second worker buys for CPU-bound work: the same {@code map} of a prime count over a few equal items, on a
- * pool of 1 worker and on a pool of 2, each after unmeasured runs: at least one, and at least {@link #WARM_UP} of
- * them. One run was not enough: each of the 2 workers had run only half the items, and the first five measured
- * runs of the 2-worker pool took twice as long as the rest while C2 still compiled the loop in both JVMs.
- * bench/python/pool_bench.py runs the same work, warms up by the same rule and reports the same keys.
+ * pool of 1 worker and on a pool of 2, each after the {@link WarmUp} runs. One unmeasured run was not enough: each
+ * of the 2 workers had run only half the items, and the first five measured runs of the 2-worker pool took twice
+ * as long as the rest while C2 still compiled the loop in both JVMs. bench/python/pool_bench.py runs the same work,
+ * warms up by the same rule and reports the same keys.
  */
 final class CpuScaling {
 
     private static final SerializableFunction<Integer, Integer> COUNT_PRIMES = CpuScaling::primesBelow;
-    private static final Duration WARM_UP = Duration.ofSeconds(1);
 
     private CpuScaling() {
     }
@@ -39,10 +37,7 @@ final class CpuScaling {
     private static Stats timeMap(BaseContext context, int workers, List<Integer> items, int expected, int reps)
             throws InterruptedException {
         try (ProcessPool pool = context.pool(workers)) {
-            long warmUntil = System.nanoTime() + WARM_UP.toNanos();
-            do {
-                run(pool, items, expected);
-            } while (System.nanoTime() < warmUntil);
+            WarmUp.run(() -> run(pool, items, expected));
             BootedChildren.await();
             double[] millis = new double[reps];
             for (int i = 0; i < reps; i++) {

@@ -8,7 +8,7 @@ package io.multiprocess.bench;
  * @param applyRounds measured rounds of sequential {@code apply} calls
  * @param appliesPerRound {@code apply} calls per round
  * @param items integers each {@code map} and {@code imap} run goes over
- * @param repetitions measured runs of each {@code map} and {@code imap} variant, after one unmeasured run
+ * @param repetitions measured runs of each {@code map} and {@code imap} variant, after the {@link WarmUp} runs
  * @param cpuItems items of the CPU-bound map (each a prime count)
  * @param cpuLimit each item counts the primes below this
  * @param json print JSON for bench/run-pool.sh instead of a Markdown table

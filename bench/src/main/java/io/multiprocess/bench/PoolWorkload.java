@@ -71,9 +71,9 @@ final class PoolWorkload {
         });
     }
 
-    /** One unmeasured run, then the measured ones; every run's results are checked, so a broken run is not timed. */
+    /** The {@link WarmUp} runs, then the measured ones; every run's results are checked, so a broken run is not timed. */
     private List<PoolMetric> throughput(String key, String label, RunOnce run) {
-        check(run.results(), label);
+        WarmUp.run(() -> check(run.results(), label));
         double[] perSecond = new double[options.repetitions()];
         double[] millis = new double[options.repetitions()];
         for (int i = 0; i < perSecond.length; i++) {
