@@ -52,7 +52,7 @@ def main(ours_file, python_file):
     counts = sorted({(k, v["n"]) for k, v in ours["results"][OURS[0]].items()})
     apply_n = dict(counts).get("apply_median_us")
     runs_n = dict(counts).get("map_cs1_tps")
-    print(f"n: pool creation 1 per start method; apply {apply_n:,} calls (median and p90 over all calls);"
+    print(f"n: pool creation 1 of each kind per start method; apply {apply_n:,} calls (median and p90 over all calls);"
           f" map and imap {runs_n} runs each after at least 1 s of unmeasured runs (median run).")
     print(f"ours: {ours['runtime']}; python: {python['runtime']}; {ours['processes']} worker processes each.")
 

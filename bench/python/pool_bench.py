@@ -152,7 +152,21 @@ def measure(method, args):
         pool.close()
         pool.join()
     results.update(cpu_scaling(context, args))
+    results["create_again_ms"] = create_again(context)
     return results
+
+
+def create_again(context):
+    """A pool created when this context has created pools before (forkserver: its server is running)."""
+    before = time.perf_counter_ns()
+    pool = context.Pool(PROCESSES)
+    try:
+        pool.apply(noop)
+        millis = (time.perf_counter_ns() - before) / 1e6
+    finally:
+        pool.close()
+        pool.join()
+    return metric(millis, 1, "another pool(2) of the same context created → first apply result (ms)")
 
 
 def parse(argv):

@@ -71,9 +71,25 @@ public final class PoolBench {
             pool.close();
         }
         metrics.addAll(CpuScaling.measure(context, options));
+        BootedChildren.await();
+        metrics.add(1, createAgain(context));
         // forkserver keeps a warm spare after the pools' workers; it would compete with the next method for CPU.
         context.close();
         return metrics;
+    }
+
+    /**
+     * A pool created when this context has created pools before, as a service creating one per job would: under
+     * forkserver a warm spare is then ready (Python's forkserver likewise keeps its server process).
+     */
+    private static PoolMetric createAgain(BaseContext context) {
+        long before = System.nanoTime();
+        try (ProcessPool pool = context.pool(PROCESSES)) {
+            pool.apply(() -> null);
+            double millis = (System.nanoTime() - before) / 1e6;
+            return new PoolMetric("create_again_ms", "another pool(2) of the same context created → first apply "
+                    + "result (ms)", millis, 1);
+        }
     }
 
     private static void awaitNoChildren() throws InterruptedException {
