@@ -36,6 +36,10 @@ trap 'rm -f "$report"' EXIT
   echo "#### Process start"
   "$bench_java" -cp "$bench_classpath" io.multiprocess.bench.StartLatency "${short[@]}"
   echo
+  echo "Python's multiprocessing, the same measures (bench/python/start_bench.py):"
+  echo
+  "$python" bench/python/start_bench.py "${short[@]}"
+  echo
   echo "#### Pool"
   side_by_side io.multiprocess.bench.PoolBench bench/python/pool_bench.py bench/python/merge_pool.py "${short[@]}"
   echo
