@@ -20,6 +20,26 @@ if [[ -n "${JAVA_HOME:-}" ]]; then
   bench_java="$JAVA_HOME/bin/java"
 fi
 
+# python_library_importable NAME: whether $PYTHON (else python3) can import NAME.
+python_library_importable() {
+  "${PYTHON:-python3}" -c "import $1" >/dev/null 2>&1
+}
+
+# against_library_too LIBRARY PYTHON_SCRIPT MERGE_SCRIPT [ARGS...]
+# Runs PYTHON_SCRIPT again with BENCH_PYTHON_LIBRARY=LIBRARY (see bench/python/peer.py) and prints MERGE_SCRIPT's
+# table of it beside our figures from the last side_by_side, without measuring ours a second time.
+against_library_too() {
+  local library="$1" python_script="$2" merge_script="$3"
+  shift 3
+  local python="${PYTHON:-python3}"
+  local peer_json
+  peer_json="$(mktemp)"
+  BENCH_PYTHON_LIBRARY="$library" "$python" "$python_script" --json "$@" >"$peer_json"
+  echo
+  "$python" "$merge_script" "$bench_root/bench/target/last-ours.json" "$peer_json"
+  rm -f "$peer_json"
+}
+
 # side_by_side MAIN_CLASS PYTHON_SCRIPT MERGE_SCRIPT [ARGS...]
 # Runs our bench class and its Python peer with --json and ARGS, one after the other (never together: on a small
 # machine they would compete for the same CPUs), prints the table MERGE_SCRIPT makes of both, and fails if a worker
@@ -34,6 +54,7 @@ side_by_side() {
   trap "rm -rf '$out'" EXIT
 
   "$bench_java" -cp "$bench_classpath" "$main_class" --json "$@" >"$out/ours.json"
+  cp "$out/ours.json" "$bench_root/bench/target/last-ours.json"
   "$python" "$python_script" --json "$@" >"$out/python.json"
   echo
   "$python" "$merge_script" "$out/ours.json" "$out/python.json"

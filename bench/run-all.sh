@@ -3,11 +3,12 @@
 # prints one Markdown report: the machine, the date, the command, then each suite's table.
 #   --short   a smoke run for CI (seconds per suite; its figures mean little)
 #   --write   also put the report into docs/benchmarks.md, between the "latest full run" markers
-# Uses $JAVA_HOME/bin/java when JAVA_HOME is set, else the java on PATH; $PYTHON, else python3 on PATH.
+# Uses $JAVA_HOME/bin/java when JAVA_HOME is set, else the java on PATH; $PYTHON, else python3 on PATH. When that
+# Python can import uqfoundation's multiprocess, the start and pool suites measure it too.
 set -euo pipefail
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
-  sed -n '2,6s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit 0
 fi
 short=()
@@ -39,9 +40,22 @@ trap 'rm -f "$report"' EXIT
   echo "Python's multiprocessing, the same measures (bench/python/start_bench.py):"
   echo
   "$python" bench/python/start_bench.py "${short[@]}"
+  if python_library_importable multiprocess; then
+    echo
+    echo "uqfoundation's multiprocess (dill), the same measures:"
+    echo
+    BENCH_PYTHON_LIBRARY=multiprocess "$python" bench/python/start_bench.py "${short[@]}"
+  fi
   echo
   echo "#### Pool"
   side_by_side io.multiprocess.bench.PoolBench bench/python/pool_bench.py bench/python/merge_pool.py "${short[@]}"
+  if python_library_importable multiprocess; then
+    echo
+    echo "#### Pool, against uqfoundation's multiprocess (dill)"
+    echo
+    echo "Our figures above, beside multiprocess measured with the same script:"
+    against_library_too multiprocess bench/python/pool_bench.py bench/python/merge_pool.py "${short[@]}"
+  fi
   echo
   echo "#### Queues and pipes"
   side_by_side io.multiprocess.bench.IpcBench bench/python/ipc_bench.py bench/python/merge.py "${short[@]}"

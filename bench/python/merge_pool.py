@@ -37,8 +37,9 @@ def main(ours_file, python_file):
     with open(python_file, encoding="utf-8") as f:
         python = json.load(f)
     keys = list(ours["results"][OURS[0]].keys())
-    print("| metric | ours (forkserver) | ours (spawn) | python fork | python spawn | python forkserver"
-          " | ratio ours-forkserver/python-fork |")
+    peer = python.get("library", "python")
+    print(f"| metric | ours (forkserver) | ours (spawn) | {peer} fork | {peer} spawn | {peer} forkserver"
+          f" | ratio ours-forkserver/{peer}-fork |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for key in keys:
         first = ours["results"][OURS[0]][key]

@@ -2,17 +2,18 @@
 measured against: the same two processes, the same tiny tasks, the same warm-up and repetition scheme, and the same
 metric keys, so bench/run-pool.sh can put both on one row.
 
-Standard library only. Prints a Markdown table, or JSON with --json.
+Standard library only (or uqfoundation's multiprocess instead, see peer.py). Prints a Markdown table, or JSON
+with --json.
 Run: python3 bench/python/pool_bench.py [--short] [--json]
 """
 
 import argparse
 import json
-import multiprocessing
-import platform
 import statistics
 import sys
 import time
+
+from peer import LIBRARY, describe, multiprocessing
 
 PROCESSES = 2
 
@@ -197,7 +198,7 @@ def main(argv):
     methods = args.methods.split(",") if args.methods else [m for m in ("fork", "spawn", "forkserver") if m in available]
     results = {method: measure(method, args) for method in methods}
     if args.json:
-        print(json.dumps({"runtime": f"Python {platform.python_version()} ({platform.python_implementation()})",
+        print(json.dumps({"runtime": describe(), "library": LIBRARY,
                           "processes": PROCESSES, "items": args.items, "results": results}))
         return
     print()

@@ -5,16 +5,17 @@ Times are time.monotonic_ns() on both sides (CLOCK_MONOTONIC on Linux, the clock
 one clock for every process on the machine): the parent reads it just before start(), the target first thing,
 and sends it back through a pipe the parent reads after join(). RSS is read from /proc, so this is Linux-only.
 
-Standard library only. Prints JSON with --json, else a Markdown table.
+Standard library only (or uqfoundation's multiprocess instead, see peer.py). Prints JSON with --json, else a
+Markdown table.
 Run: python3 bench/python/start_bench.py [--short] [--json]
 """
 
 import argparse
 import json
-import multiprocessing
-import platform
 import sys
 import time
+
+from peer import LIBRARY, describe, multiprocessing
 
 METHODS = ("fork", "spawn", "forkserver")
 SETTLE_SECONDS = 0.2
@@ -102,21 +103,21 @@ def main(argv):
             setattr(args, key, value)
     methods = [m for m in METHODS if m in multiprocessing.get_all_start_methods()]
     results = {method: measure(method, args) for method in methods}
-    runtime = f"Python {platform.python_version()} ({platform.python_implementation()})"
+    runtime = describe()
     if args.json:
-        print(json.dumps({"runtime": runtime, "results": results}, indent=2))
+        print(json.dumps({"runtime": runtime, "library": LIBRARY, "results": results}, indent=2))
         return
     print("| metric | median | min | p90 | n |")
     print("|---|---:|---:|---:|---:|")
     for method in methods:
         start = results[method]["start_ms"]
-        print(f"| python {start['label']} | {start['median']:.1f} | {start['min']:.1f} | {start['p90']:.1f} "
+        print(f"| {LIBRARY} {start['label']} | {start['median']:.1f} | {start['min']:.1f} | {start['p90']:.1f} "
               f"| {start['n']} |")
     for method in methods:
         rss = results[method]["idle_rss_mib"]
-        print(f"| python {rss['label']} | {rss['value']:.1f} | – | – | 1 |")
+        print(f"| {LIBRARY} {rss['label']} | {rss['value']:.1f} | – | – | 1 |")
     print()
-    print(f"python: {runtime}. A forked child shares its parent's pages copy-on-write; RSS counts them.")
+    print(f"{runtime}. A forked child shares its parent's pages copy-on-write; RSS counts them.")
 
 
 if __name__ == "__main__":
