@@ -434,14 +434,15 @@ public final class Scheduler implements TaskRunner {
         if (task.timeoutCheck != null) {
             task.timeoutCheck.cancel(false);
         }
-        if (next != null) {
-            taskStarted(next);
-        }
         if (retire) {
             flush(worker);
         }
         dispatch();
         complete(task, message);
+        if (next != null) {
+            // Heard after the previous task's end, as it happened: the worker takes the next one when done.
+            taskStarted(next);
+        }
     }
 
     /** Turns a RESULT message into the task's outcome; runs on the worker's reader thread, outside the lock. */
