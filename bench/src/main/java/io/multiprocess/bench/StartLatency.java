@@ -64,8 +64,9 @@ public final class StartLatency {
             forkserver.setSpares(1);
             awaitNoChildren();
 
-            Stats spawnStart = spawnLatency(spawn, options, dir);
-            Stats bootstrapStart = bootstrapLatency(spawnCommandLine(spawn, dir), spawn, options, dir);
+            Stats[] spawnAndBootstrap = spawnAndBootstrapLatency(spawn, options, dir);
+            Stats spawnStart = spawnAndBootstrap[0];
+            Stats bootstrapStart = spawnAndBootstrap[1];
             Stats bareStart = bareLatency(options, dir);
 
             rows.add(row("forkserver: start() → target running (ms)", forkserverStart));
@@ -101,16 +102,34 @@ public final class StartLatency {
         return Stats.of(millis);
     }
 
-    private static Stats spawnLatency(BaseContext context, Options options, Path dir) throws Exception {
-        double[] millis = new double[options.spawnRuns()];
-        for (int i = 0; i < options.warmup() + millis.length; i++) {
-            pause(SETTLE);
-            double ms = timeStart(context, dir);
-            if (i >= options.warmup()) {
-                millis[i - options.warmup()] = ms;
+    /**
+     * Spawn starts and same-bootstrap starts, one of each in turn, so that both series meet the same load on a
+     * shared machine and their ratio means something.
+     */
+    private static Stats[] spawnAndBootstrapLatency(BaseContext context, Options options, Path dir) throws Exception {
+        double[] spawnMillis = new double[options.spawnRuns()];
+        double[] bootstrapMillis = new double[options.bootstrapRuns()];
+        try (BootstrapBaseline baseline = new BootstrapBaseline(spawnCommandLine(context, dir),
+                ChildMain.class.getName(), Reducers.nameOf(context.getReducer()), dir)) {
+            for (int i = 0; i < options.warmup() + Math.max(spawnMillis.length, bootstrapMillis.length); i++) {
+                int measured = i - options.warmup();
+                if (measured < spawnMillis.length) {
+                    pause(SETTLE);
+                    double ms = timeStart(context, dir);
+                    if (measured >= 0) {
+                        spawnMillis[measured] = ms;
+                    }
+                }
+                if (measured < bootstrapMillis.length) {
+                    pause(SETTLE);
+                    double ms = timeBootstrap(baseline, dir);
+                    if (measured >= 0) {
+                        bootstrapMillis[measured] = ms;
+                    }
+                }
             }
         }
-        return Stats.of(millis);
+        return new Stats[] {Stats.of(spawnMillis), Stats.of(bootstrapMillis)};
     }
 
     /** One start of a process that records when its target runs; milliseconds from just before start(). */
@@ -160,25 +179,14 @@ public final class StartLatency {
         }
     }
 
-    /** The spawned child's command line running {@link BootstrapMain}: the same bootstrap, none of the rest. */
-    private static Stats bootstrapLatency(List<String> spawnCommand, BaseContext context, Options options, Path dir)
-            throws Exception {
-        double[] millis = new double[options.bootstrapRuns()];
-        try (BootstrapBaseline baseline = new BootstrapBaseline(spawnCommand, ChildMain.class.getName(),
-                Reducers.nameOf(context.getReducer()), dir)) {
-            for (int i = 0; i < options.warmup() + millis.length; i++) {
-                pause(SETTLE);
-                Path file = Files.createTempFile(dir, "bootstrap", ".txt");
-                String target = file.toString();
-                long before = baseline.start(() -> recordNanoTime(target));
-                long started = Long.parseLong(Files.readString(file).trim());
-                Files.delete(file);
-                if (i >= options.warmup()) {
-                    millis[i - options.warmup()] = (started - before) / 1e6;
-                }
-            }
-        }
-        return Stats.of(millis);
+    /** One run of the spawned child's command line with {@link BootstrapMain}; milliseconds to its target. */
+    private static double timeBootstrap(BootstrapBaseline baseline, Path dir) throws Exception {
+        Path file = Files.createTempFile(dir, "bootstrap", ".txt");
+        String target = file.toString();
+        long before = baseline.start(() -> recordNanoTime(target));
+        long started = Long.parseLong(Files.readString(file).trim());
+        Files.delete(file);
+        return (started - before) / 1e6;
     }
 
     /**
