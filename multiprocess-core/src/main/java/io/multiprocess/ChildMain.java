@@ -1,9 +1,11 @@
 package io.multiprocess;
 
+import io.multiprocess.context.ForkServerContext;
 import io.multiprocess.function.SerializableCallable;
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolWorkerProcess;
 import io.multiprocess.process.ChildChannel;
+import io.multiprocess.process.LaunchSettings;
 import io.multiprocess.process.RunRequest;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
@@ -21,7 +23,8 @@ import sun.misc.Signal;
  *   <li>Read the handshake key from stdin, then leave the child with an empty stdin.</li>
  *   <li>Connect to the parent's control socket and authenticate both ways.</li>
  *   <li>Install SIGTERM/SIGINT/SIGHUP handlers and a shutdown hook that tell the parent how this JVM ends.</li>
- *   <li>Load and initialize the preload classes, warm up the reducer, report READY.</li>
+ *   <li>Load and initialize the preload classes; a forkserver spare also rehearses taking a process (a dummy
+ *       RUN through the same code); report READY.</li>
  *   <li>Receive RUN, watch the channel for the parent's death, become the process, report STARTED, run it,
  *       exit with its code.</li>
  * </ol>
@@ -30,6 +33,10 @@ public final class ChildMain {
 
     /** First argument of a startup archive's training run (see {@code process/StartupArchive}). */
     public static final String TRAIN_STARTUP_ARCHIVE = "--train-startup-archive";
+    /** Last argument of a forkserver spare: it rehearses taking a process before it reports READY. */
+    public static final String SPARE = "spare";
+    /** Last argument of a child whose process is already assigned (spawn): it takes it at once. */
+    public static final String ASSIGNED = "assigned";
     /** Exit code of a child whose parent disappeared. */
     static final int ORPHANED_EXIT_CODE = 70;
     private static final long HALT_AFTER_MILLIS = 3000;
@@ -42,20 +49,28 @@ public final class ChildMain {
             trainStartupArchive(args[1]);
             return;
         }
-        if (args.length != 3) {
+        if (args.length != 4 || !(args[3].equals(SPARE) || args[3].equals(ASSIGNED))) {
             System.err.println("io.multiprocess.ChildMain is started by a parent JVM, not by hand");
             System.exit(2);
         }
         ChildChannel channel;
         RunRequest request;
         Reducer reducer;
+        Thread parentWatcher;
+        Runnable onRunning;
         try {
             byte[] key = ChildChannel.readAuthkey(System.in);
             System.setIn(new ByteArrayInputStream(new byte[0]));
             channel = ChildChannel.connect(Path.of(args[0]), key);
             installExitReporting(channel);
             preload(args[2]);
-            reducer = warmUp(args[1]);
+            reducer = Reducers.byName(args[1]);
+            if (args[3].equals(SPARE)) {
+                rehearseHandOff(reducer);
+            }
+            // Made before READY, so that linking them is not paid between RUN and the target.
+            parentWatcher = channel.parentWatcher(ChildMain::exitOrphaned);
+            onRunning = channel::sendStarted;
             channel.sendReady();
             request = channel.awaitRun();
             if (!reducer.name().equals(request.settings().reducer())) {
@@ -67,8 +82,8 @@ public final class ChildMain {
             System.exit(ORPHANED_EXIT_CODE);
             return;
         }
-        channel.watchParent(ChildMain::exitOrphaned);
-        System.exit(MpProcess.runInChild(request, reducer, channel::sendStarted));
+        parentWatcher.start();
+        System.exit(MpProcess.runInChild(request, reducer, onRunning));
     }
 
     private static void installExitReporting(ChildChannel channel) {
@@ -99,20 +114,29 @@ public final class ChildMain {
     }
 
     /**
-     * Sends a process object through the reducer once, the way a real one arrives, so that the first real process
-     * does not pay for loading and linking the reducer, the process classes and the lambda machinery.
+     * Takes a process once the way a real RUN arrives (decode the request, inherit the settings, load the process
+     * object with the reducer, run it), so that a spare's first real process does not pay for loading, linking and
+     * interpreting that path for the first time. What it sets (current process, settings) the real RUN sets again.
      */
-    private static Reducer warmUp(String reducerName) throws IOException {
-        Reducer reducer = Reducers.byName(reducerName);
+    private static void rehearseHandOff(Reducer reducer) throws IOException {
         int seed = 1;
         SerializableCallable<Integer> probe = () -> seed + 1;
+        byte[] payload;
         try {
-            MpProcess copy = (MpProcess) reducer.loads(reducer.dumps(new MpProcess(probe::call)));
-            copy.run();
-        } catch (Exception e) {
-            throw new IOException("reducer '" + reducerName + "' does not work in this JVM: " + e, e);
+            payload = reducer.dumps(new MpProcess(probe::call));
+        } catch (RuntimeException e) {
+            throw new IOException("reducer '" + reducer.name() + "' does not work in this JVM: " + e, e);
         }
-        return reducer;
+        LaunchSettings settings = new LaunchSettings(ForkServerContext.METHOD, Reducers.nameOf(reducer), "",
+                List.of(), List.of(), true);
+        RunRequest rehearsal = RunRequest.decode(new RunRequest("rehearsal", new int[] {1}, true, new byte[0],
+                "rehearsal-parent", settings, "", payload).encode());
+        if (MpProcess.runInChild(rehearsal, reducer, () -> { }) != 0) {
+            throw new IOException("reducer '" + reducer.name() + "' cannot load a process object in this JVM");
+        }
+        // Classes of the startup archive come without opening their jars; a lookup that finds nothing opens them
+        // all, so the first class the real process loads from a jar does not pay for opening it.
+        ChildMain.class.getClassLoader().getResource("io/multiprocess/rehearsal/absent");
     }
 
     /**
@@ -123,7 +147,8 @@ public final class ChildMain {
     private static void trainStartupArchive(String reducerName) {
         try {
             ChildChannel.rehearseHandshake();
-            Reducer reducer = warmUp(reducerName);
+            Reducer reducer = Reducers.byName(reducerName);
+            rehearseHandOff(reducer);
             SerializableFunction<Object, Object> increment = x -> (Integer) x + 1;
             reducer.loads(reducer.dumps(PoolWorkerProcess.batch(increment, new ArrayList<>(List.of(1)))));
             reducer.loads(reducer.dumps(new ArrayList<>(List.of(2))));

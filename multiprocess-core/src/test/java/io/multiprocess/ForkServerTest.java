@@ -60,6 +60,32 @@ class ForkServerTest {
     }
 
     @Test
+    void theProcessASpareTakesIsTheOneSentNotTheSparesRehearsal() throws Exception {
+        ctx.setJvmArguments(List.of("-Dio.multiprocess.test.marker=on"));
+        MpProcess first = ctx.process(() -> { });
+        first.start();
+        first.join();
+        awaitSpares(1);
+
+        String file = dir.resolve("seen").toString();
+        MpProcess p = ctx.process(() -> {
+            MpProcess self = Multiprocess.currentProcess();
+            Files.writeString(Path.of(file), String.join("|", self.getName(), String.valueOf(self.isDaemon()),
+                    java.util.HexFormat.of().formatHex(self.getAuthkey()), Multiprocess.parentProcess().orElseThrow().getName(),
+                    String.valueOf(Multiprocess.getContext().getJvmArguments()),
+                    Multiprocess.getContext().getStartMethod()));
+        });
+        p.setName("Handed-over");
+        p.start();
+        p.join();
+
+        assertThat(p.exitCode()).isZero();
+        assertThat(Files.readString(Path.of(file))).isEqualTo(String.join("|", "Handed-over", "false",
+                java.util.HexFormat.of().formatHex(Multiprocess.currentProcess().getAuthkey()),
+                Multiprocess.currentProcess().getName(), "[-Dio.multiprocess.test.marker=on]", "forkserver"));
+    }
+
+    @Test
     void moreSparesCanBeKeptForBursts() throws Exception {
         Set<Long> othersSpares = idleSpares();
         ctx.setSpares(2);

@@ -1,10 +1,12 @@
 package io.multiprocess.bench;
 
 import io.multiprocess.BaseContext;
+import io.multiprocess.ChildMain;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MpProcess;
 import io.multiprocess.context.ForkServerContext;
 import io.multiprocess.process.ChildJvm;
+import io.multiprocess.reduction.Reducers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * How long {@code start()} takes until the target runs in the child, for {@code forkserver} and {@code spawn},
- * next to a bare JVM launch, plus the resident memory a warm spare and a running child cost. These are the figures
+ * next to two baselines for spawn (the same command line running only the bootstrap a child needs,
+ * {@link BootstrapBaseline}, and a bare JVM with an empty main), plus the resident memory a warm spare and a
+ * running child cost. These are the figures
  * that decide between the start methods, so they are measured rather than guessed.
  *
  * <p>Times come from {@link System#nanoTime()} on both sides: the parent reads it just before {@code start()}, the
@@ -60,15 +64,18 @@ public final class StartLatency {
             forkserver.setSpares(1);
             awaitNoChildren();
 
-            Stats spawnStart = spawnLatency(spawn, options, dir);
+            Stats[] spawnAndBootstrap = spawnAndBootstrapLatency(spawn, options, dir);
+            Stats spawnStart = spawnAndBootstrap[0];
+            Stats bootstrapStart = spawnAndBootstrap[1];
             Stats bareStart = bareLatency(options, dir);
 
             rows.add(row("forkserver: start() → target running (ms)", forkserverStart));
             rows.add(row("spawn: start() → target running (ms)", spawnStart));
+            rows.add(row("same bootstrap as spawn: ProcessBuilder.start() → target running (ms)", bootstrapStart));
             rows.add(row("bare JVM: ProcessBuilder.start() → main running (ms)", bareStart));
             rows.add(single("RSS of an idle forkserver spare (MiB)", spareRss / 1024.0));
             rows.add(single("RSS of a child sleeping in its target (MiB)", childRss / 1024.0));
-            print(rows, spawnStart.median() / bareStart.median());
+            print(rows, spawnStart.median() / bootstrapStart.median(), spawnStart.median() / bareStart.median());
         } finally {
             deleteTree(dir);
         }
@@ -95,16 +102,34 @@ public final class StartLatency {
         return Stats.of(millis);
     }
 
-    private static Stats spawnLatency(BaseContext context, Options options, Path dir) throws Exception {
-        double[] millis = new double[options.spawnRuns()];
-        for (int i = 0; i < options.warmup() + millis.length; i++) {
-            pause(SETTLE);
-            double ms = timeStart(context, dir);
-            if (i >= options.warmup()) {
-                millis[i - options.warmup()] = ms;
+    /**
+     * Spawn starts and same-bootstrap starts, one of each in turn, so that both series meet the same load on a
+     * shared machine and their ratio means something.
+     */
+    private static Stats[] spawnAndBootstrapLatency(BaseContext context, Options options, Path dir) throws Exception {
+        double[] spawnMillis = new double[options.spawnRuns()];
+        double[] bootstrapMillis = new double[options.bootstrapRuns()];
+        try (BootstrapBaseline baseline = new BootstrapBaseline(spawnCommandLine(context, dir),
+                ChildMain.class.getName(), Reducers.nameOf(context.getReducer()), dir)) {
+            for (int i = 0; i < options.warmup() + Math.max(spawnMillis.length, bootstrapMillis.length); i++) {
+                int measured = i - options.warmup();
+                if (measured < spawnMillis.length) {
+                    pause(SETTLE);
+                    double ms = timeStart(context, dir);
+                    if (measured >= 0) {
+                        spawnMillis[measured] = ms;
+                    }
+                }
+                if (measured < bootstrapMillis.length) {
+                    pause(SETTLE);
+                    double ms = timeBootstrap(baseline, dir);
+                    if (measured >= 0) {
+                        bootstrapMillis[measured] = ms;
+                    }
+                }
             }
         }
-        return Stats.of(millis);
+        return new Stats[] {Stats.of(spawnMillis), Stats.of(bootstrapMillis)};
     }
 
     /** One start of a process that records when its target runs; milliseconds from just before start(). */
@@ -131,7 +156,43 @@ public final class StartLatency {
         Files.writeString(Path.of(file), Long.toString(now));
     }
 
-    /** The same java, flags and classpath a spawned child gets, with a main that does nothing but record the time. */
+    /**
+     * The command line of a spawned child, read from {@code /proc} while one runs: exactly what spawn launches,
+     * startup archive flags included.
+     */
+    private static List<String> spawnCommandLine(BaseContext context, Path dir) throws Exception {
+        Path marker = dir.resolve("spawned.txt");
+        String target = marker.toString();
+        MpProcess process = context.process(() -> sleepAfterMarking(target));
+        process.start();
+        try {
+            await(() -> Files.exists(marker) ? Optional.of(true) : Optional.empty(), "the spawned child's target");
+            ProcessHandle.Info info = ProcessHandle.of(process.pid()).orElseThrow().info();
+            List<String> command = new ArrayList<>();
+            command.add(info.command().orElseThrow());
+            command.addAll(List.of(info.arguments().orElseThrow()));
+            return command;
+        } finally {
+            process.terminate();
+            process.join();
+            process.close();
+        }
+    }
+
+    /** One run of the spawned child's command line with {@link BootstrapMain}; milliseconds to its target. */
+    private static double timeBootstrap(BootstrapBaseline baseline, Path dir) throws Exception {
+        Path file = Files.createTempFile(dir, "bootstrap", ".txt");
+        String target = file.toString();
+        long before = baseline.start(() -> recordNanoTime(target));
+        long started = Long.parseLong(Files.readString(file).trim());
+        Files.delete(file);
+        return (started - before) / 1e6;
+    }
+
+    /**
+     * The same java and classpath a spawned child gets (no JVM flags, no startup archive), with a main that does
+     * nothing but record the time: how long the JVM alone takes to boot.
+     */
     private static Stats bareLatency(Options options, Path dir) throws Exception {
         double[] millis = new double[options.bareRuns()];
         for (int i = 0; i < options.warmup() + millis.length; i++) {
@@ -238,12 +299,13 @@ public final class StartLatency {
         return String.format(Locale.ROOT, "| %s | %.1f | – | – | 1 |", metric, value);
     }
 
-    private static void print(List<String> rows, double spawnToBare) {
+    private static void print(List<String> rows, double spawnToBootstrap, double spawnToBare) {
         System.out.println();
         System.out.println("| metric | median | min | p90 | n |");
         System.out.println("|---|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.println();
+        System.out.printf(Locale.ROOT, "spawn / same bootstrap, ratio of medians: %.2f%n", spawnToBootstrap);
         System.out.printf(Locale.ROOT, "spawn / bare JVM, ratio of medians: %.2f%n", spawnToBare);
     }
 

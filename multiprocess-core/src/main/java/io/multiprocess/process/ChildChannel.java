@@ -108,7 +108,8 @@ public final class ChildChannel {
 
     /** Waits for the process to become. */
     public RunRequest awaitRun() throws IOException {
-        return RunRequest.decode(connection.recvBytes());
+        byte[] message = connection.recvBytes();
+        return RunRequest.decode(message);
     }
 
     /** Tells the parent the process object is loaded and its run() begins. */
@@ -131,16 +132,16 @@ public final class ChildChannel {
         connection.sendBytes(message);
     }
 
-    /** Waits for the next message from the parent after RUN (delivered by {@link #watchParent}). */
+    /** Waits for the next message from the parent after RUN (delivered by {@link #parentWatcher}). */
     public byte[] receive() throws InterruptedException {
         return inbox.take();
     }
 
     /**
-     * Reads the channel on a daemon thread until EOF, then calls {@code onParentGone}. Messages that arrive after
-     * RUN are kept for {@link #receive()}.
+     * A daemon thread, not yet started, that reads the channel until EOF and then calls {@code onParentGone}.
+     * Start it once RUN is received; messages that arrive after RUN are kept for {@link #receive()}.
      */
-    public void watchParent(Runnable onParentGone) {
+    public Thread parentWatcher(Runnable onParentGone) {
         Thread watcher = new Thread(() -> {
             try {
                 while (true) {
@@ -154,7 +155,7 @@ public final class ChildChannel {
             }
         }, "multiprocess-parent-watcher");
         watcher.setDaemon(true);
-        watcher.start();
+        return watcher;
     }
 
     private void sendQuietly(byte[] message) {

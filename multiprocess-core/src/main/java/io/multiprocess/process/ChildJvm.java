@@ -21,7 +21,8 @@ import org.slf4j.Logger;
  *
  * <p>A child is launched, connects back and authenticates, loads the preload classes and reports READY. It then
  * waits for one RUN message. {@link #run(RunRequest)} may be called before READY (spawn: the request is sent as
- * soon as the child is ready) or after (forkserver: a warm spare is handed the request at once).
+ * soon as the child has connected, or on READY if it connects later) or after (forkserver: a warm spare is handed
+ * the request at once).
  */
 public final class ChildJvm {
 
@@ -78,10 +79,11 @@ public final class ChildJvm {
     /**
      * Launches a child JVM that will call back on {@code server}.
      *
-     * @param readyListener told when the child is READY while no request was assigned to it (a warm spare)
+     * @param readyListener told when the child is READY while no request was assigned to it; non-null for a
+     *     forkserver spare, null for a child whose request {@link #run} assigns at once
      */
     static ChildJvm launch(LaunchSettings settings, ControlServer server, Consumer<ChildJvm> readyListener) {
-        JvmCommand.Launch launch = JvmCommand.build(settings, server.address());
+        JvmCommand.Launch launch = JvmCommand.build(settings, server.address(), readyListener != null);
         List<String> command = launch.command();
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(Redirect.INHERIT)
@@ -123,6 +125,16 @@ public final class ChildJvm {
     /** Called by the control server once the child has authenticated. */
     void attach(FrameChannel authenticated) {
         this.connection = authenticated;
+        // A request assigned before the child connected goes now rather than on READY: the child reads it right
+        // after it reports READY, without waiting a round trip for it.
+        byte[] toSend;
+        synchronized (this) {
+            toSend = pendingRun;
+            pendingRun = null;
+        }
+        if (toSend != null) {
+            sendRun(toSend);
+        }
         Thread reader = new Thread(this::readControlMessages, "multiprocess-control-" + pid);
         reader.setDaemon(true);
         reader.start();

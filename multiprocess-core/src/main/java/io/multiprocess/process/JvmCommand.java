@@ -24,7 +24,11 @@ final class JvmCommand {
     record Launch(List<String> command, StartupArchive.Use archive) {
     }
 
-    static Launch build(LaunchSettings settings, Path controlSocket) {
+    /**
+     * @param spare whether the child is a forkserver spare (it rehearses taking a process before READY) rather
+     *     than a child whose process is already assigned (it takes it as soon as it can)
+     */
+    static Launch build(LaunchSettings settings, Path controlSocket, boolean spare) {
         String java = javaExecutable(settings);
         String classpath = classpath();
         Optional<String> bootLauncher = BootJar.launcherFor(classpath);
@@ -42,6 +46,7 @@ final class JvmCommand {
         command.add(controlSocket.toString());
         command.add(settings.reducer());
         command.add(String.join(",", settings.preload()));
+        command.add(spare ? io.multiprocess.ChildMain.SPARE : io.multiprocess.ChildMain.ASSIGNED);
         return new Launch(command, archive);
     }
 

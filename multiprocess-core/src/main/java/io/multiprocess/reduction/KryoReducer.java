@@ -9,7 +9,6 @@ import com.esotericsoftware.kryo.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConfig;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
-import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
  * The default reducer ({@code "kryo"}): Kryo 5 binary serialization of lambdas, records and plain classes, with
@@ -153,7 +151,7 @@ public final class KryoReducer implements Reducer {
         kryo.setClassLoader(classLoader);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
-        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        kryo.setInstantiatorStrategy(new KryoConstructorInstantiator());
         // Anonymous and local classes keep captured values in synthetic val$ fields; skipping them would
         // silently rebuild the task without its data.
         FieldSerializerConfig fields = new FieldSerializerConfig();

@@ -24,6 +24,30 @@ class AuthenticationTest {
     }
 
     @Test
+    void theDigestIsHmacSha256ForKeysShorterLongerAndAsLongAsABlock() throws Exception {
+        byte[] message = "#CHALLENGE# and 32 bytes of nonce".getBytes();
+        for (int length : new int[] {0, 1, 20, 32, 63, 64, 65, 131}) {
+            byte[] key = new byte[length];
+            for (int i = 0; i < length; i++) {
+                key[i] = (byte) (i * 7 + 3);
+            }
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(length == 0 ? new byte[1] : key, "HmacSHA256"));
+
+            assertThat(Authentication.hmac(key, message)).as("key of %d bytes", length)
+                    .isEqualTo(mac.doFinal(message));
+        }
+    }
+
+    @Test
+    void theDigestMatchesRfc4231TestCase2() {
+        byte[] digest = Authentication.hmac("Jefe".getBytes(), "what do ya want for nothing?".getBytes());
+
+        assertThat(java.util.HexFormat.of().formatHex(digest))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
+
+    @Test
     void differentKeysFailOnBothSides() throws Exception {
         Throwable serverError = handshake("server".getBytes(), "client".getBytes());
 

@@ -48,6 +48,49 @@ class KryoReducerTest {
     }
 
     @Test
+    void aNoArgConstructorRunsOnLoadEvenWhenPrivateSoTransientFieldsAreSetUp() {
+        WithConstructor copy = roundTrip(new WithConstructor("kept"));
+
+        assertThat(copy.value).isEqualTo("kept");
+        assertThat(copy.cache).isNotNull().isEmpty();
+    }
+
+    @Test
+    void aConstructorThatThrowsFailsTheLoadWithItsCause() {
+        byte[] bytes = reducer.dumps(new RefusesToLoad(false));
+
+        assertThatThrownBy(() -> reducer.loads(bytes)).isInstanceOf(ReductionException.class)
+                .hasStackTraceContaining("refused in the constructor");
+    }
+
+    /** A transient field only the constructor sets up, as a cache would be. */
+    static final class WithConstructor {
+        String value;
+        transient java.util.Map<String, String> cache;
+
+        private WithConstructor() {
+            cache = new java.util.HashMap<>();
+        }
+
+        WithConstructor(String value) {
+            this();
+            this.value = value;
+        }
+    }
+
+    static final class RefusesToLoad {
+        boolean made;
+
+        RefusesToLoad() {
+            throw new IllegalStateException("refused in the constructor");
+        }
+
+        RefusesToLoad(boolean made) {
+            this.made = made;
+        }
+    }
+
+    @Test
     void lambdaCapturingANonSerializableObjectRuns() throws Exception {
         Plain plain = new Plain("x", 4, 5);
         SerializableCallable<Integer> task = () -> plain.values()[0] + plain.values()[1];
