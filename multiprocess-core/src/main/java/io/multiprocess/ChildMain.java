@@ -24,7 +24,8 @@ import sun.misc.Signal;
  *   <li>Connect to the parent's control socket and authenticate both ways.</li>
  *   <li>Install SIGTERM/SIGINT/SIGHUP handlers and a shutdown hook that tell the parent how this JVM ends.</li>
  *   <li>Load and initialize the preload classes; a forkserver spare also rehearses taking a process (a dummy
- *       RUN through the same code); report READY.</li>
+ *       RUN through the same code) and loads, without initializing, the classes the parent's recent processes
+ *       ran code of; report READY.</li>
  *   <li>Receive RUN, watch the channel for the parent's death, become the process, report STARTED, run it,
  *       exit with its code.</li>
  * </ol>
@@ -33,6 +34,8 @@ public final class ChildMain {
 
     /** First argument of a startup archive's training run (see {@code process/StartupArchive}). */
     public static final String TRAIN_STARTUP_ARCHIVE = "--train-startup-archive";
+    /** Fourth argument: comma-separated classes a spare loads, without initializing them, before READY. */
+    private static final int LOAD_AHEAD = 3;
     /** Last argument of a forkserver spare: it rehearses taking a process before it reports READY. */
     public static final String SPARE = "spare";
     /** Last argument of a child whose process is already assigned (spawn): it takes it at once. */
@@ -49,7 +52,7 @@ public final class ChildMain {
             trainStartupArchive(args[1]);
             return;
         }
-        if (args.length != 4 || !(args[3].equals(SPARE) || args[3].equals(ASSIGNED))) {
+        if (args.length != 5 || !(args[4].equals(SPARE) || args[4].equals(ASSIGNED))) {
             System.err.println("io.multiprocess.ChildMain is started by a parent JVM, not by hand");
             System.exit(2);
         }
@@ -65,8 +68,9 @@ public final class ChildMain {
             installExitReporting(channel);
             preload(args[2]);
             reducer = Reducers.byName(args[1]);
-            if (args[3].equals(SPARE)) {
+            if (args[4].equals(SPARE)) {
                 rehearseHandOff(reducer);
+                loadAhead(args[LOAD_AHEAD]);
             }
             // Made before READY, so that linking them is not paid between RUN and the target.
             parentWatcher = channel.parentWatcher(ChildMain::exitOrphaned);
@@ -109,6 +113,24 @@ public final class ChildMain {
                 Class.forName(name, true, ChildMain.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
                 System.err.println("multiprocess: cannot preload " + name + ": " + e);
+            }
+        }
+    }
+
+    /**
+     * Loads the classes recent processes of the parent ran code of (see {@code ForkServerStarter.expect})
+     * without initializing them, so no user code runs before a process does. One that cannot be loaded is skipped:
+     * it is only a guess about the next process.
+     */
+    private static void loadAhead(String classNames) {
+        if (classNames.isEmpty()) {
+            return;
+        }
+        for (String name : classNames.split(",")) {
+            try {
+                Class.forName(name, false, ChildMain.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // Not on this JVM's classpath (another class loader's class in the parent): nothing to gain.
             }
         }
     }

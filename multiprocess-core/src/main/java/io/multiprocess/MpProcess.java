@@ -3,6 +3,7 @@ package io.multiprocess;
 import io.multiprocess.connection.Waitable;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.process.ChildJvm;
+import io.multiprocess.process.ProcessStarter;
 import io.multiprocess.process.RunRequest;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducer;
@@ -95,6 +96,12 @@ public class MpProcess implements Serializable {
         this.rt = state;
     }
 
+    /** The classes whose code this process runs: its own class, and its target's. */
+    private List<String> codeClassNames() {
+        return target == null ? List.of(getClass().getName())
+                : List.of(getClass().getName(), Reducers.codeClassName(target));
+    }
+
     /** The code the process runs; by default calls the target. Override it in subclasses. */
     public void run() throws Exception {
         if (target != null) {
@@ -136,7 +143,9 @@ public class MpProcess implements Serializable {
             Level stderrLevel = MpLogger.stderrLevel();
             RunRequest request = new RunRequest(r.name, r.identity, r.daemon, r.authkey, current().getName(),
                     context.launchSettings(), stderrLevel == null ? "" : stderrLevel.name(), payload);
-            ChildJvm child = context.starter().start(request);
+            ProcessStarter starter = context.starter();
+            starter.expect(codeClassNames());
+            ChildJvm child = starter.start(request);
             r.child = child;
             r.started = true;
             CHILDREN.add(this);

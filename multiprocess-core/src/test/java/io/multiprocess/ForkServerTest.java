@@ -42,6 +42,39 @@ class ForkServerTest {
     }
 
     @Test
+    void sparesLoadTheClassesRecentProcessesRanWithoutInitializingThem() throws Exception {
+        MpProcess first = new LoadAheadProcess(ctx, "first", dir.resolve("first").toString());
+        first.start();
+        first.join();
+        long spare = awaitSpareLoading(LoadAheadProcess.class.getName());
+
+        MpProcess second = new LoadAheadProcess(ctx, "second", dir.resolve("second").toString());
+        second.start();
+        second.join();
+
+        assertThat(second.pid()).isEqualTo(spare);
+        assertThat(second.exitCode()).isZero();
+        // Initialized by the process itself, not while the spare waited (nor by its rehearsal).
+        assertThat(Files.readString(dir.resolve("second"))).isEqualTo("second");
+    }
+
+    /** The pid of the first idle spare whose command line loads {@code className} ahead (Linux: /proc). */
+    private static long awaitSpareLoading(String className) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (long pid : idleSpares()) {
+                // Read directly: ProcessHandle.Info stops at the first empty argument.
+                String command = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+                if (command.contains(className)) {
+                    return pid;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no spare loads " + className + " ahead");
+    }
+
+    @Test
     void preloadedClassesAreInitializedBeforeTheProcessRuns() throws Exception {
         Path out = dir.resolve("preload");
         ctx.setForkserverPreload(List.of(PreloadProbe.class.getName()));

@@ -83,7 +83,16 @@ public final class ChildJvm {
      *     forkserver spare, null for a child whose request {@link #run} assigns at once
      */
     static ChildJvm launch(LaunchSettings settings, ControlServer server, Consumer<ChildJvm> readyListener) {
-        JvmCommand.Launch launch = JvmCommand.build(settings, server.address(), readyListener != null);
+        return launch(settings, server, readyListener, List.of());
+    }
+
+    /**
+     * As {@link #launch(LaunchSettings, ControlServer, Consumer)}, for a spare that also loads {@code loadAhead}
+     * (without initializing them) before it reports READY.
+     */
+    static ChildJvm launch(LaunchSettings settings, ControlServer server, Consumer<ChildJvm> readyListener,
+            List<String> loadAhead) {
+        JvmCommand.Launch launch = JvmCommand.build(settings, server.address(), readyListener != null, loadAhead);
         List<String> command = launch.command();
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(Redirect.INHERIT)

@@ -1,6 +1,8 @@
 package io.multiprocess.process;
 
 import io.multiprocess.Multiprocess;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +24,8 @@ final class ForkServerStarter implements ProcessStarter {
     private static final Logger LOG = Multiprocess.getLogger();
     /** After this many spares die before becoming ready, stop replacing them: the settings are likely wrong. */
     private static final int MAX_CONSECUTIVE_FAILURES = 3;
+    /** How many of the classes recent processes ran code of the next spares load ahead. */
+    private static final int MAX_LOADED_AHEAD = 32;
 
     private final LaunchSettings settings;
     private final int spares;
@@ -30,6 +34,8 @@ final class ForkServerStarter implements ProcessStarter {
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final ExecutorService launcher =
             Executors.newSingleThreadExecutor(ControlServer.daemonThreads("multiprocess-forkserver"));
+    /** Classes that processes started here ran code of, most recent last; guarded by itself. */
+    private final LinkedHashSet<String> expected = new LinkedHashSet<>();
     private volatile boolean closed;
 
     ForkServerStarter(LaunchSettings settings, int spares) {
@@ -55,6 +61,30 @@ final class ForkServerStarter implements ProcessStarter {
         return child;
     }
 
+    /**
+     * Spares launched from now on load these classes before they report READY (loaded and linked, not
+     * initialized, so no user code runs early): a service that starts the same kind of process again finds its
+     * classes already in the spare, as Python's forkserver has {@code __main__} imported.
+     */
+    @Override
+    public void expect(List<String> classNames) {
+        synchronized (expected) {
+            for (String name : classNames) {
+                expected.remove(name);
+                expected.add(name);
+            }
+            while (expected.size() > MAX_LOADED_AHEAD) {
+                expected.remove(expected.iterator().next());
+            }
+        }
+    }
+
+    private List<String> loadAhead() {
+        synchronized (expected) {
+            return List.copyOf(expected);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -74,7 +104,7 @@ final class ForkServerStarter implements ProcessStarter {
                     && consecutiveFailures.get() < MAX_CONSECUTIVE_FAILURES) {
                 launching.incrementAndGet();
                 try {
-                    ChildJvm spare = ChildJvm.launch(settings, ControlServer.get(), this::spareReady);
+                    ChildJvm spare = ChildJvm.launch(settings, ControlServer.get(), this::spareReady, loadAhead());
                     spare.onExit().whenComplete((code, error) -> spareExited(spare));
                 } catch (RuntimeException e) {
                     launching.decrementAndGet();

@@ -27,8 +27,9 @@ final class JvmCommand {
     /**
      * @param spare whether the child is a forkserver spare (it rehearses taking a process before READY) rather
      *     than a child whose process is already assigned (it takes it as soon as it can)
+     * @param loadAhead classes a spare loads (without initializing them) before it reports READY
      */
-    static Launch build(LaunchSettings settings, Path controlSocket, boolean spare) {
+    static Launch build(LaunchSettings settings, Path controlSocket, boolean spare, List<String> loadAhead) {
         String java = javaExecutable(settings);
         String classpath = classpath();
         Optional<String> bootLauncher = BootJar.launcherFor(classpath);
@@ -46,6 +47,7 @@ final class JvmCommand {
         command.add(controlSocket.toString());
         command.add(settings.reducer());
         command.add(String.join(",", settings.preload()));
+        command.add(String.join(",", loadAhead));
         command.add(spare ? io.multiprocess.ChildMain.SPARE : io.multiprocess.ChildMain.ASSIGNED);
         return new Launch(command, archive);
     }

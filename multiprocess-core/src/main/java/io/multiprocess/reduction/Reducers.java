@@ -44,6 +44,21 @@ public final class Reducers {
     }
 
     /** The name {@link #byName(String)} recreates {@code reducer} from: its built-in name or its class name. */
+    /**
+     * The class whose code {@code value} runs: for a lambda the class that wrote it (its capturing class), else the
+     * value's own class. A forkserver spare loads such classes ahead of the process that needs them.
+     */
+    public static String codeClassName(Object value) {
+        if (SerializedLambdas.isLambda(value.getClass())) {
+            try {
+                return SerializedLambdas.capturingClassName(SerializedLambdas.serialize(value));
+            } catch (ReductionException e) {
+                return value.getClass().getName();
+            }
+        }
+        return value.getClass().getName();
+    }
+
     public static String nameOf(Reducer reducer) {
         // By class name, so that asking does not load JacksonReducer when Jackson is absent.
         String type = reducer.getClass().getName();
