@@ -1,5 +1,6 @@
 package io.multiprocess;
 
+import io.multiprocess.connection.Authentication;
 import io.multiprocess.context.ForkServerContext;
 import io.multiprocess.function.SerializableCallable;
 import io.multiprocess.function.SerializableFunction;
@@ -56,6 +57,10 @@ public final class ChildMain {
             System.err.println("io.multiprocess.ChildMain is started by a parent JVM, not by hand");
             System.exit(2);
         }
+        // On another CPU while this thread reads the key and connects, instead of after.
+        Thread security = new Thread(Authentication::prepare, "multiprocess-prepare-handshake");
+        security.setDaemon(true);
+        security.start();
         ChildChannel channel;
         RunRequest request;
         Reducer reducer;

@@ -25,6 +25,10 @@ public final class BootstrapMain {
 
     /** Arguments: the parent's socket, the reducer's name. */
     public static void main(String[] args) throws Exception {
+        // As ChildMain does: the security framework loads on another thread while this one connects.
+        Thread security = new Thread(Authentication::prepare);
+        security.setDaemon(true);
+        security.start();
         byte[] key = ChildChannel.readAuthkey(System.in);
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
