@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import sun.misc.Signal;
 
 /**
@@ -57,10 +59,11 @@ public final class ChildMain {
             System.err.println("io.multiprocess.ChildMain is started by a parent JVM, not by hand");
             System.exit(2);
         }
-        // On another CPU while this thread reads the key and connects, instead of after.
-        Thread security = new Thread(Authentication::prepare, "multiprocess-prepare-handshake");
-        security.setDaemon(true);
-        security.start();
+        // The security framework and the reducer load on another CPU while this thread reads the key and connects.
+        FutureTask<Reducer> preparation = new FutureTask<>(() -> prepare(args[1]));
+        Thread preparing = new Thread(preparation, "multiprocess-prepare");
+        preparing.setDaemon(true);
+        preparing.start();
         ChildChannel channel;
         RunRequest request;
         Reducer reducer;
@@ -72,7 +75,7 @@ public final class ChildMain {
             channel = ChildChannel.connect(Path.of(args[0]), key);
             installExitReporting(channel);
             preload(args[2]);
-            reducer = Reducers.byName(args[1]);
+            reducer = prepared(preparation);
             if (args[4].equals(SPARE)) {
                 rehearseHandOff(reducer);
                 loadAhead(args[LOAD_AHEAD]);
@@ -93,6 +96,25 @@ public final class ChildMain {
         }
         parentWatcher.start();
         System.exit(MpProcess.runInChild(request, reducer, onRunning));
+    }
+
+    /** What a child can do before it has its key: load the handshake's crypto, make the reducer and warm it. */
+    private static Reducer prepare(String reducerName) {
+        Authentication.prepare();
+        Reducer reducer = Reducers.byName(reducerName);
+        reducer.loads(reducer.dumps(new ArrayList<>(List.of(1))));
+        return reducer;
+    }
+
+    private static Reducer prepared(FutureTask<Reducer> preparation) throws IOException {
+        try {
+            return preparation.get();
+        } catch (ExecutionException e) {
+            throw new IOException("reducer cannot be used in this JVM: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while preparing", e);
+        }
     }
 
     private static void installExitReporting(ChildChannel channel) {

@@ -10,6 +10,9 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.FutureTask;
 
 /**
  * The child of the same-bootstrap baseline for {@code spawn} ({@link BootstrapBaseline}): the least a child JVM
@@ -25,16 +28,23 @@ public final class BootstrapMain {
 
     /** Arguments: the parent's socket, the reducer's name. */
     public static void main(String[] args) throws Exception {
-        // As ChildMain does: the security framework loads on another thread while this one connects.
-        Thread security = new Thread(Authentication::prepare);
-        security.setDaemon(true);
-        security.start();
+        // As ChildMain does: the security framework and the reducer load on another thread while this one
+        // connects.
+        FutureTask<Reducer> preparation = new FutureTask<>(() -> {
+            Authentication.prepare();
+            Reducer reducer = Reducers.byName(args[1]);
+            reducer.loads(reducer.dumps(new ArrayList<>(List.of(1))));
+            return reducer;
+        });
+        Thread preparing = new Thread(preparation);
+        preparing.setDaemon(true);
+        preparing.start();
         byte[] key = ChildChannel.readAuthkey(System.in);
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         try (FrameChannel connection = new FrameChannel(socket)) {
             Authentication.authenticateAsClient(connection, key);
-            Reducer reducer = Reducers.byName(args[1]);
+            Reducer reducer = preparation.get();
             SerializableRunnable target = (SerializableRunnable) reducer.loads(connection.recvBytes());
             target.run();
         }

@@ -43,7 +43,6 @@ public final class Reducers {
         }
     }
 
-    /** The name {@link #byName(String)} recreates {@code reducer} from: its built-in name or its class name. */
     /**
      * The class whose code {@code value} runs: for a lambda the class that wrote it (its capturing class), else the
      * value's own class. A forkserver spare loads such classes ahead of the process that needs them.
@@ -59,6 +58,7 @@ public final class Reducers {
         return value.getClass().getName();
     }
 
+    /** The name {@link #byName(String)} recreates {@code reducer} from: its built-in name or its class name. */
     public static String nameOf(Reducer reducer) {
         // By class name, so that asking does not load JacksonReducer when Jackson is absent.
         String type = reducer.getClass().getName();
