@@ -106,7 +106,12 @@ final class HostSession {
             HostFrame frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
                     : item == Mailbox.END ? HostFrame.reply(HostFrame.END, id, mailbox.id(), new byte[0])
                     : HostFrame.reply(HostFrame.ITEM, id, mailbox.id(), item);
-            if (!send(frame) && item != null && item != Mailbox.END) {
+            if (item == null || item == Mailbox.END) {
+                send(frame);
+            } else if (send(frame)) {
+                // Written out whole: the message is the other process's now, and this array is garbage.
+                SpareArrays.give(item);
+            } else {
                 // The process is gone before it got the message: nobody received it, so it goes back.
                 mailbox.putBackFirst(item);
             }

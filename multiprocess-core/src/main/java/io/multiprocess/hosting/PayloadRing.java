@@ -130,7 +130,7 @@ final class PayloadRing {
             throw new IOException("a frame names bytes " + start + "+" + length + " outside the peer's ring of "
                     + capacity + " bytes");
         }
-        byte[] payload = new byte[length];
+        byte[] payload = SpareArrays.take(length);
         bytes.get(DATA + (int) (start % capacity), payload, 0, length);
         words.setLongRelease(RELEASED, start + length);
         return payload;
