@@ -7,6 +7,7 @@ import io.multiprocess.hosting.Mailbox;
 import io.multiprocess.hosting.MailboxAccess;
 import io.multiprocess.hosting.Messages;
 import io.multiprocess.hosting.PipeEndRef;
+import io.multiprocess.hosting.SpareArrays;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.ReductionException;
@@ -64,7 +65,13 @@ final class PipeConnection implements Connection, SharedHandle {
         requireWritable();
         // A remote send is written to the socket before it returns; a local one is kept, so it needs its own copy.
         boolean written = end.outbound() instanceof MailboxAccess.Remote && offset == 0 && size == buffer.length;
-        sendReduced(written ? buffer : java.util.Arrays.copyOfRange(buffer, offset, offset + size));
+        if (written) {
+            sendReduced(buffer);
+        } else {
+            byte[] copy = SpareArrays.take(size);
+            System.arraycopy(buffer, offset, copy, 0, size);
+            sendReduced(copy);
+        }
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class HostClient {
     private static final Map<HostAddress, HostClient> CLIENTS = new ConcurrentHashMap<>();
 
     private final HostAddress host;
-    private final FrameChannel connection;
+    private final HostLink link;
     private final AtomicLong requestIds = new AtomicLong();
     private final Map<Long, CompletableFuture<HostFrame>> pending = new ConcurrentHashMap<>();
     private final Map<Long, String> oneWayFailures = new ConcurrentHashMap<>();
@@ -44,8 +44,14 @@ public final class HostClient {
             channel.close();
             throw e;
         }
-        connection = HostFrame.open(channel);
-        Authentication.authenticateAsClient(connection, Multiprocess.currentProcess().getAuthkey());
+        FrameChannel connection = HostLink.open(channel);
+        try {
+            Authentication.authenticateAsClient(connection, Multiprocess.currentProcess().getAuthkey());
+        } catch (IOException | RuntimeException e) {
+            HostSession.closeQuietly(connection);
+            throw e;
+        }
+        link = new HostLink(connection);
         Thread reader = new Thread(this::readReplies, "multiprocess-host-client-" + host.pid());
         reader.setDaemon(true);
         reader.start();
@@ -182,7 +188,7 @@ public final class HostClient {
 
     private void send(HostFrame frame) {
         try {
-            frame.sendRequest(connection);
+            link.sendRequest(frame);
         } catch (IOException e) {
             fail(e);
             throw gone(host, e);
@@ -192,7 +198,7 @@ public final class HostClient {
     private void readReplies() {
         try {
             while (true) {
-                HostFrame reply = HostFrame.receiveReply(connection);
+                HostFrame reply = link.receiveReply();
                 CompletableFuture<HostFrame> waiting = pending.remove(reply.requestId());
                 if (waiting != null) {
                     waiting.complete(reply);
@@ -212,7 +218,7 @@ public final class HostClient {
         }
         broken = cause;
         LOG.debug("lost the connection to process {}: {}", host.pid(), cause.toString());
-        HostSession.closeQuietly(connection);
+        HostSession.closeQuietly(link);
         for (Long id : pending.keySet()) {
             CompletableFuture<HostFrame> waiting = pending.remove(id);
             if (waiting != null) {

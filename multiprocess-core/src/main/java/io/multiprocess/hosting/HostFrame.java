@@ -3,14 +3,12 @@ package io.multiprocess.hosting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import io.multiprocess.connection.FrameChannel;
-import java.io.IOException;
-import java.io.InterruptedIOException;
 
 /**
  * The frames between a process and an {@link ObjectHost}: a request names an operation, a request id, a hosted
  * object and a timeout, then the payload (a reduced message, or nothing); a reply names a status, the request id
- * and the object, then the payload. Each travels as one {@link FrameChannel} message, header and payload written
- * and read without copying the payload.
+ * and the object, then the payload. Each travels as one {@link FrameChannel} message, sent and received by a
+ * {@link HostLink}, which may put a large payload in shared memory instead.
  */
 record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, byte[] payload) {
 
@@ -32,6 +30,14 @@ record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, by
     /** A message fetched for a handle that will not read it goes back to the head of its mailbox. */
     static final byte PUT_BACK = 11;
 
+    /**
+     * Either direction, handled by {@link HostLink}: the sender's ring for large payloads is the segment named by
+     * the payload.
+     */
+    static final byte RING = 32;
+    /** Flag on a code: the payload is in the sender's ring, and the frame carries its position and length. */
+    static final byte SHARED = (byte) 0x80;
+
     // Replies.
     static final byte OK = 64;
     static final byte ITEM = 65;
@@ -51,61 +57,17 @@ record HostFrame(byte code, long requestId, long objectId, long timeoutNanos, by
         return reply(FAILED, requestId, objectId, message.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends this as a request; the payload goes to the socket as it is, uncopied. */
-    void sendRequest(FrameChannel channel) throws IOException {
-        byte[] head = new byte[REQUEST_HEADER];
-        ByteBuffer.wrap(head).put(code).putLong(requestId).putLong(objectId).putLong(timeoutNanos);
-        sendUninterruptibly(channel, head);
-    }
-
-    /** Sends this as a reply; the payload goes to the socket as it is, uncopied. */
-    void sendReply(FrameChannel channel) throws IOException {
-        byte[] head = new byte[REPLY_HEADER];
-        ByteBuffer.wrap(head).put(code).putLong(requestId).putLong(objectId);
-        sendUninterruptibly(channel, head);
-    }
-
     /**
-     * Frames are sent from the caller's thread (a put completes a waiting get by writing its reply), and one
-     * connection is shared by every handle: an interrupt meant for the caller must neither abandon a frame nor
-     * break the connection. The interrupt is kept for the caller.
+     * The header of a frame: a request's carries the timeout, a reply's does not. The payload follows it in the same
+     * message.
      */
-    private void sendUninterruptibly(FrameChannel channel, byte[] head) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try {
-                    channel.sendBytes(head, payload, 0, payload.length);
-                    return;
-                } catch (InterruptedIOException e) {
-                    // Nothing of the frame was written: send it again.
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+    static byte[] header(byte code, long requestId, long objectId, long timeoutNanos, boolean request) {
+        ByteBuffer head = ByteBuffer.allocate(request ? REQUEST_HEADER : REPLY_HEADER).put(code).putLong(requestId)
+                .putLong(objectId);
+        if (request) {
+            head.putLong(timeoutNanos);
         }
-    }
-
-    /** Both ends of a host connection: selectable, so an interrupt never closes the shared socket. */
-    static FrameChannel open(java.nio.channels.SocketChannel channel) throws IOException {
-        return FrameChannel.selectable(channel);
-    }
-
-    static HostFrame receiveRequest(FrameChannel channel) throws IOException {
-        byte[] head = new byte[REQUEST_HEADER];
-        byte[] payload = channel.recvBytes(head);
-        ByteBuffer buffer = ByteBuffer.wrap(head);
-        return new HostFrame(buffer.get(), buffer.getLong(), buffer.getLong(), buffer.getLong(), payload);
-    }
-
-    static HostFrame receiveReply(FrameChannel channel) throws IOException {
-        byte[] head = new byte[REPLY_HEADER];
-        byte[] payload = channel.recvBytes(head);
-        ByteBuffer buffer = ByteBuffer.wrap(head);
-        return new HostFrame(buffer.get(), buffer.getLong(), buffer.getLong(), 0, payload);
+        return head.array();
     }
 
     static byte[] intPayload(int value) {

@@ -1,6 +1,5 @@
 package io.multiprocess.hosting;
 
-import io.multiprocess.connection.FrameChannel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,26 +23,26 @@ final class HostSession {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostSession.class);
 
-    private final FrameChannel connection;
+    private final HostLink link;
     /** How to withdraw each get or put of this process that still waits, by request id. */
     private final Map<Long, Runnable> waiting = new ConcurrentHashMap<>();
     private final Set<PipeEnd> heldEnds = new HashSet<>();
 
-    HostSession(FrameChannel connection) {
-        this.connection = connection;
+    HostSession(HostLink link) {
+        this.link = link;
     }
 
     void run() {
         try {
             while (true) {
-                serve(HostFrame.receiveRequest(connection));
+                serve(link.receiveRequest());
             }
         } catch (EOFException e) {
             // The process disconnected: the usual end.
         } catch (IOException | RuntimeException e) {
             LOG.debug("a connection to the object host broke: {}", e.toString());
         } finally {
-            closeQuietly(connection);
+            closeQuietly(link);
             release();
         }
     }
@@ -107,7 +106,12 @@ final class HostSession {
             HostFrame frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
                     : item == Mailbox.END ? HostFrame.reply(HostFrame.END, id, mailbox.id(), new byte[0])
                     : HostFrame.reply(HostFrame.ITEM, id, mailbox.id(), item);
-            if (!send(frame) && item != null && item != Mailbox.END) {
+            if (item == null || item == Mailbox.END) {
+                send(frame);
+            } else if (send(frame)) {
+                // Written out whole: the message is the other process's now, and this array is garbage.
+                SpareArrays.give(item);
+            } else {
                 // The process is gone before it got the message: nobody received it, so it goes back.
                 mailbox.putBackFirst(item);
             }
@@ -144,7 +148,7 @@ final class HostSession {
 
     private boolean send(HostFrame frame) {
         try {
-            frame.sendReply(connection);
+            link.sendReply(frame);
             return true;
         } catch (IOException e) {
             return false;
@@ -160,7 +164,7 @@ final class HostSession {
         ends.forEach(end -> end.detachAll(this));
     }
 
-    static void closeQuietly(FrameChannel connection) {
+    static void closeQuietly(java.io.Closeable connection) {
         try {
             connection.close();
         } catch (IOException e) {

@@ -147,7 +147,7 @@ public final class ObjectHost {
         while (channel.isOpen()) {
             try {
                 SocketChannel accepted = channel.accept();
-                FrameChannel connection = HostFrame.open(accepted);
+                FrameChannel connection = HostLink.open(accepted);
                 Thread session = new Thread(() -> serve(connection), "multiprocess-host-session");
                 session.setDaemon(true);
                 session.start();
@@ -174,6 +174,6 @@ public final class ObjectHost {
         } finally {
             timeout.cancel(false);
         }
-        new HostSession(connection).run();
+        new HostSession(new HostLink(connection)).run();
     }
 }

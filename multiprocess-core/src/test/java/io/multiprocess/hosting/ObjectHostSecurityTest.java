@@ -40,7 +40,7 @@ class ObjectHostSecurityTest {
 
         try (FrameChannel peer = connect(host)) {
             peer.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE);
-            HostFrame.request(HostFrame.PUT_ONE_WAY, 1, mailbox.id(), -1, canary).sendRequest(peer);
+            new HostLink(peer).sendRequest(HostFrame.request(HostFrame.PUT_ONE_WAY, 1, mailbox.id(), -1, canary));
             assertThat(new String(peer.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE))).isEqualTo("#FAILURE#");
             assertThatThrownBy(() -> peer.recvBytes(16)).isInstanceOf(IOException.class);
         }
