@@ -13,6 +13,8 @@ import platform
 import sys
 import time
 
+from warmup import warm_up
+
 MIB = 1 << 20
 
 
@@ -94,16 +96,20 @@ def pipe_megabytes(ctx, args):
     child.start()
     child_end.close()
     payload = bytes(MIB)
-    rates = []
-    for rep in range(-1, args.reps):
-        before = time.perf_counter_ns()
+
+    def send_all():
         for _ in range(args.mib):
             parent_end.send_bytes(payload)
         parent_end.send_bytes(b"\x00")
         parent_end.recv_bytes()
+
+    warm_up(send_all)
+    rates = []
+    for _ in range(args.reps):
+        before = time.perf_counter_ns()
+        send_all()
         seconds = (time.perf_counter_ns() - before) / 1e9
-        if rep >= 0:
-            rates.append(args.mib / seconds)
+        rates.append(args.mib / seconds)
     parent_end.send_bytes(b"")
     child.join()
     return metric(nearest_rank(rates, 50), len(rates), "1 MiB messages through a pipe, median (MiB/s)")

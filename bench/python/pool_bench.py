@@ -14,6 +14,7 @@ import sys
 import time
 
 from peer import LIBRARY, describe, multiprocessing
+from warmup import warm_up
 
 PROCESSES = 2
 
@@ -41,18 +42,6 @@ def primes_below(limit):
         if prime:
             count += 1
     return count
-
-
-WARM_UP_SECONDS = 1.0
-
-
-def warm_up(once):
-    """Unmeasured runs until at least one has run and WARM_UP_SECONDS have passed: the Java side's rule (its
-    workers' JIT needs it; Python is steady after one run either way)."""
-    until = time.monotonic() + WARM_UP_SECONDS
-    once()
-    while time.monotonic() < until:
-        once()
 
 
 def cpu_scaling(context, args):

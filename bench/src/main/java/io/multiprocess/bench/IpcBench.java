@@ -137,19 +137,20 @@ public final class IpcBench {
         childEnd.close();
         byte[] payload = new byte[MIB];
         BootedChildren.await();
-        double[] rates = new double[options.reps];
-        for (int rep = -1; rep < options.reps; rep++) {
-            long before = System.nanoTime();
+        Runnable sendAll = () -> {
             for (int i = 0; i < options.megabytes; i++) {
                 parentEnd.sendBytes(payload);
             }
             // A one-byte message is acknowledged: the child has received every megabyte before it.
             parentEnd.sendBytes(new byte[1]);
             parentEnd.recvBytes();
-            double seconds = (System.nanoTime() - before) / 1e9;
-            if (rep >= 0) {
-                rates[rep] = options.megabytes / seconds;
-            }
+        };
+        WarmUp.run(sendAll);
+        double[] rates = new double[options.reps];
+        for (int rep = 0; rep < options.reps; rep++) {
+            long before = System.nanoTime();
+            sendAll.run();
+            rates[rep] = options.megabytes / ((System.nanoTime() - before) / 1e9);
         }
         parentEnd.sendBytes(new byte[0]);
         finish(child);
