@@ -7,6 +7,7 @@ import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
+import io.multiprocess.hosting.ObjectHost;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.reduction.ReductionException;
 import java.io.UncheckedIOException;
@@ -135,9 +136,9 @@ class PipeTest {
     }
 
     @Test
-    void aSenderFasterThanItsReaderWaitsOnceAPipeHoldsAMegabyte() throws Exception {
+    void aSenderFasterThanItsReaderWaitsOnceAPipeIsAtItsCapacity() throws Exception {
         Pipe pipe = ctx.pipe(false);
-        byte[] chunk = new byte[600 * 1024];
+        byte[] chunk = new byte[(int) (ObjectHost.PIPE_CAPACITY * 6 / 10)];
         Thread sender = new Thread(() -> {
             for (int i = 0; i < 4; i++) {
                 pipe.second().sendBytes(chunk);
@@ -148,7 +149,7 @@ class PipeTest {
             Thread.sleep(5);
         }
 
-        assertThat(sender.isAlive()).as("the second 600 KiB message does not fit beside the first").isTrue();
+        assertThat(sender.isAlive()).as("a second message of 60% of the capacity does not fit beside the first").isTrue();
         for (int i = 0; i < 4; i++) {
             assertThat(pipe.first().recvBytes()).hasSize(chunk.length);
         }
