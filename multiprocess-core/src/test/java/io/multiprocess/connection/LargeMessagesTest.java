@@ -7,6 +7,7 @@ import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MultiprocessException;
+import io.multiprocess.hosting.ObjectHost;
 import io.multiprocess.queues.MpQueue;
 import java.time.Duration;
 import java.util.Arrays;
@@ -165,11 +166,15 @@ class LargeMessagesTest {
         });
         child.start();
         reader.close();
-        writer.sendBytes(pattern(MIB, 1));
+        // Fill the pipe to its capacity, so the next send waits.
+        int before = (int) (ObjectHost.PIPE_CAPACITY / MIB);
+        for (int i = 1; i <= before; i++) {
+            writer.sendBytes(pattern(MIB, i));
+        }
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread sender = new Thread(() -> {
             try {
-                writer.sendBytes(pattern(MIB, 2));
+                writer.sendBytes(pattern(MIB, 99));
             } catch (Throwable e) {
                 failure.set(e);
             }
@@ -183,9 +188,9 @@ class LargeMessagesTest {
 
         assertThat(failure.get()).isInstanceOf(MultiprocessException.class).hasMessageContaining("interrupted");
         go.put("go");
-        writer.sendBytes(pattern(MIB, 3));
+        writer.sendBytes(pattern(MIB, 100));
         writer.sendBytes(new byte[0]);
-        assertThat(go.get(LONG)).isEqualTo("2");
+        assertThat(go.get(LONG)).isEqualTo(String.valueOf(before + 1));
         assertThat(child.join(LONG)).isTrue();
         assertThat(child.exitCode()).isZero();
     }
