@@ -131,33 +131,31 @@ public final class ChildMain {
         Runtime.getRuntime().addShutdownHook(new Thread(channel::sendExiting, "multiprocess-exit-report"));
     }
 
+    /** Loads and initializes the forkserver-preload classes; one that cannot be loaded is reported. */
     private static void preload(String classNames) {
-        if (classNames.isEmpty()) {
-            return;
-        }
-        for (String name : classNames.split(",")) {
-            try {
-                Class.forName(name, true, ChildMain.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                System.err.println("multiprocess: cannot preload " + name + ": " + e);
-            }
-        }
+        load(classNames, true);
     }
 
     /**
      * Loads the classes recent processes of the parent ran code of (see {@code ForkServerStarter.expect})
-     * without initializing them, so no user code runs before a process does. One that cannot be loaded is skipped:
-     * it is only a guess about the next process.
+     * without initializing them, so no user code runs before a process does. One that cannot be loaded is skipped
+     * quietly: it is only a guess about the next process (a class of another class loader in the parent).
      */
     private static void loadAhead(String classNames) {
+        load(classNames, false);
+    }
+
+    private static void load(String classNames, boolean initialize) {
         if (classNames.isEmpty()) {
             return;
         }
         for (String name : classNames.split(",")) {
             try {
-                Class.forName(name, false, ChildMain.class.getClassLoader());
+                Class.forName(name, initialize, ChildMain.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
-                // Not on this JVM's classpath (another class loader's class in the parent): nothing to gain.
+                if (initialize) {
+                    System.err.println("multiprocess: cannot preload " + name + ": " + e);
+                }
             }
         }
     }
