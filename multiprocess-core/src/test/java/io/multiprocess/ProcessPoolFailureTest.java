@@ -122,6 +122,35 @@ class ProcessPoolFailureTest {
     }
 
     @Test
+    void aSnapshotCountsTasksHeldAheadByAWorkerAsQueued() throws Exception {
+        try (ProcessPool pool = Multiprocess.getContext().pool(1)) {
+            String started = dir.resolve("started").toString();
+            String release = dir.resolve("release").toString();
+            AsyncResult<List<Integer>> map = pool.mapAsync((Integer x) -> {
+                if (x == 50) {
+                    Files.writeString(Path.of(started), "50");
+                    while (!Files.exists(Path.of(release))) {
+                        Thread.sleep(5);
+                    }
+                }
+                return x;
+            }, IntStream.range(0, 200).boxed().toList(), 1, null, null, null);
+            PoolSnapshot snapshot;
+            try {
+                awaitPid(Path.of(started));
+                snapshot = pool.snapshot();
+            } finally {
+                Files.writeString(Path.of(release), "go");
+            }
+
+            assertThat(snapshot.runningTasks()).isEqualTo(1);
+            assertThat(snapshot.queuedTasks()).as("tasks 51-199, in the queue or held by the worker")
+                    .isEqualTo(149);
+            assertThat(map.get(Duration.ofSeconds(60))).isEqualTo(IntStream.range(0, 200).boxed().toList());
+        }
+    }
+
+    @Test
     void systemExitInATaskFailsItAsACrashAndTheWorkerIsReplaced() {
         try (ProcessPool pool = Multiprocess.getContext().pool(1)) {
             assertThatThrownBy(() -> pool.apply(() -> {

@@ -10,8 +10,8 @@ import java.util.List;
  *     {@code BROKEN} (workers die at start-up, so work is refused)
  * @param processes the number of workers the pool keeps
  * @param workers the worker JVMs now
- * @param queuedTasks tasks waiting for a worker
- * @param runningTasks tasks on a worker now
+ * @param queuedTasks tasks not started yet: waiting in the pool's queue, or handed to a busy worker ahead
+ * @param runningTasks tasks a worker runs now (at most one per worker)
  */
 public record PoolSnapshot(String state, int processes, List<Worker> workers, int queuedTasks, int runningTasks) {
 

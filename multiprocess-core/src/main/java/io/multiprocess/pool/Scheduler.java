@@ -229,14 +229,16 @@ public final class Scheduler implements TaskRunner {
             long now = System.nanoTime();
             List<PoolSnapshot.Worker> snapshot = new ArrayList<>();
             int running = 0;
+            int heldAhead = 0;
             for (Worker worker : workers.values()) {
                 if (!worker.tasks.isEmpty()) {
                     running++;
+                    heldAhead += worker.tasks.size() - 1;
                 }
                 snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state.name(), worker.tasksDone,
                         Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
             }
-            return new PoolSnapshot(state.name(), options.processes(), snapshot, queue.size(), running);
+            return new PoolSnapshot(state.name(), options.processes(), snapshot, queue.size() + heldAhead, running);
         }
     }
 
