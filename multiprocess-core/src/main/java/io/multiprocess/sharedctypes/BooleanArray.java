@@ -22,7 +22,7 @@ public final class BooleanArray extends SharedArray {
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
     public static BooleanArray create(boolean[] initial, boolean lock) {
         BooleanArray array = create(initial.length, lock);
-        array.write(0, initial);
+        array.set(0, initial);
         return array;
     }
 
@@ -50,24 +50,22 @@ public final class BooleanArray extends SharedArray {
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public boolean[] get(int from, int to) {
-        checkRange(from, to);
-        enter();
-        try {
-            return read(from, to);
-        } finally {
-            exit();
-        }
+        return readRange(from, to, bytes -> {
+            boolean[] values = new boolean[to - from];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = bytes.get() != 0;
+            }
+            return values;
+        });
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, boolean[] values) {
-        checkRange(from, from + values.length);
-        enter();
-        try {
-            write(from, values);
-        } finally {
-            exit();
-        }
+        writeRange(from, values.length, bytes -> {
+            for (boolean value : values) {
+                bytes.put((byte) (value ? 1 : 0));
+            }
+        });
     }
 
     /** Every element, copied (Python's {@code a[:]}). */
@@ -86,19 +84,5 @@ public final class BooleanArray extends SharedArray {
             throw wrongType(value);
         }
         set(index, typed);
-    }
-
-    private boolean[] read(int from, int to) {
-        boolean[] values = new boolean[to - from];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = view.getByte(Segments.DATA + from + i) != 0;
-        }
-        return values;
-    }
-
-    private void write(int from, boolean[] values) {
-        for (int i = 0; i < values.length; i++) {
-            view.setByte(Segments.DATA + from + i, (byte) (values[i] ? 1 : 0));
-        }
     }
 }

@@ -22,7 +22,7 @@ public final class CharArray extends SharedArray {
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
     public static CharArray create(char[] initial, boolean lock) {
         CharArray array = create(initial.length, lock);
-        array.write(0, initial);
+        array.set(0, initial);
         return array;
     }
 
@@ -50,24 +50,16 @@ public final class CharArray extends SharedArray {
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public char[] get(int from, int to) {
-        checkRange(from, to);
-        enter();
-        try {
-            return read(from, to);
-        } finally {
-            exit();
-        }
+        return readRange(from, to, bytes -> {
+            char[] values = new char[to - from];
+            bytes.asCharBuffer().get(values);
+            return values;
+        });
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, char[] values) {
-        checkRange(from, from + values.length);
-        enter();
-        try {
-            write(from, values);
-        } finally {
-            exit();
-        }
+        writeRange(from, values.length, bytes -> bytes.asCharBuffer().put(values));
     }
 
     /** Every element, copied (Python's {@code a[:]}). */
@@ -86,19 +78,5 @@ public final class CharArray extends SharedArray {
             throw wrongType(value);
         }
         set(index, typed);
-    }
-
-    private char[] read(int from, int to) {
-        char[] values = new char[to - from];
-        java.lang.invoke.VarHandle.acquireFence();
-        bytesFrom(from).asCharBuffer().get(values);
-        java.lang.invoke.VarHandle.acquireFence();
-        return values;
-    }
-
-    private void write(int from, char[] values) {
-        java.lang.invoke.VarHandle.releaseFence();
-        bytesFrom(from).asCharBuffer().put(values);
-        java.lang.invoke.VarHandle.fullFence();
     }
 }

@@ -22,7 +22,7 @@ public final class DoubleArray extends SharedArray {
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
     public static DoubleArray create(double[] initial, boolean lock) {
         DoubleArray array = create(initial.length, lock);
-        array.write(0, initial);
+        array.set(0, initial);
         return array;
     }
 
@@ -61,24 +61,16 @@ public final class DoubleArray extends SharedArray {
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public double[] get(int from, int to) {
-        checkRange(from, to);
-        enter();
-        try {
-            return read(from, to);
-        } finally {
-            exit();
-        }
+        return readRange(from, to, bytes -> {
+            double[] values = new double[to - from];
+            bytes.asDoubleBuffer().get(values);
+            return values;
+        });
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, double[] values) {
-        checkRange(from, from + values.length);
-        enter();
-        try {
-            write(from, values);
-        } finally {
-            exit();
-        }
+        writeRange(from, values.length, bytes -> bytes.asDoubleBuffer().put(values));
     }
 
     /** Every element, copied (Python's {@code a[:]}). */
@@ -97,19 +89,5 @@ public final class DoubleArray extends SharedArray {
             throw wrongType(value);
         }
         set(index, typed);
-    }
-
-    private double[] read(int from, int to) {
-        double[] values = new double[to - from];
-        java.lang.invoke.VarHandle.acquireFence();
-        bytesFrom(from).asDoubleBuffer().get(values);
-        java.lang.invoke.VarHandle.acquireFence();
-        return values;
-    }
-
-    private void write(int from, double[] values) {
-        java.lang.invoke.VarHandle.releaseFence();
-        bytesFrom(from).asDoubleBuffer().put(values);
-        java.lang.invoke.VarHandle.fullFence();
     }
 }

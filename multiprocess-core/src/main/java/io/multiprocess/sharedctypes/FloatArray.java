@@ -22,7 +22,7 @@ public final class FloatArray extends SharedArray {
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
     public static FloatArray create(float[] initial, boolean lock) {
         FloatArray array = create(initial.length, lock);
-        array.write(0, initial);
+        array.set(0, initial);
         return array;
     }
 
@@ -61,24 +61,16 @@ public final class FloatArray extends SharedArray {
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public float[] get(int from, int to) {
-        checkRange(from, to);
-        enter();
-        try {
-            return read(from, to);
-        } finally {
-            exit();
-        }
+        return readRange(from, to, bytes -> {
+            float[] values = new float[to - from];
+            bytes.asFloatBuffer().get(values);
+            return values;
+        });
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, float[] values) {
-        checkRange(from, from + values.length);
-        enter();
-        try {
-            write(from, values);
-        } finally {
-            exit();
-        }
+        writeRange(from, values.length, bytes -> bytes.asFloatBuffer().put(values));
     }
 
     /** Every element, copied (Python's {@code a[:]}). */
@@ -97,19 +89,5 @@ public final class FloatArray extends SharedArray {
             throw wrongType(value);
         }
         set(index, typed);
-    }
-
-    private float[] read(int from, int to) {
-        float[] values = new float[to - from];
-        java.lang.invoke.VarHandle.acquireFence();
-        bytesFrom(from).asFloatBuffer().get(values);
-        java.lang.invoke.VarHandle.acquireFence();
-        return values;
-    }
-
-    private void write(int from, float[] values) {
-        java.lang.invoke.VarHandle.releaseFence();
-        bytesFrom(from).asFloatBuffer().put(values);
-        java.lang.invoke.VarHandle.fullFence();
     }
 }

@@ -22,7 +22,7 @@ public final class IntArray extends SharedArray {
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
     public static IntArray create(int[] initial, boolean lock) {
         IntArray array = create(initial.length, lock);
-        array.write(0, initial);
+        array.set(0, initial);
         return array;
     }
 
@@ -77,24 +77,16 @@ public final class IntArray extends SharedArray {
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public int[] get(int from, int to) {
-        checkRange(from, to);
-        enter();
-        try {
-            return read(from, to);
-        } finally {
-            exit();
-        }
+        return readRange(from, to, bytes -> {
+            int[] values = new int[to - from];
+            bytes.asIntBuffer().get(values);
+            return values;
+        });
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, int[] values) {
-        checkRange(from, from + values.length);
-        enter();
-        try {
-            write(from, values);
-        } finally {
-            exit();
-        }
+        writeRange(from, values.length, bytes -> bytes.asIntBuffer().put(values));
     }
 
     /** Every element, copied (Python's {@code a[:]}). */
@@ -113,19 +105,5 @@ public final class IntArray extends SharedArray {
             throw wrongType(value);
         }
         set(index, typed);
-    }
-
-    private int[] read(int from, int to) {
-        int[] values = new int[to - from];
-        java.lang.invoke.VarHandle.acquireFence();
-        bytesFrom(from).asIntBuffer().get(values);
-        java.lang.invoke.VarHandle.acquireFence();
-        return values;
-    }
-
-    private void write(int from, int[] values) {
-        java.lang.invoke.VarHandle.releaseFence();
-        bytesFrom(from).asIntBuffer().put(values);
-        java.lang.invoke.VarHandle.fullFence();
     }
 }

@@ -22,7 +22,7 @@ public final class LongArray extends SharedArray {
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
     public static LongArray create(long[] initial, boolean lock) {
         LongArray array = create(initial.length, lock);
-        array.write(0, initial);
+        array.set(0, initial);
         return array;
     }
 
@@ -77,24 +77,16 @@ public final class LongArray extends SharedArray {
 
     /** Elements {@code from} (inclusive) to {@code to} (exclusive), copied (Python's {@code a[from:to]}). */
     public long[] get(int from, int to) {
-        checkRange(from, to);
-        enter();
-        try {
-            return read(from, to);
-        } finally {
-            exit();
-        }
+        return readRange(from, to, bytes -> {
+            long[] values = new long[to - from];
+            bytes.asLongBuffer().get(values);
+            return values;
+        });
     }
 
     /** Sets the elements from {@code from} on to {@code values} (Python's {@code a[from:from+n] = values}). */
     public void set(int from, long[] values) {
-        checkRange(from, from + values.length);
-        enter();
-        try {
-            write(from, values);
-        } finally {
-            exit();
-        }
+        writeRange(from, values.length, bytes -> bytes.asLongBuffer().put(values));
     }
 
     /** Every element, copied (Python's {@code a[:]}). */
@@ -113,19 +105,5 @@ public final class LongArray extends SharedArray {
             throw wrongType(value);
         }
         set(index, typed);
-    }
-
-    private long[] read(int from, int to) {
-        long[] values = new long[to - from];
-        java.lang.invoke.VarHandle.acquireFence();
-        bytesFrom(from).asLongBuffer().get(values);
-        java.lang.invoke.VarHandle.acquireFence();
-        return values;
-    }
-
-    private void write(int from, long[] values) {
-        java.lang.invoke.VarHandle.releaseFence();
-        bytesFrom(from).asLongBuffer().put(values);
-        java.lang.invoke.VarHandle.fullFence();
     }
 }

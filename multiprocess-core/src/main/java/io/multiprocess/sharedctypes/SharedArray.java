@@ -5,7 +5,10 @@ import io.multiprocess.reduction.SharedHandle;
 import io.multiprocess.sharedmemory.AtomicView;
 import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A fixed-length array of one primitive type in shared memory: Python's {@code multiprocessing.Array}
@@ -126,8 +129,41 @@ public abstract sealed class SharedArray implements SharedHandle
         }
     }
 
-    /** A view of the bytes from element {@code from} on, for bulk calls. */
-    final ByteBuffer bytesFrom(int from) {
+    /**
+     * Every type's {@code get(from, to)}: checks the range and, under the lock, between acquire fences, lets
+     * {@code copy} read the elements from a buffer positioned at element {@code from}.
+     */
+    final <A> A readRange(int from, int to, Function<ByteBuffer, A> copy) {
+        checkRange(from, to);
+        enter();
+        try {
+            VarHandle.acquireFence();
+            A values = copy.apply(bytesFrom(from));
+            VarHandle.acquireFence();
+            return values;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Every type's {@code set(from, values)}: checks the range and, under the lock, after a release fence and
+     * before a full one, lets {@code copy} write {@code count} elements to a buffer positioned at element
+     * {@code from}.
+     */
+    final void writeRange(int from, int count, Consumer<ByteBuffer> copy) {
+        checkRange(from, from + count);
+        enter();
+        try {
+            VarHandle.releaseFence();
+            copy.accept(bytesFrom(from));
+            VarHandle.fullFence();
+        } finally {
+            exit();
+        }
+    }
+
+    private ByteBuffer bytesFrom(int from) {
         return memory.buffer().position(Segments.DATA + from * type.size);
     }
 

@@ -225,6 +225,15 @@ class SharedCTypesTest {
         assertThatThrownBy(() -> array.get(2, 4)).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("range 2..4");
         assertThatThrownBy(() -> array.set(2, new int[] {1, 2})).isInstanceOf(IndexOutOfBoundsException.class);
+
+        BooleanArray flags = ctx.rawArray(boolean.class, 4);
+        flags.set(1, new boolean[] {true, true});
+        assertThat(flags.toArray()).containsExactly(false, true, true, false);
+        assertThat(flags.get(2, 4)).containsExactly(true, false);
+        assertThatThrownBy(() -> flags.set(3, new boolean[] {true, true}))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(flags.toArray()).as("nothing written by a range that does not fit")
+                .containsExactly(false, true, true, false);
         assertThatThrownBy(() -> array.setObject(0, 1.5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("int elements");
         IntValue value = ctx.value(int.class, 0);
