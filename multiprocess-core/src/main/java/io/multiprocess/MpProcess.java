@@ -144,7 +144,7 @@ public class MpProcess implements Serializable {
             RunRequest request = new RunRequest(r.name, r.identity, r.daemon, r.authkey, current().getName(),
                     context.launchSettings(), stderrLevel == null ? "" : stderrLevel.name(), payload);
             ProcessStarter starter = context.starter();
-            starter.expect(codeClassNames());
+            starter.expect(this::codeClassNames);
             ChildJvm child = starter.start(request);
             r.child = child;
             r.started = true;

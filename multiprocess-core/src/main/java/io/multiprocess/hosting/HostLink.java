@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ final class HostLink implements Closeable {
     }
 
     /** Both ends of a host connection: selectable, so an interrupt never closes the shared socket. */
-    static FrameChannel open(java.nio.channels.SocketChannel channel) throws IOException {
+    static FrameChannel open(SocketChannel channel) throws IOException {
         return FrameChannel.selectable(channel);
     }
 

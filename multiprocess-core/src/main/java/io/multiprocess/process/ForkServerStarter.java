@@ -3,6 +3,7 @@ package io.multiprocess.process;
 import io.multiprocess.Multiprocess;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,9 +68,10 @@ final class ForkServerStarter implements ProcessStarter {
      * classes already in the spare, as Python's forkserver has {@code __main__} imported.
      */
     @Override
-    public void expect(List<String> classNames) {
+    public void expect(Supplier<List<String>> classNames) {
+        List<String> names = classNames.get();
         synchronized (expected) {
-            for (String name : classNames) {
+            for (String name : names) {
                 expected.remove(name);
                 expected.add(name);
             }

@@ -1,6 +1,7 @@
 package io.multiprocess.process;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A start method: how a process object gets a child JVM to run in. One implementation per method, as CPython
@@ -13,9 +14,10 @@ public interface ProcessStarter extends AutoCloseable {
 
     /**
      * Hears which classes the process being started runs code of (its class, its target's class), so that JVMs
-     * this starter prepares ahead can load them before they are needed.
+     * this starter prepares ahead can load them before they are needed. A supplier, so a starter that prepares
+     * nothing ahead (spawn) does not pay for working them out.
      */
-    default void expect(List<String> classNames) {
+    default void expect(Supplier<List<String>> classNames) {
     }
 
     /** Stops idle child JVMs this starter keeps (spares); children running processes are not touched. */
