@@ -354,7 +354,7 @@ class ProcessPoolFailureTest {
             assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(WorkerCrashedException.class);
             awaitState(pool, "BROKEN");
             assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("died before finishing a task");
+                    .hasMessageContaining("could not start");
         }
     }
 

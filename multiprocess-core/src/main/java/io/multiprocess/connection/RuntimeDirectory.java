@@ -1,5 +1,7 @@
 package io.multiprocess.connection;
 
+import io.multiprocess.internal.ExitSequence;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +47,9 @@ public final class RuntimeDirectory {
                     ? Files.createTempDirectory(base, "mp-",
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
                     : Files.createTempDirectory(base, "mp-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "multiprocess-runtime-dir-cleanup"));
+            // Last, after the pools drained: their workers reach this JVM through the sockets in it until then.
+            ExitSequence.register(ExitSequence.Phase.FILES, "runtime-directory", Duration.ofSeconds(1),
+                    () -> delete(dir));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private directory for sockets under " + base

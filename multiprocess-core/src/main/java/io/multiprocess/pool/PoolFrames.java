@@ -12,6 +12,9 @@ import java.util.Arrays;
  *   RESULT [type][batch id: long][status: byte][worker heap used: long][reduced List of results, Throwable, or
  *          UTF-8 text for UNREDUCIBLE]
  *   STOP   [type]
+ *   WORKER_READY [type]             from the worker once its initializer ran
+ *   THREAD_DUMP  [type]             to the worker: send your threads' stacks
+ *   THREADS      [type][stacks]     its answer, see {@link ThreadDump#capture}
  * </pre>
  */
 final class PoolFrames {
@@ -61,5 +64,20 @@ final class PoolFrames {
 
     static byte[] stop() {
         return new byte[] {ControlMessage.STOP};
+    }
+
+    static byte[] workerReady() {
+        return new byte[] {ControlMessage.WORKER_READY};
+    }
+
+    static byte[] threadDumpRequest() {
+        return new byte[] {ControlMessage.THREAD_DUMP};
+    }
+
+    static byte[] threads(byte[] stacks) {
+        byte[] frame = new byte[1 + stacks.length];
+        frame[0] = ControlMessage.THREADS;
+        System.arraycopy(stacks, 0, frame, 1, stacks.length);
+        return frame;
     }
 }

@@ -31,6 +31,13 @@ public interface PoolListener {
     default void workerStarted(long workerPid) {
     }
 
+    /**
+     * A worker about to be killed for a task's timeout or a cancel sent its threads' stacks in time; the kill
+     * follows. Also in the {@link TaskTimeoutException} of a timeout.
+     */
+    default void threadDumpTaken(long taskId, long workerPid, WorkerExitCause cause, ThreadDump threadDump) {
+    }
+
     /** A worker exited with Python's exit code. */
     default void workerExited(long workerPid, WorkerExitCause cause, int exitCode) {
     }

@@ -22,7 +22,7 @@ final class PoolListeners {
         for (PoolListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 Multiprocess.getLogger().warn("a pool listener failed", e);
             }
         }

@@ -4,6 +4,7 @@ import io.multiprocess.Multiprocess;
 import io.multiprocess.function.SerializableRunnable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The options of a process pool: Python's ({@code processes}, {@code initializer}, {@code maxtasksperchild}) and
@@ -17,7 +18,8 @@ import java.util.List;
  *         .maxTasksPerChild(1000)
  *         .taskTimeout(Duration.ofMinutes(2))
  *         .maxWorkerRssBytes(512L << 20)
- *         .jvmArguments(List.of("-Xmx1g")));
+ *         .jvmArguments(List.of("-Xmx1g"))
+ *         .exitPolicy(ExitPolicy.drain(Duration.ofSeconds(30))));
  * }</pre>
  *
  * @param processes worker JVMs; default {@link Multiprocess#cpuCount()}
@@ -28,9 +30,19 @@ import java.util.List;
  * @param maxWorkerHeapBytes a worker whose used heap exceeds this after a task is replaced; 0 for no limit
  * @param jvmArguments JVM arguments for this pool's workers, after the context's (e.g. {@code -Xmx2g}); the pool
  *     then launches its workers through a context of its own with the same settings plus these
+ * @param exitPolicy what the library does with the pool if it is still open when the JVM exits; default
+ *     {@link ExitPolicy#terminate()}, as Python
+ * @param threadDumpTimeout before a worker is killed for a task's timeout (or a cancel that kills), it is asked for
+ *     its threads' stacks, which the {@link TaskTimeoutException} and the listener's event carry; this is how long
+ *     it has to answer. The request is sent this long before the timeout, so the kill still comes on time; zero
+ *     takes no dump. Default 250 ms
  */
 public record PoolOptions(int processes, SerializableRunnable initializer, int maxTasksPerChild, Duration taskTimeout,
-        long maxWorkerRssBytes, long maxWorkerHeapBytes, List<String> jvmArguments) {
+        long maxWorkerRssBytes, long maxWorkerHeapBytes, List<String> jvmArguments, ExitPolicy exitPolicy,
+        Duration threadDumpTimeout) {
+
+    /** How long a worker has, by default, to send its threads' stacks before it is killed. */
+    public static final Duration DEFAULT_THREAD_DUMP_TIMEOUT = Duration.ofMillis(250);
 
     public PoolOptions {
         if (processes < 1) {
@@ -47,45 +59,63 @@ public record PoolOptions(int processes, SerializableRunnable initializer, int m
             throw new IllegalArgumentException("memory limits must be positive, or 0 for none");
         }
         jvmArguments = List.copyOf(jvmArguments);
+        Objects.requireNonNull(exitPolicy, "exitPolicy");
+        if (threadDumpTimeout == null || threadDumpTimeout.isNegative()) {
+            throw new IllegalArgumentException("threadDumpTimeout must be positive, or zero to take no thread dump; "
+                    + "got " + threadDumpTimeout);
+        }
     }
 
     /** One worker per CPU, no initializer, no recycling, no timeout. */
     public static PoolOptions defaults() {
-        return new PoolOptions(Multiprocess.cpuCount(), null, 0, null, 0, 0, List.of());
+        return new PoolOptions(Multiprocess.cpuCount(), null, 0, null, 0, 0, List.of(), ExitPolicy.terminate(),
+                DEFAULT_THREAD_DUMP_TIMEOUT);
     }
 
     public PoolOptions processes(int count) {
         return new PoolOptions(count, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout);
     }
 
     public PoolOptions initializer(SerializableRunnable code) {
         return new PoolOptions(processes, code, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout);
     }
 
     public PoolOptions maxTasksPerChild(int tasks) {
         return new PoolOptions(processes, initializer, tasks, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes,
-                jvmArguments);
+                jvmArguments, exitPolicy, threadDumpTimeout);
     }
 
     public PoolOptions taskTimeout(Duration timeout) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, timeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout);
     }
 
     public PoolOptions maxWorkerRssBytes(long bytes) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, bytes, maxWorkerHeapBytes,
-                jvmArguments);
+                jvmArguments, exitPolicy, threadDumpTimeout);
     }
 
     public PoolOptions maxWorkerHeapBytes(long bytes) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, bytes,
-                jvmArguments);
+                jvmArguments, exitPolicy, threadDumpTimeout);
     }
 
     public PoolOptions jvmArguments(List<String> arguments) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, arguments);
+                maxWorkerHeapBytes, arguments, exitPolicy, threadDumpTimeout);
+    }
+
+    /** What the library does with the pool if it is still open at JVM exit; see {@link ExitPolicy}. */
+    public PoolOptions exitPolicy(ExitPolicy policy) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes, jvmArguments, policy, threadDumpTimeout);
+    }
+
+    /** How long a worker about to be killed has to send its threads' stacks; zero for no thread dump. */
+    public PoolOptions threadDumpTimeout(Duration timeout) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, timeout);
     }
 }

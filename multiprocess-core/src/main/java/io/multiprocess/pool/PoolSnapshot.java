@@ -12,8 +12,18 @@ import java.util.List;
  * @param workers the worker JVMs now
  * @param queuedTasks tasks not started yet: waiting in the pool's queue, or handed to a busy worker ahead
  * @param runningTasks tasks a worker runs now (at most one per worker)
+ * @param consecutiveCrashes workers that were ready and died on their own (killed from outside, {@code System.exit}
+ *     in a task, a native crash) since a task last finished; each is replaced, after the first few with a back-off
+ * @param replacementBackoff how long the next such worker's replacement waits: zero normally, growing while
+ *     workers keep dying (a crash loop), back to zero when a task finishes
  */
-public record PoolSnapshot(String state, int processes, List<Worker> workers, int queuedTasks, int runningTasks) {
+public record PoolSnapshot(String state, int processes, List<Worker> workers, int queuedTasks, int runningTasks,
+        int consecutiveCrashes, Duration replacementBackoff) {
+
+    /** Whether workers keep dying, so their replacements are slowed down. */
+    public boolean crashLooping() {
+        return !replacementBackoff.isZero();
+    }
 
     /**
      * One worker JVM.

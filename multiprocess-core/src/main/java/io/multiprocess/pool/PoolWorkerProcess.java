@@ -60,6 +60,11 @@ public final class PoolWorkerProcess extends MpProcess {
         }
         ChildChannel channel = ChildChannel.current();
         Reducer reducer = Reducers.byName(reducerName);
+        Thread taskThread = Thread.currentThread();
+        channel.answerThreadDumps(() -> PoolFrames.threads(ThreadDump.capture(taskThread)));
+        // Tasks come only after this: a worker that dies before it (a bad initializer) never took one, and the pool
+        // counts it as one that could not start.
+        channel.send(PoolFrames.workerReady());
         while (true) {
             byte[] message = channel.receive();
             if (message[0] == ControlMessage.STOP) {

@@ -1,10 +1,14 @@
 package io.multiprocess.pool;
 
 import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.ExitSequence;
+import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.LibraryTimer;
 import io.multiprocess.process.ChildJvm;
 import io.multiprocess.process.ControlMessage;
 import io.multiprocess.process.ExitStatus;
 import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.ReductionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +21,6 @@ import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,17 +37,35 @@ import org.slf4j.Logger;
  * of them. A worker that dies fails exactly the task it was running; the ones it held ahead never started, and go
  * back to the front of the queue.
  *
- * <p>Also here: replacing workers that die, killing a worker whose task outlives its timeout or is cancelled,
- * recycling by task count and memory, close and terminate, listener events and snapshots.
+ * <p>Also here: replacing workers that die, killing a worker whose task outlives its timeout or is cancelled
+ * (after asking it for a thread dump), recycling by task count and memory, close and terminate, what the pool does
+ * at JVM exit, listener events and snapshots.
+ *
+ * <p>Two kinds of death are told apart. A worker that dies before it is ready (it never sent WORKER_READY: a bad
+ * JVM flag, classpath or initializer) could not start: after {@link #MAX_START_FAILURES} in a row the pool breaks
+ * with the reason, since replacing it would only loop. A worker that was ready and dies (in a task, its first
+ * included: SIGKILL, {@code System.exit}, a native crash) fails the task it ran and is always replaced; when such
+ * deaths come one after another with no task finishing in between, replacements are slowed by a back-off (shown in
+ * the snapshot and logged), never given up.
+ *
+ * <p>Once the pool is shutting down (closed, terminated, or the JVM exits) no worker is replaced except, for a pool
+ * closed gracefully while the JVM goes on, to run the tasks still queued (as Python's pool keeps itself populated
+ * until its cache is empty); a worker that dies then fails only its own task, never the pool.
  *
  * <p>Internal: {@link io.multiprocess.ProcessPool} is the public face.
  */
 public final class Scheduler implements TaskRunner {
 
-    /** Consecutive workers that die before finishing a task after which the pool stops replacing them. */
+    /** Consecutive workers that die before they are ready after which the pool stops replacing them. */
     static final int MAX_START_FAILURES = 3;
+    /** Ready workers that may die in a row and be replaced at once; after that replacements back off. */
+    static final int CRASHES_BEFORE_BACKOFF = 3;
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Logger LOG = Multiprocess.getLogger();
     private static final long TERMINATE_GRACE_MILLIS = 1000;
+    /** What terminating takes at most at exit: SIGTERM, the grace before SIGKILL, and the exit to be seen. */
+    private static final Duration TERMINATE_AT_EXIT = Duration.ofSeconds(3);
     /**
      * Tasks a worker may hold beyond the one it runs. Enough to cover the round trip to the parent with tasks of a
      * few microseconds; small enough that a worker holding them while another goes idle costs little at the end of
@@ -66,14 +86,14 @@ public final class Scheduler implements TaskRunner {
     private final AtomicLong taskIds = new AtomicLong();
     private final PoolListeners listeners = new PoolListeners();
     private final CompletableFuture<Void> allWorkersGone = new CompletableFuture<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "multiprocess-pool-timer");
-        thread.setDaemon(true);
-        return thread;
-    });
     private State state = State.RUNNING;
     private int startFailures;
+    /** Ready workers that died on their own since a task last finished. */
+    private int consecutiveCrashes;
+    /** Workers decided on but not yet in {@link #workers}: launching, or waiting for a back-off to pass. */
+    private int pendingLaunches;
     private String brokenReason;
+    private ExitSequence.Registration atExit;
 
     /**
      * @param launcher starts one worker process and returns its JVM
@@ -87,8 +107,46 @@ public final class Scheduler implements TaskRunner {
 
     /** Launches all workers at once; they start in parallel. */
     public void start() {
+        ExitPolicy policy = options.exitPolicy();
+        atExit = ExitSequence.register(ExitSequence.Phase.POOLS, "pool", policy.gracePeriod().plus(TERMINATE_AT_EXIT),
+                this::applyExitPolicy);
+        allWorkersGone.thenRun(atExit::cancel);
+        synchronized (lock) {
+            pendingLaunches += options.processes();
+        }
         for (int i = 0; i < options.processes(); i++) {
             launchWorker();
+        }
+    }
+
+    /** At JVM exit, before any other child is ended: what {@link PoolOptions#exitPolicy} says. */
+    private void applyExitPolicy() {
+        ExitPolicy policy = options.exitPolicy();
+        switch (policy.mode()) {
+            case DRAIN -> close();
+            case LEAVE_TO_OWNER -> { }
+            case TERMINATE -> terminate();
+        }
+        if (policy.mode() != ExitPolicy.Mode.TERMINATE && !awaitAllWorkersGone(policy.gracePeriod())) {
+            LOG.warn("at exit, the process pool still had work after its {} grace period ({}); terminating it",
+                    policy.gracePeriod(), policy.mode() == ExitPolicy.Mode.DRAIN ? "draining"
+                            : "left to its owner, which did not close it in time");
+            terminate();
+        }
+        awaitAllWorkersGone(TERMINATE_AT_EXIT);
+    }
+
+    private boolean awaitAllWorkersGone(Duration timeout) {
+        try {
+            allWorkersGone.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
         }
     }
 
@@ -145,6 +203,7 @@ public final class Scheduler implements TaskRunner {
     public boolean cancel(TaskRunner.Task handle, boolean killRunning) {
         Task task = (Task) handle;
         Worker running;
+        boolean dumpFirst = false;
         synchronized (lock) {
             if (task.done) {
                 return false;
@@ -158,11 +217,21 @@ public final class Scheduler implements TaskRunner {
                 running = task.worker;
                 task.killReason = WorkerExitCause.CANCELLED;
                 running.plannedExit = WorkerExitCause.CANCELLED;
+                dumpFirst = !options.threadDumpTimeout().isZero() && running.tasks.peekFirst() == task;
+                if (dumpFirst) {
+                    running.dumpTask = task;
+                    running.killWhenDumped = true;
+                }
             } else {
                 return false;
             }
         }
-        if (running != null) {
+        if (running != null && dumpFirst) {
+            // Killed when its stacks arrive, or when they do not in time.
+            Worker worker = running;
+            sendQuietly(worker, PoolFrames.threadDumpRequest());
+            LibraryTimer.schedule(worker.child::kill, options.threadDumpTimeout());
+        } else if (running != null) {
             running.child.kill();
         } else {
             finish(task, null, new CancellationException("the task was cancelled before it started"),
@@ -173,11 +242,14 @@ public final class Scheduler implements TaskRunner {
 
     @Override
     public void close() {
+        List<Task> stranded;
         synchronized (lock) {
             if (state == State.RUNNING) {
                 state = State.CLOSED;
             }
+            stranded = takeStrandedTasks();
         }
+        failStranded(stranded, "the pool was shut down with no worker left to run it");
         dispatch();
     }
 
@@ -206,9 +278,18 @@ public final class Scheduler implements TaskRunner {
                     TaskOutcome.CANCELLED);
         }
         for (Worker worker : toStop) {
-            worker.child.terminate();
-            timer.schedule(worker.child::kill, TERMINATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            endWorker(worker.child);
         }
+    }
+
+    /** SIGTERM, then SIGKILL after a grace; never throws, so terminate() always reaches every worker. */
+    private static void endWorker(ChildJvm child) {
+        try {
+            child.terminate();
+        } catch (RuntimeException e) {
+            LOG.debug("could not terminate pool worker {}; killing it", child.pid(), e);
+        }
+        LibraryTimer.schedule(child::kill, TERMINATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -238,7 +319,8 @@ public final class Scheduler implements TaskRunner {
                 snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state.name(), worker.tasksDone,
                         Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
             }
-            return new PoolSnapshot(state.name(), options.processes(), snapshot, queue.size() + heldAhead, running);
+            return new PoolSnapshot(state.name(), options.processes(), snapshot, queue.size() + heldAhead, running,
+                    consecutiveCrashes, replacementDelay());
         }
     }
 
@@ -248,32 +330,59 @@ public final class Scheduler implements TaskRunner {
         }
     }
 
+    /** Launches a worker the caller counted in {@link #pendingLaunches}. */
     private void launchWorker() {
         ChildJvm child;
         try {
             child = launcher.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.warn("cannot launch a pool worker: {}", e.getMessage());
+            boolean countIt;
             synchronized (lock) {
-                startFailures++;
+                pendingLaunches--;
+                countIt = state == State.RUNNING;
+                if (countIt) {
+                    startFailures++;
+                }
             }
-            breakIfWorkersKeepDying("launching a worker failed: " + e.getMessage());
+            if (countIt && !breakIfWorkersKeepDying("launching a worker failed: " + e.getMessage())) {
+                // Launching may work again (a passing lack of memory or processes): try again after a pause.
+                synchronized (lock) {
+                    pendingLaunches++;
+                }
+                LibraryTimer.schedule(() -> LibraryThreads.start("multiprocess-pool-replace", this::launchDelayed),
+                        FIRST_BACKOFF.multipliedBy(1L << Math.min(startFailures, 6)));
+            }
+            failStrandedTasks();
             return;
         }
         Worker worker = new Worker(child);
+        boolean keep;
         synchronized (lock) {
-            workers.put(child.pid(), worker);
+            pendingLaunches--;
+            // Terminated (or broken) while it launched: it would be nobody's worker.
+            keep = state == State.RUNNING || state == State.CLOSED;
+            if (keep) {
+                workers.put(child.pid(), worker);
+            } else {
+                checkAllWorkersGone();
+            }
+        }
+        if (!keep) {
+            child.kill();
+            return;
         }
         child.onMessage(message -> onMessage(worker, message));
-        child.running().thenRun(() -> onRunning(worker));
         child.onExit().thenAccept(code -> onExit(worker, code));
         listeners.fire(listener -> listener.workerStarted(child.pid()));
     }
 
-    private void onRunning(Worker worker) {
+    /** The worker's initializer ran: it takes tasks from now on, and starting workers evidently works. */
+    private void onWorkerReady(Worker worker) {
         synchronized (lock) {
             if (worker.state == WorkerState.STARTING && worker.child.isAlive()) {
                 worker.state = WorkerState.IDLE;
+                startFailures = 0;
             }
         }
         dispatch();
@@ -356,8 +465,57 @@ public final class Scheduler implements TaskRunner {
         Worker worker = task.worker;
         listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
         if (task.timeout != null) {
-            task.timeoutCheck = timer.schedule(() -> onTimeout(worker, task), task.timeout.toNanos(),
-                    TimeUnit.NANOSECONDS);
+            Duration dumpLead = options.threadDumpTimeout();
+            if (!dumpLead.isZero()) {
+                // Asked ahead, so the kill itself is on time even for a worker that cannot answer (stopped, or
+                // stuck at a safepoint).
+                task.dumpRequest = LibraryTimer.schedule(() -> requestThreadDump(worker, task),
+                        task.timeout.minus(dumpLead));
+            }
+            task.timeoutCheck = LibraryTimer.schedule(() -> onTimeout(worker, task), task.timeout);
+        }
+    }
+
+    private void requestThreadDump(Worker worker, Task task) {
+        synchronized (lock) {
+            if (task.done || worker.tasks.peekFirst() != task) {
+                return;
+            }
+            worker.dumpTask = task;
+            worker.dump = null;
+        }
+        sendQuietly(worker, PoolFrames.threadDumpRequest());
+    }
+
+    /** A worker's THREADS answer: kept for the kill that follows (or done now, for a cancel that waited for it). */
+    private void onThreads(Worker worker, byte[] message) {
+        ThreadDump dump;
+        try {
+            dump = ThreadDump.decode(worker.child.pid(), Duration.ZERO, message, 1);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("pool worker {} sent a thread dump that could not be read: {}", worker.child.pid(),
+                    e.toString());
+            return;
+        }
+        Task task;
+        boolean killNow;
+        synchronized (lock) {
+            task = worker.dumpTask;
+            if (task == null || task.done) {
+                return;
+            }
+            worker.dump = dump;
+            worker.dumpReceivedNanos = System.nanoTime();
+            killNow = worker.killWhenDumped;
+            if (killNow) {
+                task.threadDump = worker.takeDump(task);
+            }
+        }
+        if (killNow) {
+            ThreadDump taken = task.threadDump;
+            listeners.fire(listener -> listener.threadDumpTaken(task.id, worker.child.pid(),
+                    WorkerExitCause.CANCELLED, taken));
+            worker.child.kill();
         }
     }
 
@@ -378,20 +536,33 @@ public final class Scheduler implements TaskRunner {
     }
 
     private void onTimeout(Worker worker, Task task) {
+        ThreadDump dump;
         synchronized (lock) {
             if (task.done || worker.tasks.peekFirst() != task) {
                 return;
             }
             task.killReason = WorkerExitCause.TIMEOUT;
             worker.plannedExit = WorkerExitCause.TIMEOUT;
+            dump = worker.takeDump(task);
+            task.threadDump = dump;
+        }
+        if (dump != null) {
+            listeners.fire(listener -> listener.threadDumpTaken(task.id, worker.child.pid(), WorkerExitCause.TIMEOUT,
+                    dump));
         }
         worker.child.kill();
     }
 
     private void onMessage(Worker worker, byte[] message) {
-        if (message[0] != ControlMessage.RESULT) {
-            return;
+        switch (message[0]) {
+            case ControlMessage.RESULT -> onResult(worker, message);
+            case ControlMessage.WORKER_READY -> onWorkerReady(worker);
+            case ControlMessage.THREADS -> onThreads(worker, message);
+            default -> LOG.debug("pool worker {} sent a message of type {}; ignored", worker.child.pid(), message[0]);
         }
+    }
+
+    private void onResult(Worker worker, byte[] message) {
         long id = PoolFrames.resultId(message);
         long heapUsed = PoolFrames.resultHeapUsed(message);
         long rss = options.maxWorkerRssBytes() > 0 ? worker.child.residentBytes() : -1;
@@ -410,7 +581,11 @@ public final class Scheduler implements TaskRunner {
             task.done = true;
             worker.tasksDone++;
             worker.heapUsed = heapUsed;
-            startFailures = 0;
+            if (consecutiveCrashes >= CRASHES_BEFORE_BACKOFF) {
+                LOG.info("process pool: a task finished again after {} workers in a row died; workers are replaced "
+                        + "at once again", consecutiveCrashes);
+            }
+            consecutiveCrashes = 0;
             boolean exiting = PoolFrames.resultStatus(message) == PoolFrames.FAILED_WORKER_EXITS;
             retire = !exiting && worker.state != WorkerState.STOPPING
                     && ((options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
@@ -433,9 +608,7 @@ public final class Scheduler implements TaskRunner {
                 worker.state = next == null ? WorkerState.IDLE : WorkerState.BUSY;
             }
         }
-        if (task.timeoutCheck != null) {
-            task.timeoutCheck.cancel(false);
-        }
+        task.cancelTimers();
         if (retire) {
             flush(worker);
         }
@@ -447,7 +620,10 @@ public final class Scheduler implements TaskRunner {
         }
     }
 
-    /** Turns a RESULT message into the task's outcome; runs on the worker's reader thread, outside the lock. */
+    /**
+     * Turns a RESULT message into the task's outcome; runs on the worker's reader thread, outside the lock. Whatever
+     * goes wrong here ends the task: it is no longer the worker's, so nothing else would.
+     */
     private void complete(Task task, byte[] message) {
         int offset = PoolFrames.RESULT_HEADER;
         int length = message.length - offset;
@@ -467,9 +643,26 @@ public final class Scheduler implements TaskRunner {
                 default -> finish(task, null, new TaskFailedException("task ran in worker pid " + pid + ", but "
                         + new String(message, offset, length, StandardCharsets.UTF_8)), TaskOutcome.FAILURE);
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (ReductionException e) {
             finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid
                     + " could not be loaded: " + e.getMessage(), e), TaskOutcome.FAILURE);
+        } catch (Throwable e) {
+            // Not a clean "cannot load these bytes": this JVM failed while reading what the worker sent. The task
+            // fails with what happened, and the worker is taken out of service in case the two are out of step.
+            // Out of service before the caller hears of it, so no later task is given to this worker.
+            Worker worker = task.worker;
+            synchronized (lock) {
+                worker.state = WorkerState.STOPPING;
+                if (worker.plannedExit == null) {
+                    worker.plannedExit = WorkerExitCause.CHANNEL_FAULT;
+                    worker.fault = e;
+                }
+            }
+            worker.child.kill();
+            LOG.error("could not load the result of a task from pool worker {}; killed it, it is replaced", pid, e);
+            finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid + " could not "
+                    + "be loaded in this JVM (" + e + "); the worker was killed and is replaced. If the result is "
+                    + "very large or deeply nested, return a smaller one", e), TaskOutcome.FAILURE);
         }
     }
 
@@ -479,10 +672,16 @@ public final class Scheduler implements TaskRunner {
         WorkerExitCause cause;
         boolean replace;
         boolean broken;
+        boolean countsAsStartFailure;
+        long backoffNanos = 0;
+        int crashes;
         String reason;
+        List<Task> stranded;
         synchronized (lock) {
             workers.remove(worker.child.pid());
-            cause = worker.plannedExit != null ? worker.plannedExit : WorkerExitCause.CRASHED;
+            boolean neverReady = worker.state == WorkerState.STARTING;
+            cause = worker.plannedExit != null ? worker.plannedExit
+                    : worker.child.fault() != null ? WorkerExitCause.CHANNEL_FAULT : WorkerExitCause.CRASHED;
             running = worker.tasks.pollFirst();
             if (running != null && !running.done) {
                 running.done = true;
@@ -495,6 +694,7 @@ public final class Scheduler implements TaskRunner {
             for (Task task = worker.tasks.pollLast(); task != null; task = worker.tasks.pollLast()) {
                 task.worker = null;
                 task.startedNanos = 0;
+                task.cancelTimers();
                 if (requeue && task.killReason == null) {
                     queue.addFirst(task);
                 } else {
@@ -502,13 +702,32 @@ public final class Scheduler implements TaskRunner {
                     heldAhead.add(0, task);
                 }
             }
-            if (cause == WorkerExitCause.CRASHED && worker.tasksDone == 0) {
+            // Deaths while the pool shuts down are expected (and a terminated worker is never ready): they say
+            // nothing about whether workers can start.
+            boolean counting = state == State.RUNNING && !ExitSequence.isExiting();
+            countsAsStartFailure = counting && neverReady && cause == WorkerExitCause.CRASHED;
+            if (countsAsStartFailure) {
                 startFailures++;
+            } else if (counting && cause == WorkerExitCause.CRASHED) {
+                consecutiveCrashes++;
             }
-            replace = state == State.RUNNING || (state == State.CLOSED && !queue.isEmpty());
+            crashes = consecutiveCrashes;
+            replace = !ExitSequence.isExiting()
+                    && (state == State.RUNNING || (state == State.CLOSED && !queue.isEmpty()))
+                    && !(countsAsStartFailure && startFailures >= MAX_START_FAILURES);
+            if (replace) {
+                pendingLaunches++;
+                if (!countsAsStartFailure && cause == WorkerExitCause.CRASHED) {
+                    backoffNanos = replacementDelay().toNanos();
+                }
+            }
             broken = state == State.BROKEN;
             reason = brokenReason;
+            stranded = replace ? List.of() : takeStrandedTasks();
             checkAllWorkersGone();
+        }
+        if (running != null) {
+            running.cancelTimers();
         }
         listeners.fire(listener -> listener.workerExited(worker.child.pid(), cause, exitCode));
         if (running != null) {
@@ -526,18 +745,103 @@ public final class Scheduler implements TaskRunner {
                         TaskOutcome.CANCELLED);
             }
         }
-        if (replace && !breakIfWorkersKeepDying("the last worker exited with " + ExitStatus.describe(exitCode)
-                + stderrNote(worker.child.stderrTail()))) {
+        failStranded(stranded, "the pool was shutting down and its last worker (pid " + worker.child.pid()
+                + ") exited with " + ExitStatus.describe(exitCode) + " before the task started");
+        if (countsAsStartFailure && breakIfWorkersKeepDying("the last worker exited with "
+                + ExitStatus.describe(exitCode) + " before it was ready" + stderrNote(worker.child.stderrTail()))) {
+            dispatch();
+            return;
+        }
+        if (!replace) {
+            dispatch();
+            return;
+        }
+        if (backoffNanos > 0) {
+            long delayMillis = TimeUnit.NANOSECONDS.toMillis(backoffNanos);
+            LOG.warn("process pool: {} workers in a row died on their own (the last, pid {}, with {}); replacing "
+                    + "it in {} ms. Check the tasks: something kills their workers", crashes, worker.child.pid(),
+                    ExitStatus.describe(exitCode), delayMillis);
+            LibraryTimer.schedule(() -> LibraryThreads.start("multiprocess-pool-replace", this::launchDelayed),
+                    backoffNanos, TimeUnit.NANOSECONDS);
+        } else {
             launchWorker();
         }
         dispatch();
+    }
+
+    /** A replacement whose back-off has passed; launched only if the pool still wants it. */
+    private void launchDelayed() {
+        boolean launch;
+        synchronized (lock) {
+            launch = !ExitSequence.isExiting()
+                    && (state == State.RUNNING || (state == State.CLOSED && !queue.isEmpty()));
+            if (!launch) {
+                pendingLaunches--;
+            }
+        }
+        if (launch) {
+            launchWorker();
+        } else {
+            failStrandedTasks();
+        }
+        dispatch();
+    }
+
+    /** How long the next replacement of a worker that died on its own waits, under the lock. */
+    private Duration replacementDelay() {
+        if (consecutiveCrashes <= CRASHES_BEFORE_BACKOFF) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(consecutiveCrashes - CRASHES_BEFORE_BACKOFF - 1, 16);
+        Duration delay = FIRST_BACKOFF.multipliedBy(1L << doublings);
+        return delay.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : delay;
+    }
+
+    /**
+     * Under the lock: the queued tasks no worker will ever run (the pool is shutting down, no worker is left and none
+     * is coming), taken out of the queue.
+     */
+    private List<Task> takeStrandedTasks() {
+        boolean noneComing = state != State.RUNNING || ExitSequence.isExiting();
+        if (!noneComing || !workers.isEmpty() || pendingLaunches > 0 || queue.isEmpty()) {
+            return List.of();
+        }
+        List<Task> stranded = new ArrayList<>(queue);
+        queue.clear();
+        stranded.forEach(task -> task.done = true);
+        return stranded;
+    }
+
+    private void failStrandedTasks() {
+        List<Task> stranded;
+        synchronized (lock) {
+            stranded = takeStrandedTasks();
+            checkAllWorkersGone();
+        }
+        failStranded(stranded, "the pool was shut down with no worker left to run it");
+    }
+
+    private void failStranded(List<Task> stranded, String why) {
+        for (Task task : stranded) {
+            finish(task, null, new CancellationException("Pool shut down: " + why), TaskOutcome.CANCELLED);
+        }
     }
 
     private void failWithWorker(Task task, Worker worker, WorkerExitCause cause, int exitCode) {
         long pid = worker.child.pid();
         switch (task.killReason == null ? cause : task.killReason) {
             case TIMEOUT -> finish(task, null, new TaskTimeoutException("the task ran longer than its timeout of "
-                    + task.timeout + "; worker pid " + pid + " was killed and replaced"), TaskOutcome.TIMEOUT);
+                    + task.timeout + "; worker pid " + pid + " was killed and replaced" + (task.threadDump != null
+                            ? "; where it was is in threadDump() and in the suppressed stack trace below"
+                            : options.threadDumpTimeout().isZero() ? ""
+                            : "; it did not send its threads' stacks within " + options.threadDumpTimeout()),
+                    task.threadDump), TaskOutcome.TIMEOUT);
+            case CHANNEL_FAULT -> {
+                Throwable fault = worker.fault != null ? worker.fault : worker.child.fault();
+                finish(task, null, new TaskFailedException("this JVM failed while handling a message from worker "
+                        + "pid " + pid + " (" + fault + "); the worker was killed and is replaced", fault),
+                        TaskOutcome.FAILURE);
+            }
             case CANCELLED -> finish(task, null, new CancellationException("the task was cancelled while running; "
                     + "worker pid " + pid + " was killed and replaced"), TaskOutcome.CANCELLED);
             case POOL_SHUTDOWN -> finish(task, null, new CancellationException("the pool was terminated while the "
@@ -553,7 +857,7 @@ public final class Scheduler implements TaskRunner {
     }
 
     /**
-     * After {@link #MAX_START_FAILURES} workers in a row died before finishing a task, replacing them would only
+     * After {@link #MAX_START_FAILURES} workers in a row died before they were ready, replacing them would only
      * loop: the pool breaks, fails what is queued and refuses new work, instead of hanging.
      *
      * @return whether the pool is broken
@@ -568,7 +872,7 @@ public final class Scheduler implements TaskRunner {
                 return false;
             }
             state = State.BROKEN;
-            brokenReason = MAX_START_FAILURES + " workers in a row died before finishing a task (" + lastFailure
+            brokenReason = MAX_START_FAILURES + " workers in a row could not start (" + lastFailure
                     + "); check the initializer, the JVM arguments and the classpath, then create a new pool";
             dropped = new ArrayList<>(queue);
             queue.clear();
@@ -584,8 +888,8 @@ public final class Scheduler implements TaskRunner {
     }
 
     private void checkAllWorkersGone() {
-        if (state != State.RUNNING && workers.isEmpty() && allWorkersGone.complete(null)) {
-            timer.shutdown();
+        if (state != State.RUNNING && workers.isEmpty() && pendingLaunches == 0) {
+            allWorkersGone.complete(null);
         }
     }
 
@@ -627,6 +931,8 @@ public final class Scheduler implements TaskRunner {
         private boolean done;
         private WorkerExitCause killReason;
         private volatile ScheduledFuture<?> timeoutCheck;
+        private volatile ScheduledFuture<?> dumpRequest;
+        private ThreadDump threadDump;
 
         private Task(long id, TaskGroup group, byte[] payload, int size, Duration timeout, Completion completion) {
             this.id = id;
@@ -635,6 +941,17 @@ public final class Scheduler implements TaskRunner {
             this.size = size;
             this.timeout = timeout;
             this.completion = completion;
+        }
+
+        private void cancelTimers() {
+            ScheduledFuture<?> check = timeoutCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
+            ScheduledFuture<?> dump = dumpRequest;
+            if (dump != null) {
+                dump.cancel(false);
+            }
         }
     }
 
@@ -650,9 +967,28 @@ public final class Scheduler implements TaskRunner {
         private long tasksDone;
         private long heapUsed = -1;
         private WorkerExitCause plannedExit;
+        /** What went wrong in this JVM with the worker's messages, when that took it out of service. */
+        private Throwable fault;
+        /** The task whose thread dump was asked for, and the answer once it came. */
+        private Task dumpTask;
+        private ThreadDump dump;
+        private long dumpReceivedNanos;
+        /** A cancel that kills waits for the dump (or its timeout) before the kill. */
+        private boolean killWhenDumped;
 
         private Worker(ChildJvm child) {
             this.child = child;
+        }
+
+        /** Under the scheduler's lock, at the kill: the dump taken for {@code task}, if it came. */
+        private ThreadDump takeDump(Task task) {
+            if (dumpTask != task || dump == null) {
+                return null;
+            }
+            ThreadDump taken = new ThreadDump(dump.workerPid(),
+                    Duration.ofNanos(System.nanoTime() - dumpReceivedNanos), dump.threads());
+            dump = null;
+            return taken;
         }
     }
 }

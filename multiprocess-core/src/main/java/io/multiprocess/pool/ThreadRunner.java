@@ -1,6 +1,8 @@
 package io.multiprocess.pool;
 
 import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.LibraryTimer;
 import io.multiprocess.function.SerializableFunction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,9 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +33,6 @@ public final class ThreadRunner implements TaskRunner {
 
     private final PoolOptions options;
     private final ThreadPoolExecutor executor;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "multiprocess-threadpool-timer");
-        thread.setDaemon(true);
-        return thread;
-    });
     private final PoolListeners listeners = new PoolListeners();
     private final Set<ThreadTask> pending = ConcurrentHashMap.newKeySet();
     private final Map<Thread, AtomicLong> threads = new ConcurrentHashMap<>();
@@ -59,10 +54,8 @@ public final class ThreadRunner implements TaskRunner {
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(options.processes(), options.processes(), 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(() -> runWorker(runnable),
-                            "ThreadPool-" + poolNumber + "-worker-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
+                    return LibraryThreads.daemon("ThreadPool-" + poolNumber + "-worker-"
+                            + threadNumber.incrementAndGet(), () -> runWorker(runnable));
                 });
     }
 
@@ -139,7 +132,8 @@ public final class ThreadRunner implements TaskRunner {
             workers.add(new PoolSnapshot.Worker(entry.getKey().getId(), busy ? "BUSY" : "IDLE",
                     entry.getValue().get(), Duration.ZERO, -1));
         }
-        return new PoolSnapshot(state, options.processes(), workers, executor.getQueue().size(), running);
+        return new PoolSnapshot(state, options.processes(), workers, executor.getQueue().size(), running, 0,
+                Duration.ZERO);
     }
 
     @Override
@@ -185,7 +179,7 @@ public final class ThreadRunner implements TaskRunner {
     }
 
     private void awaitThreadsGone() {
-        Thread waiter = new Thread(() -> {
+        LibraryThreads.start("multiprocess-threadpool-close", () -> {
             try {
                 while (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
                     LOG.debug("thread pool still has running tasks");
@@ -193,11 +187,8 @@ public final class ThreadRunner implements TaskRunner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            timer.shutdown();
             allThreadsGone.complete(null);
-        }, "multiprocess-threadpool-close");
-        waiter.setDaemon(true);
-        waiter.start();
+        });
     }
 
     /** One task on a thread; ends exactly once, whichever of result, failure, timeout or cancel comes first. */
@@ -231,12 +222,12 @@ public final class ThreadRunner implements TaskRunner {
             startedNanos = System.nanoTime();
             listeners.fire(listener -> listener.taskStarted(id, items.size(), self.getId()));
             if (timeout != null) {
-                timeoutCheck = timer.schedule(() -> {
+                timeoutCheck = LibraryTimer.schedule(() -> {
                     if (finish(null, new TaskTimeoutException("the task ran longer than its timeout of " + timeout
                             + "; its thread was interrupted"), TaskOutcome.TIMEOUT)) {
                         self.interrupt();
                     }
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                }, timeout);
             }
             try {
                 List<Object> results = new ArrayList<>(items.size());

@@ -10,6 +10,11 @@ public enum WorkerExitCause {
     CANCELLED,
     /** Stopped because the pool was closed or terminated. */
     POOL_SHUTDOWN,
+    /**
+     * Killed because this JVM failed while handling a message from it (an error decoding its result or reading its
+     * channel): the task it held failed with what went wrong, and a fresh worker replaces it.
+     */
+    CHANNEL_FAULT,
     /** Died on its own: a crash, a signal from outside, {@code System.exit} in a task, an OutOfMemoryError. */
     CRASHED
 }

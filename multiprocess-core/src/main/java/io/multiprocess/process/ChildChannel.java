@@ -3,6 +3,7 @@ package io.multiprocess.process;
 import io.multiprocess.connection.Authentication;
 import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.connection.RuntimeDirectory;
+import io.multiprocess.internal.LibraryThreads;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * The child's end of the control channel: reads the handshake key from stdin, connects to the parent,
@@ -28,6 +30,7 @@ public final class ChildChannel {
 
     private final FrameChannel connection;
     private final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
+    private volatile Supplier<byte[]> threadDumpAnswer;
 
     private ChildChannel(FrameChannel connection) {
         this.connection = connection;
@@ -132,6 +135,14 @@ public final class ChildChannel {
         connection.sendBytes(message);
     }
 
+    /**
+     * Has the reader thread answer the parent's THREAD_DUMP requests with {@code answer}'s message, while the
+     * thread that runs the work goes on (or is stuck): the parent asks before it kills a runaway task's worker.
+     */
+    public void answerThreadDumps(Supplier<byte[]> answer) {
+        this.threadDumpAnswer = answer;
+    }
+
     /** Waits for the next message from the parent after RUN (delivered by {@link #parentWatcher}). */
     public byte[] receive() throws InterruptedException {
         return inbox.take();
@@ -142,20 +153,39 @@ public final class ChildChannel {
      * Start it once RUN is received; messages that arrive after RUN are kept for {@link #receive()}.
      */
     public Thread parentWatcher(Runnable onParentGone) {
-        Thread watcher = new Thread(() -> {
+        return LibraryThreads.daemon("multiprocess-parent-watcher", () -> {
             try {
                 while (true) {
                     byte[] message = connection.recvBytes();
-                    if (message.length > 0) {
+                    if (message.length > 0 && message[0] == ControlMessage.THREAD_DUMP) {
+                        answerThreadDump();
+                    } else if (message.length > 0) {
                         inbox.add(message);
                     }
                 }
             } catch (IOException e) {
                 onParentGone.run();
+            } catch (Throwable e) {
+                // A channel this JVM can no longer read leaves it unreachable for its parent: end it, so the parent
+                // sees an exit (and replaces a pool worker) instead of waiting for an answer forever.
+                System.err.println("multiprocess: reading the control channel failed, exiting: " + e);
+                onParentGone.run();
             }
-        }, "multiprocess-parent-watcher");
-        watcher.setDaemon(true);
-        return watcher;
+        });
+    }
+
+    private void answerThreadDump() {
+        Supplier<byte[]> answer = threadDumpAnswer;
+        if (answer == null) {
+            return;
+        }
+        try {
+            connection.sendBytes(answer.get());
+        } catch (IOException e) {
+            // The parent is gone; the watcher sees the channel close next.
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("multiprocess: could not take a thread dump for the parent: " + e);
+        }
     }
 
     private void sendQuietly(byte[] message) {

@@ -3,11 +3,14 @@ package io.multiprocess.process;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MultiprocessException;
 import io.multiprocess.connection.FrameChannel;
+import io.multiprocess.internal.ExitSequence;
+import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.sharedmemory.ResourceTracker;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +34,9 @@ public final class ChildJvm {
     private static final long CHANNEL_DRAIN_SECONDS = 2;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(ChildJvm::endChildrenAtExit, "multiprocess-exit"));
+        ExitSequence.register(ExitSequence.Phase.CHILDREN, "children", Duration.ofSeconds(2),
+                ChildJvm::endChildrenAtExit);
     }
-
-    private static volatile boolean exiting;
 
     private final Process process;
     private final long pid;
@@ -47,6 +49,7 @@ public final class ChildJvm {
     private volatile boolean orderlyExitReported;
     private volatile boolean daemon = true;
     private volatile Consumer<byte[]> messageHandler = message -> { };
+    private volatile Throwable fault;
     private boolean ready;
     private byte[] pendingRun;
     private boolean assigned;
@@ -56,9 +59,7 @@ public final class ChildJvm {
         this.process = process;
         this.pid = process.pid();
         this.stderr = new StderrPump(process.getErrorStream());
-        Thread pump = new Thread(stderr, "multiprocess-stderr-" + pid);
-        pump.setDaemon(true);
-        pump.start();
+        LibraryThreads.start("multiprocess-stderr-" + pid, stderr);
         this.exitCode = process.onExit()
                 .thenCompose(exited -> {
                     if (connection == null) {
@@ -144,9 +145,7 @@ public final class ChildJvm {
         if (toSend != null) {
             sendRun(toSend);
         }
-        Thread reader = new Thread(this::readControlMessages, "multiprocess-control-" + pid);
-        reader.setDaemon(true);
-        reader.start();
+        LibraryThreads.start("multiprocess-control-" + pid, this::readControlMessages);
     }
 
     /**
@@ -246,6 +245,14 @@ public final class ChildJvm {
         process.destroyForcibly();
     }
 
+    /**
+     * What went wrong in this JVM while handling the child's messages, after which the child was killed; null if
+     * nothing did.
+     */
+    public Throwable fault() {
+        return fault;
+    }
+
     /** The last lines the child wrote to stderr, oldest first. */
     public List<String> stderrTail() {
         return stderr.tail();
@@ -283,6 +290,14 @@ public final class ChildJvm {
             }
         } catch (IOException e) {
             // EOF: the child exited or closed its end.
+        } catch (Throwable e) {
+            // This JVM could not handle what the child sent (a result that failed to load, a frame it could not
+            // hold): nobody would read its next message, so whoever waits on it would wait forever. The child is
+            // taken out of service; its exit fails what it held, with this as the reason.
+            fault = e;
+            LOG.error("could not handle a message from child JVM {}; killing it so that what it held fails and "
+                    + "it is replaced", pid, e);
+            kill();
         } finally {
             channelDone.complete(null);
         }
@@ -326,17 +341,17 @@ public final class ChildJvm {
         }
     }
 
-    /**
-     * At exit, daemonic children and idle spares are stopped, as Python terminates daemonic children. The other
-     * children see their control channel close when this JVM is gone, and exit on their own.
-     */
     /** Whether this JVM is exiting and ending its children: their deaths are expected, not news. */
     static boolean exiting() {
-        return exiting;
+        return ExitSequence.isExiting();
     }
 
+    /**
+     * At exit, after the pools had their exit policies applied ({@link ExitSequence}), the daemonic children and idle
+     * spares left are stopped, as Python terminates daemonic children. The other children see their control channel
+     * close when this JVM is gone, and exit on their own.
+     */
     private static void endChildrenAtExit() {
-        exiting = true;
         List<ChildJvm> toEnd = LIVE.stream().filter(child -> child.daemon).toList();
         toEnd.forEach(ChildJvm::terminate);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);

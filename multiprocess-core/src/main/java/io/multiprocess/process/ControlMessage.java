@@ -19,6 +19,10 @@ package io.multiprocess.process;
  *   parent -&gt; child    TASK  id:long payload           run this batch (see {@code io.multiprocess.pool})
  *   child  -&gt; parent   RESULT id:long status:byte heap:long payload
  *   parent -&gt; child    STOP                         finish: the worker's run() returns
+ *   child  -&gt; parent   WORKER_READY                 the initializer ran: the worker takes tasks now
+ *   parent -&gt; child    THREAD_DUMP                  send your threads' stacks (answered by the channel's
+ *                                                   reader thread, while the task thread runs on)
+ *   child  -&gt; parent   THREADS stacks               the answer, plain fields (see pool.ThreadDump)
  * </pre>
  */
 public final class ControlMessage {
@@ -32,6 +36,9 @@ public final class ControlMessage {
     public static final byte TASK = 16;
     public static final byte RESULT = 17;
     public static final byte STOP = 18;
+    public static final byte WORKER_READY = 19;
+    public static final byte THREAD_DUMP = 20;
+    public static final byte THREADS = 21;
 
     private ControlMessage() {
     }

@@ -1,6 +1,8 @@
 package io.multiprocess.process;
 
 import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.ExitSequence;
+import io.multiprocess.internal.LibraryThreads;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Supplier;
@@ -8,6 +10,7 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 
@@ -34,7 +37,7 @@ final class ForkServerStarter implements ProcessStarter {
     private final AtomicInteger launching = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final ExecutorService launcher =
-            Executors.newSingleThreadExecutor(ControlServer.daemonThreads("multiprocess-forkserver"));
+            Executors.newSingleThreadExecutor(LibraryThreads.factory("multiprocess-forkserver"));
     /** Classes that processes started here ran code of, most recent last; guarded by itself. */
     private final LinkedHashSet<String> expected = new LinkedHashSet<>();
     private volatile boolean closed;
@@ -98,23 +101,29 @@ final class ForkServerStarter implements ProcessStarter {
     }
 
     private void replenish() {
-        if (closed) {
+        if (closed || ExitSequence.isExiting()) {
             return;
         }
-        launcher.execute(() -> {
-            while (!closed && ready.size() + launching.get() < spares
-                    && consecutiveFailures.get() < MAX_CONSECUTIVE_FAILURES) {
-                launching.incrementAndGet();
-                try {
-                    ChildJvm spare = ChildJvm.launch(settings, ControlServer.get(), this::spareReady, loadAhead());
-                    spare.onExit().whenComplete((code, error) -> spareExited(spare));
-                } catch (RuntimeException e) {
-                    launching.decrementAndGet();
-                    consecutiveFailures.incrementAndGet();
-                    LOG.warn("cannot launch a forkserver spare JVM: {}", e.getMessage());
-                }
+        try {
+            launcher.execute(this::launchSpares);
+        } catch (RejectedExecutionException e) {
+            // Closed meanwhile: no spares are wanted any more.
+        }
+    }
+
+    private void launchSpares() {
+        while (!closed && !ExitSequence.isExiting() && ready.size() + launching.get() < spares
+                && consecutiveFailures.get() < MAX_CONSECUTIVE_FAILURES) {
+            launching.incrementAndGet();
+            try {
+                ChildJvm spare = ChildJvm.launch(settings, ControlServer.get(), this::spareReady, loadAhead());
+                spare.onExit().whenComplete((code, error) -> spareExited(spare));
+            } catch (RuntimeException e) {
+                launching.decrementAndGet();
+                consecutiveFailures.incrementAndGet();
+                LOG.warn("cannot launch a forkserver spare JVM: {}", e.getMessage());
             }
-        });
+        }
     }
 
     private void spareReady(ChildJvm spare) {

@@ -1,5 +1,7 @@
 package io.multiprocess.process;
 
+import io.multiprocess.internal.ExitSequence;
+import java.time.Duration;
 import io.multiprocess.Multiprocess;
 import java.io.File;
 import java.io.IOException;
@@ -51,8 +53,8 @@ final class StartupArchive {
     private static final Set<Process> TRAININGS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> TRAININGS.forEach(Process::destroyForcibly),
-                "multiprocess-startup-archive-exit"));
+        ExitSequence.register(ExitSequence.Phase.CHILDREN, "startup-archive-trainings", Duration.ofSeconds(1),
+                () -> TRAININGS.forEach(Process::destroyForcibly));
     }
 
     private StartupArchive() {

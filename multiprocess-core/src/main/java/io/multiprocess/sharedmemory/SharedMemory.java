@@ -1,5 +1,7 @@
 package io.multiprocess.sharedmemory;
 
+import io.multiprocess.internal.ExitSequence;
+import java.time.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
@@ -242,8 +244,9 @@ public final class SharedMemory implements AutoCloseable {
     public SharedMemory unlinkOnExit() {
         synchronized (UNLINK_AT_EXIT) {
             if (!exitHookAdded) {
-                Runtime.getRuntime().addShutdownHook(new Thread(SharedMemory::unlinkAtExit,
-                        "multiprocess-shared-memory-cleanup"));
+                // After the pools drained: their workers may use the segments until then.
+                ExitSequence.register(ExitSequence.Phase.FILES, "shared-memory", Duration.ofSeconds(1),
+                        SharedMemory::unlinkAtExit);
                 exitHookAdded = true;
             }
             UNLINK_AT_EXIT.add(path);

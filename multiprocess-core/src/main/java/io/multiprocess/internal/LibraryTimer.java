@@ -1,0 +1,58 @@
+package io.multiprocess.internal;
+
+import io.multiprocess.Multiprocess;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/**
+ * The library's one timer: task timeouts, kills after a grace period, handshake deadlines, delayed replacements.
+ * One daemon thread for the whole JVM, never shut down, so scheduling never fails with
+ * {@link java.util.concurrent.RejectedExecutionException} however pools and servers come and go. Actions must be
+ * short (a kill, a flag, a message): a slow one delays every other deadline.
+ *
+ * <p>An action that throws is logged and the timer goes on; a plain {@code ScheduledExecutorService} would keep
+ * the exception in a future nobody reads.
+ */
+public final class LibraryTimer {
+
+    private static final Logger LOG = Multiprocess.getLogger();
+    private static final ScheduledThreadPoolExecutor TIMER = newTimer();
+
+    private LibraryTimer() {
+    }
+
+    private static ScheduledThreadPoolExecutor newTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                LibraryThreads.factory("multiprocess-timer"));
+        // Cancelled deadlines (most of them: tasks end before their timeout) leave the queue at once.
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** Runs {@code action} once after {@code delay}. */
+    public static ScheduledFuture<?> schedule(Runnable action, Duration delay) {
+        return schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code action} once after {@code delay} {@code unit}s. */
+    public static ScheduledFuture<?> schedule(Runnable action, long delay, TimeUnit unit) {
+        return TIMER.schedule(() -> runReporting(action), Math.max(0, delay), unit);
+    }
+
+    /** Runs {@code action} every {@code period} until the returned future is cancelled. */
+    public static ScheduledFuture<?> every(Runnable action, Duration period) {
+        long nanos = period.toNanos();
+        return TIMER.scheduleWithFixedDelay(() -> runReporting(action), nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static void runReporting(Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable e) {
+            LOG.error("a multiprocess timer action failed; the timer goes on", e);
+        }
+    }
+}
