@@ -3,6 +3,7 @@ package io.multiprocess.spring.boot.autoconfigure;
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.context.ForkServerContext;
+import io.multiprocess.pool.ExitPolicy;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
@@ -90,8 +91,15 @@ final class ContextFactory {
                     pool.getShutdownGracePeriod(), "the grace period must be zero or more",
                     "Set a duration such as 30s; 0 kills running tasks at once.", null);
         }
-        return options.jvmArguments(pool.getJvmArguments());
+        // Spring's lifecycle shuts the pool down gracefully after the web server has finished its requests, so the
+        // library's own exit hook must leave it alone meanwhile (it would otherwise terminate it at SIGTERM). The
+        // margin covers the web server's own graceful phase before the pool's turn comes.
+        return options.jvmArguments(pool.getJvmArguments())
+                .exitPolicy(ExitPolicy.leaveToOwner(pool.getShutdownGracePeriod().plus(OWNER_MARGIN)));
     }
+
+    /** Time Spring may take to reach the pool's lifecycle phase at shutdown (its default per-phase timeout). */
+    static final java.time.Duration OWNER_MARGIN = java.time.Duration.ofSeconds(45);
 
     private static long bytes(DataSize size) {
         return size == null ? 0 : size.toBytes();

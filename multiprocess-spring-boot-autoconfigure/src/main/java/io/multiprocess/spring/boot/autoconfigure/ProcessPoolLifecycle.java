@@ -11,6 +11,10 @@ import org.springframework.context.SmartLifecycle;
  * taking requests (so requests in flight can still use the pool), the pool takes no new work, queued and running
  * tasks get the grace period to finish, then the workers that are left are killed. No worker JVM outlives the
  * application, also when it is stopped with SIGTERM (the JVM's shutdown hook closes the application context).
+ *
+ * <p>The pool is created with {@link io.multiprocess.pool.ExitPolicy#leaveToOwner}, so the library's own exit hook,
+ * which runs at the same time as Spring's, neither terminates its workers nor stops it taking work while this
+ * lifecycle waits its turn.
  */
 class ProcessPoolLifecycle implements SmartLifecycle {
 
@@ -38,6 +42,7 @@ class ProcessPoolLifecycle implements SmartLifecycle {
 
     @Override
     public void stop() {
+        LOG.info("process pool: shutting down; queued and running tasks have {} to finish", gracePeriod);
         pool.shutdown();
         if (!pool.join(gracePeriod)) {
             LOG.info("process pool: work still running after the {} grace period; terminating its workers",
