@@ -24,6 +24,7 @@ guarded=(
   garbage-frames
   bad-argument
   bad-result
+  bad-exception
   stack-overflow
   out-of-memory
   throwing-iterator
