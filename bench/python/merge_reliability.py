@@ -102,6 +102,19 @@ def page(rows_file, python_file, header_file, guarded):
     print("Runtime of each scenario (s): " + ", ".join(f"{scenario_id} {row['seconds']:.0f}"
                                                         for scenario_id, row in rows.items()) + ".")
     print()
+    print("## How to read and rerun it")
+    print()
+    print("`bench/run-reliability.sh` builds the project (a reactor package, nothing installed) and the sample app's "
+          "jar, then runs each scenario of `io.multiprocess.bench.reliability.ReliabilityBench` in a JVM of its own "
+          "under a deadline (a scenario that hangs is reported as hung), the jqwik fuzz properties, and "
+          "`bench/python/reliability_bench.py`; `--write` puts this page here. `--short` is the form CI runs "
+          "(`.ci/run`, without the Python side): the same scenarios with small counts. A scenario never reports a "
+          "figure it did not measure; where a promise is not kept yet, its row says what happens instead.")
+    print()
+    print("A promise listed as guarded in the script fails the run (and CI) when it does not hold; the others are "
+          "reported only. When a fix lands, run the full form, check the row says yes, and add its id to the "
+          "`guarded` list at the top of `bench/run-reliability.sh`.")
+    print()
     guarded_ids = [g for g in guarded.split(",") if g]
     print("Guarded promises (a failure fails CI): " + (", ".join(guarded_ids) or "none") + ".")
     failed = [g for g in guarded_ids if g in rows and rows[g].get("held") is False]

@@ -76,9 +76,10 @@ final class CrashScenarios {
             LongArray started = this.started;
             LongArray ends = this.ends;
             return item -> {
-                runs.getAndAdd(item, 1);
+                // The pid and start time first: the parent reads them as soon as it sees the run counted.
                 pids.set(item, ProcessHandle.current().pid());
                 started.set(item, System.currentTimeMillis());
+                runs.getAndAdd(item, 1);
                 Thread.sleep(millis);
                 ends.getAndAdd(item, 1);
                 return item * 2;
@@ -327,7 +328,7 @@ final class CrashScenarios {
     /** Waits until the task of {@code item} runs, and returns its worker's pid. */
     private static long awaitRunning(Ledger ledger, int item) {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (ledger.runs().get(item) == 0) {
+        while (ledger.runs().get(item) == 0 || ledger.pids().get(item) <= 1) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the task did not start within 60 s");
             }

@@ -20,6 +20,10 @@ final class Os {
 
     /** Sends {@code signal} (a name such as STOP, CONT, KILL) to {@code pid} with kill(1). */
     static void signal(long pid, String signal) throws IOException, InterruptedException {
+        if (pid <= 1) {
+            // kill(1) would signal a whole process group (0), every process (-1) or init: never what is meant.
+            throw new IllegalArgumentException("refusing to send SIG" + signal + " to pid " + pid);
+        }
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IOException("kill -" + signal + " " + pid + " failed");
@@ -28,6 +32,9 @@ final class Os {
 
     /** Kills {@code pid} if it is still there, for clean-up after a scenario that may have failed half-way. */
     static void killQuietly(long pid) {
+        if (pid <= 1) {
+            return;
+        }
         ProcessHandle.of(pid).ifPresent(process -> {
             try {
                 signal(pid, "CONT");
