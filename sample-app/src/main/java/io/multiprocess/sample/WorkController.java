@@ -64,6 +64,20 @@ public class WorkController {
         return Map.of("result", pool.applyAsync(Work::runaway, Duration.ofSeconds(seconds)).get());
     }
 
+    /**
+     * Sleeps {@code millis} in a worker JVM: slow work of a known length, e.g. to watch a graceful shutdown keep a
+     * request in flight (bench/run-reliability.sh does).
+     */
+    @PostMapping("/sleep")
+    public Map<String, Object> sleep(@RequestParam(defaultValue = "1000") long millis) {
+        long started = System.nanoTime();
+        long workerPid = pool.apply(() -> {
+            Thread.sleep(millis);
+            return ProcessHandle.current().pid();
+        });
+        return Map.of("millis", (System.nanoTime() - started) / 1_000_000, "workerPid", workerPid);
+    }
+
     /** The last tasks the pool finished, newest first. */
     @GetMapping("/tasks")
     public List<RecentTasks.Finished> tasks() {

@@ -63,6 +63,14 @@ class SampleApplicationTest {
     }
 
     @Test
+    void aSleepRunsInAWorkerJvm() throws Exception {
+        HttpResponse<String> sleep = post("/api/sleep?millis=50");
+        assertThat(sleep.statusCode()).isEqualTo(200);
+        assertThat(sleep.body()).contains("\"workerPid\":").doesNotContainPattern(
+                "\"workerPid\":" + ProcessHandle.current().pid() + "[,}]");
+    }
+
+    @Test
     void theStatusPageIsServed() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
