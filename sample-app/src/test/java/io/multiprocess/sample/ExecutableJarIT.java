@@ -55,6 +55,47 @@ class ExecutableJarIT {
         }
     }
 
+    @Test
+    void requestsInFlightAtSigtermGetTheirAnswersAndNoWorkerIsLeft() throws Exception {
+        Path jar = Path.of(System.getProperty("sample.jar"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path output = Files.createTempFile("sample-app-sigterm", ".log");
+        Process app = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=0",
+                "--multiprocess.pool.processes=1").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            int port = awaitPort(app, output);
+            HttpClient client = HttpClient.newHttpClient();
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> running = client.sendAsync(
+                    sleepRequest(port, 3000), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300);
+            // One worker: this one waits in the pool's queue behind the first.
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> queued = client.sendAsync(
+                    sleepRequest(port, 1000), HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(700);
+            List<ProcessHandle> workers = workersOf(app.pid());
+
+            app.destroy();   // SIGTERM 1 s into the first request, as a deploy stops the old instance
+
+            HttpResponse<String> first = running.get(60, TimeUnit.SECONDS);
+            HttpResponse<String> second = queued.get(60, TimeUnit.SECONDS);
+            String log = Files.readString(output, StandardCharsets.UTF_8);
+            assertThat(first.statusCode()).as(first.body() + "\n" + log).isEqualTo(200);
+            assertThat(second.statusCode()).as(second.body() + "\n" + log).isEqualTo(200);
+            assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the app stopped").isTrue();
+            assertThat(awaitGone(workers)).as("workers still running after the app stopped").isEmpty();
+            assertThat(log).doesNotContain("pool broken").doesNotContain("RejectedExecutionException")
+                    .doesNotContain("exit code -15");
+        } finally {
+            app.destroyForcibly();
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static HttpRequest sleepRequest(int port, long millis) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/sleep?millis=" + millis))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build();
+    }
+
     private static int awaitPort(Process app, Path output) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
