@@ -10,8 +10,9 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code multiprocess} health: UP while the pool runs (with the start method, workers by state, queued and
- * running tasks), OUT_OF_SERVICE while it shuts down, DOWN once it is terminated or broken (its workers die at
- * start-up). Without a pool it reports the context alone, UP.
+ * running tasks, and workers that died in a row), OUT_OF_SERVICE while it shuts down, DOWN once it is terminated or
+ * broken (its workers cannot start). A crash loop (workers keep dying in tasks, replacements back off) stays UP with
+ * a {@code crashLoop} detail. Without a pool it reports the context alone, UP.
  */
 public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
 
@@ -40,7 +41,13 @@ public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("processes", snapshot.processes())
                 .withDetail("workers", workers)
                 .withDetail("queuedTasks", snapshot.queuedTasks())
-                .withDetail("runningTasks", snapshot.runningTasks());
+                .withDetail("runningTasks", snapshot.runningTasks())
+                .withDetail("consecutiveCrashes", snapshot.consecutiveCrashes());
+        if (snapshot.crashLooping()) {
+            // Still UP: tasks are served as workers are replaced, only slower; the detail tells ops why.
+            builder.withDetail("crashLoop", "workers keep dying in tasks; each replacement now waits "
+                    + snapshot.replacementBackoff().toMillis() + " ms (the log names the exits)");
+        }
         switch (snapshot.state()) {
             case "RUNNING" -> builder.up();
             case "CLOSED" -> builder.outOfService();
