@@ -16,10 +16,16 @@ final class StderrPump implements Runnable {
 
     static final int TAIL_LINES = 30;
     private static final int MAX_LINE = 2000;
+    /**
+     * The child's last bytes, split into lines only when asked for: a child that writes hundreds of MB costs this
+     * JVM a copy into this ring per read and nothing else (a String per chunk or line made it allocate as much as
+     * the child wrote).
+     */
+    private static final int TAIL_BYTES = 64 * 1024;
 
     private final InputStream source;
-    private final Deque<String> tail = new ArrayDeque<>();
-    private final StringBuilder line = new StringBuilder();
+    private final byte[] ring = new byte[TAIL_BYTES];
+    private long written;
     private final java.util.concurrent.CompletableFuture<Void> finished = new java.util.concurrent.CompletableFuture<>();
 
     StderrPump(InputStream source) {
@@ -41,12 +47,6 @@ final class StderrPump implements Runnable {
         } catch (IOException e) {
             // The child is gone; what it wrote until then has been copied.
         }
-        synchronized (this) {
-            if (line.length() > 0) {
-                addLine(line.toString());
-                line.setLength(0);
-            }
-        }
         finished.complete(null);
     }
 
@@ -55,28 +55,34 @@ final class StderrPump implements Runnable {
         return finished;
     }
 
-    /** The last lines the child wrote to stderr, oldest first. */
+    /** The last lines the child wrote to stderr, oldest first, each cut at {@value #MAX_LINE} characters. */
     synchronized List<String> tail() {
+        int length = (int) Math.min(written, TAIL_BYTES);
+        byte[] bytes = new byte[length];
+        int start = (int) ((written - length) % TAIL_BYTES);
+        int first = Math.min(length, TAIL_BYTES - start);
+        System.arraycopy(ring, start, bytes, 0, first);
+        System.arraycopy(ring, 0, bytes, first, length - first);
+        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+        Deque<String> tail = new ArrayDeque<>();
+        // The first piece may be the end of a longer line cut by the ring; the last is empty after a final newline.
+        int from = written > TAIL_BYTES ? 1 : 0;
+        int to = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        for (int i = Math.max(from, to - TAIL_LINES); i < to; i++) {
+            String line = lines[i].replace("\r", "");
+            tail.addLast(line.length() > MAX_LINE ? line.substring(0, MAX_LINE) : line);
+        }
         return List.copyOf(tail);
     }
 
     private synchronized void remember(byte[] buffer, int n) {
-        String text = new String(buffer, 0, n, StandardCharsets.UTF_8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                addLine(line.toString());
-                line.setLength(0);
-            } else if (c != '\r' && line.length() < MAX_LINE) {
-                line.append(c);
-            }
+        int offset = 0;
+        while (offset < n) {
+            int at = (int) (written % TAIL_BYTES);
+            int chunk = Math.min(n - offset, TAIL_BYTES - at);
+            System.arraycopy(buffer, offset, ring, at, chunk);
+            offset += chunk;
+            written += chunk;
         }
-    }
-
-    private void addLine(String text) {
-        if (tail.size() == TAIL_LINES) {
-            tail.removeFirst();
-        }
-        tail.addLast(text);
     }
 }
