@@ -1,6 +1,7 @@
 package io.multiprocess.sharedmemory;
 
 import io.multiprocess.reduction.HandleToken;
+import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -384,7 +385,13 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
 
         @Override
         public SharedHandle resolve() {
-            return attach(segment);
+            try {
+                return attach(segment);
+            } catch (UncheckedIOException e) {
+                // Said as what it is, not as corrupt bytes: the value was fine, the segment it names is gone.
+                throw new ReductionException("a SharedMemory arrived by name, but this process cannot attach to it: "
+                        + e.getMessage(), e);
+            }
         }
     }
 

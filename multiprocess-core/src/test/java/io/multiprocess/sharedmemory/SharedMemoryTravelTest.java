@@ -1,11 +1,13 @@
 package io.multiprocess.sharedmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducers;
 import io.multiprocess.testing.FreshContexts;
 import java.nio.ByteBuffer;
@@ -89,5 +91,18 @@ class SharedMemoryTravelTest {
         } finally {
             segment.unlink();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kryo", "java", "jackson"})
+    void aSegmentUnlinkedBeforeItArrivesFailsTheLoadNamingIt(String reducerName) {
+        Reducer reducer = Reducers.byName(reducerName);
+        SharedMemory segment = SharedMemory.create(null, 64);
+        byte[] bytes = reducer.dumps(segment);
+        segment.unlink();
+
+        assertThatThrownBy(() -> reducer.loads(bytes)).isInstanceOf(ReductionException.class)
+                .hasMessageContaining("cannot attach")
+                .hasMessageContaining("no shared memory segment named '" + segment.name() + "'");
     }
 }
