@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +34,24 @@ import java.util.function.Consumer;
  * {@link TaskTimeoutException}, {@link CancellationException}. The {@link Future#get(long, TimeUnit)} form keeps
  * {@code Future}'s contract and wraps them in an {@link ExecutionException}.
  *
+ * <p><b>Callbacks first.</b> A callback or error callback given when the work was submitted has run, and returned,
+ * before the result is ready: once {@link #get()}, {@link #waitFor}, {@link #ready()} or {@link #isDone()} see the
+ * result, whatever the callback did is visible to the caller, as in Python. Callbacks run on a pool thread (a
+ * worker's reader thread, or the pool thread that ran the task), so a slow callback delays that thread's next
+ * result; keep them short or hand the work on.
+ *
+ * <pre>{@code
+ * AtomicBoolean saved = new AtomicBoolean();
+ * AsyncResult<Report> r = pool.applyAsync(() -> build(), report -> { store(report); saved.set(true); }, null);
+ * r.get();
+ * assert saved.get();   // the callback has run
+ * }</pre>
+ *
+ * <p>A callback that throws does not hang the result nor lose it: its exception (or error) is logged at ERROR on
+ * the {@code io.multiprocess} logger and the result completes as it would have, with the value or the task's own
+ * failure. (In Python an exception in a callback kills the pool's result-handler thread and every later result
+ * hangs.)
+ *
  * @param <T> the result type
  */
 public final class AsyncResult<T> implements Future<T> {
@@ -40,10 +59,21 @@ public final class AsyncResult<T> implements Future<T> {
     private final CompletableFuture<T> future = new CompletableFuture<>();
     private final List<TaskRunner.Task> tasks;
     private final TaskRunner runner;
+    private final Consumer<? super T> callback;
+    private final Consumer<? super RuntimeException> errorCallback;
+    /** Won by the one outcome that runs the callbacks and completes the future: a result, a failure or cancel. */
+    private final AtomicBoolean settling = new AtomicBoolean();
 
-    AsyncResult(TaskRunner runner, List<TaskRunner.Task> tasks) {
+    /**
+     * @param callback given the result before it is ready, or null
+     * @param errorCallback given the failure before it is ready, or null
+     */
+    AsyncResult(TaskRunner runner, List<TaskRunner.Task> tasks, Consumer<? super T> callback,
+            Consumer<? super RuntimeException> errorCallback) {
         this.runner = runner;
         this.tasks = tasks;
+        this.callback = callback;
+        this.errorCallback = errorCallback;
     }
 
     /** Waits for the result. */
@@ -124,7 +154,10 @@ public final class AsyncResult<T> implements Future<T> {
         for (TaskRunner.Task task : tasks) {
             cancelled |= runner.cancel(task, mayInterruptIfRunning);
         }
-        if (cancelled) {
+        if (cancelled && settling.compareAndSet(false, true)) {
+            // Cancelling a task usually fails it at once, and that already settled this result; this covers a
+            // call whose other tasks are still running.
+            runCallback(errorCallback, new CancellationException("the work was cancelled"));
             future.cancel(false);
         }
         return cancelled;
@@ -135,24 +168,33 @@ public final class AsyncResult<T> implements Future<T> {
         return future.copy();
     }
 
-    CompletableFuture<T> future() {
-        return future;
+    /** Runs the callback, then makes the value the result; ignored if the result is already settled. */
+    void succeed(T value) {
+        if (settling.compareAndSet(false, true)) {
+            runCallback(callback, value);
+            future.complete(value);
+        }
     }
 
-    /** Calls the Python-style callbacks once, on the thread that completes the work. */
-    AsyncResult<T> withCallbacks(Consumer<? super T> callback, Consumer<? super RuntimeException> errorCallback) {
-        if (callback != null || errorCallback != null) {
-            future.whenComplete((value, error) -> {
-                if (error == null) {
-                    if (callback != null) {
-                        callback.accept(value);
-                    }
-                } else if (errorCallback != null) {
-                    errorCallback.accept(unwrap(error));
-                }
-            });
+    /** Runs the error callback, then makes {@code error} the result; ignored if the result is already settled. */
+    void fail(RuntimeException error) {
+        if (settling.compareAndSet(false, true)) {
+            runCallback(errorCallback, error);
+            future.completeExceptionally(error);
         }
-        return this;
+    }
+
+    /** A callback that throws must neither keep the result from completing nor kill the pool thread. */
+    private static <V> void runCallback(Consumer<? super V> consumer, V value) {
+        if (consumer == null) {
+            return;
+        }
+        try {
+            consumer.accept(value);
+        } catch (Throwable e) {
+            MpLogger.INSTANCE.error("a pool callback threw {}; the result completes regardless (fix the callback: "
+                    + "its exception goes nowhere else)", e.toString(), e);
+        }
     }
 
     private static RuntimeException unwrap(Throwable error) {

@@ -79,8 +79,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
      * Runs {@code task} in a worker.
      *
      * @param timeout how long it may run before its worker is killed, or null for none
-     * @param callback given the result, once, on a pool thread; may be null
-     * @param errorCallback given the failure, once, on a pool thread; may be null
+     * @param callback given the result, once, on a pool thread, before the result is ready; may be null
+     * @param errorCallback given the failure, once, on a pool thread, before the result is ready; may be null
      */
     @SuppressWarnings("unchecked")
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Duration timeout, Consumer<? super R> callback,
@@ -88,19 +88,19 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         Objects.requireNonNull(task, "task");
         SerializableFunction<Object, Object> call = ignored -> task.call();
         List<TaskRunner.Task> tasks = new ArrayList<>(1);
-        AsyncResult<R> result = new AsyncResult<>(runner, tasks);
+        AsyncResult<R> result = new AsyncResult<>(runner, tasks, callback, errorCallback);
         tasks.add(submit(new TaskGroup(), call, Arrays.asList((Object) null), timeout, new TaskRunner.Completion() {
             @Override
             public void succeeded(List<Object> results) {
-                result.future().complete((R) results.get(0));
+                result.succeed((R) results.get(0));
             }
 
             @Override
             public void failed(RuntimeException error) {
-                result.future().completeExceptionally(error);
+                result.fail(error);
             }
         }));
-        return result.withCallbacks(callback, errorCallback);
+        return result;
     }
 
     /** Applies {@code function} to every item in workers, in chunks of Python's default size; keeps order. */
@@ -125,8 +125,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
      *
      * @param chunksize items per task, or 0 for Python's default ({@code len / (4 * processes)}, rounded up)
      * @param timeout how long one chunk may run, or null for none
-     * @param callback given the whole list, once; may be null
-     * @param errorCallback given the first failure, once; may be null
+     * @param callback given the whole list, once, before the result is ready; may be null
+     * @param errorCallback given the first failure, once, before the result is ready; may be null
      */
     @SuppressWarnings("unchecked")
     public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> function,
@@ -277,15 +277,14 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             chunkItems.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
         }
         List<TaskRunner.Task> tasks = new ArrayList<>(chunkItems.size());
-        AsyncResult<List<Object>> result = new AsyncResult<>(runner, tasks);
+        AsyncResult<List<Object>> result = new AsyncResult<>(runner, tasks, callback, errorCallback);
         if (chunkItems.isEmpty()) {
-            result.future().complete(List.of());
-            return result.withCallbacks(callback, errorCallback);
+            result.succeed(List.of());
+            return result;
         }
         Object[][] chunks = new Object[chunkItems.size()][];
         AtomicInteger remaining = new AtomicInteger(chunkItems.size());
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
-        result.withCallbacks(callback, errorCallback);
         TaskGroup group = new TaskGroup();
         for (int i = 0; i < chunkItems.size(); i++) {
             int index = i;
@@ -307,14 +306,14 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                         return;
                     }
                     if (firstFailure.get() != null) {
-                        result.future().completeExceptionally(firstFailure.get());
+                        result.fail(firstFailure.get());
                         return;
                     }
                     List<Object> all = new ArrayList<>(items.size());
                     for (Object[] chunk : chunks) {
                         all.addAll(Arrays.asList(chunk));
                     }
-                    result.future().complete(all);
+                    result.succeed(all);
                 }
             }));
         }

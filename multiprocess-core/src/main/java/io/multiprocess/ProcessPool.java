@@ -96,7 +96,7 @@ public final class ProcessPool extends Pool {
 
     private static ChildJvm launchWorker(BaseContext context, PoolOptions options, Reducer reducer) {
         String prefix = context.getStartMethod().equals("spawn") ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
-        PoolWorkerProcess worker = new PoolWorkerProcess(context, prefix + WORKER_COUNTER.incrementAndGet(),
+        PoolWorkerProcess worker = PoolWorkerProcess.create(context, prefix + WORKER_COUNTER.incrementAndGet(),
                 options.initializer(), Reducers.nameOf(reducer));
         worker.start();
         return ((MpProcess) worker).childJvm();

@@ -31,10 +31,19 @@ public final class PoolWorkerProcess extends MpProcess {
     private final String reducerName;
 
     /**
+     * A worker, not started yet.
+     *
      * @param reducerName the reducer of the pool: tasks arrive and results leave through it, whatever the
      *     context's reducer is by the time this worker starts
      */
-    public PoolWorkerProcess(BaseContext context, String name, SerializableRunnable initializer,
+    public static PoolWorkerProcess create(BaseContext context, String name, SerializableRunnable initializer,
+            String reducerName) {
+        return new PoolWorkerProcess(context, name, initializer, reducerName);
+    }
+
+    // Private, as the one below: Jackson would take a public constructor with parameters for its creator and call
+    // it without a context, so a worker could not be rebuilt in the child under reducer 'jackson'.
+    private PoolWorkerProcess(BaseContext context, String name, SerializableRunnable initializer,
             String reducerName) {
         super(context);
         setName(name);
@@ -96,14 +105,36 @@ public final class PoolWorkerProcess extends MpProcess {
                 fatal = error;
                 status = PoolFrames.FAILED_WORKER_EXITS;
             }
-            return PoolFrames.result(batchId, status, heapUsed(), reduceFailure(reducer, failure));
+            return failedResult(reducer, batchId, status, failure);
         }
         try {
             return PoolFrames.result(batchId, PoolFrames.OK, heapUsed(), reducer.dumps(results));
         } catch (ReductionException e) {
+            // Also a result too deep for the stack: the reducer turns the StackOverflowError into this once the
+            // stack has unwound, and the worker goes on serving; KryoReducer prepares that path.
             String text = "the result could not be sent back from the worker: " + e.getMessage();
             return PoolFrames.result(batchId, PoolFrames.UNREDUCIBLE, heapUsed(),
                     text.getBytes(StandardCharsets.UTF_8));
+        } catch (Throwable e) {
+            // Not a value the reducer refused: this JVM failed while reducing (a class that could not be
+            // initialized, memory). It cannot be trusted with the next task.
+            fatal = e instanceof VirtualMachineError error ? error : new InternalError(e.toString(), e);
+            return failedResult(reducer, batchId, PoolFrames.FAILED_WORKER_EXITS, new MultiprocessException(
+                    "the result could not be sent back from the worker: reducing it failed with " + e
+                    + "; the worker exits and is replaced", e));
+        }
+    }
+
+    private static byte[] failedResult(Reducer reducer, long batchId, byte status, Throwable failure) {
+        try {
+            return PoolFrames.result(batchId, status, heapUsed(), reduceFailure(reducer, failure));
+        } catch (Throwable e) {
+            // Even the stand-in could not be reduced: this JVM is broken. Its stderr tail tells the parent why,
+            // in the WorkerCrashedException of this task.
+            System.err.println("pool worker: the task failed with " + failure + ", and that could not be sent back"
+                    + " (" + e + "); the worker exits");
+            System.exit(FATAL_ERROR_EXIT_CODE);
+            throw new AssertionError("unreachable", e);
         }
     }
 
@@ -112,10 +143,19 @@ public final class PoolWorkerProcess extends MpProcess {
         try {
             return reducer.dumps(failure);
         } catch (ReductionException e) {
-            MultiprocessException standIn = new MultiprocessException(failure + " (the exception itself could not "
-                    + "be sent back with reducer '" + reducer.name() + "')");
+            // Also an exception too deep for the stack (a long cause chain, a deep field): the stand-in is shallow.
+            String text = failure + " (the exception itself could not be sent back with reducer '" + reducer.name()
+                    + "': " + e.getMessage() + ")";
+            MultiprocessException standIn = new MultiprocessException(text);
             standIn.setStackTrace(failure.getStackTrace());
-            return reducer.dumps(standIn);
+            try {
+                return reducer.dumps(standIn);
+            } catch (ReductionException notEvenThat) {
+                // Jackson rebuilds only exceptions with a no-argument constructor.
+                RuntimeException plain = new RuntimeException(text);
+                plain.setStackTrace(failure.getStackTrace());
+                return reducer.dumps(plain);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.JavaType;
@@ -112,6 +113,11 @@ public final class JacksonReducer implements Reducer {
         }
         String cause = exception instanceof JacksonException jackson ? jackson.getOriginalMessage()
                 : ReductionFailures.rootMessage(exception);
+        if (exception instanceof StreamConstraintsException && cause != null && cause.contains("nesting depth")) {
+            // Jackson counts levels so that it never reaches a StackOverflowError; the advice is the same.
+            return ReductionFailures.cannotDump(NAME, value, path, cause + " (Jackson's limit that keeps a value "
+                    + "this deep from ending in a StackOverflowError)", ReductionFailures.TOO_DEEP_HINT, exception);
+        }
         return ReductionFailures.cannotDump(NAME, value, path, cause, DUMP_HINT, exception);
     }
 

@@ -63,6 +63,7 @@ public final class KryoReducer implements Reducer {
         if (System.getProperty("kryo.unsafe") == null) {
             System.setProperty("kryo.unsafe", "false");
         }
+        prepareFailurePath();
     }
 
     private final ClassLoader classLoader;
@@ -144,6 +145,19 @@ public final class KryoReducer implements Reducer {
     @Override
     public String toString() {
         return "KryoReducer[" + classLoader + "]";
+    }
+
+    /**
+     * A value too deep for the stack ends in a StackOverflowError deep inside Kryo, whose serializers catch it and
+     * add a trace line with a StringBuffer, at the bottom of the stack. A class initialized for the first time
+     * there fails to initialize and stays unusable in this JVM (every later use: NoClassDefFoundError, which
+     * escaped as a worker crash). So the classes of that path are initialized here, with room to spare.
+     */
+    private static void prepareFailurePath() {
+        KryoException prepared = new KryoException("prepared", new StackOverflowError());
+        prepared.addTrace("prepared");
+        prepared.addTrace("prepared");
+        prepared.getMessage();
     }
 
     private static Kryo newKryo(ClassLoader classLoader) {

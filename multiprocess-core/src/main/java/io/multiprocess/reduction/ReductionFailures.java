@@ -1,5 +1,6 @@
 package io.multiprocess.reduction;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the {@link ReductionException} messages all reducers share, so users see one format. */
@@ -7,6 +8,10 @@ final class ReductionFailures {
 
     static final String SAME_CLASSPATH_HINT =
             "Parent and child processes must run the same classpath (same classes, same versions).";
+    static final String TOO_DEEP_HINT = "The value is nested too deeply (for example a chain of objects each "
+            + "holding the next, or lists within lists): make it flatter, such as a list or an array of the "
+            + "elements; a larger thread stack (-Xss) only moves the limit.";
+    private static final int PATH_END = 5;
 
     private ReductionFailures() {
     }
@@ -20,20 +25,49 @@ final class ReductionFailures {
         StringBuilder message = new StringBuilder("Cannot reduce a value of type ").append(typeName(value.getClass()))
                 .append(" with reducer '").append(reducer).append('\'');
         if (!fieldPath.isEmpty()) {
-            message.append(" (field path: ").append(String.join(" -> ", fieldPath)).append(')');
+            message.append(" (field path: ").append(String.join(" -> ", shortened(fieldPath))).append(')');
         }
         message.append(": ").append(cause);
         if (!cause.endsWith(".")) {
             message.append('.');
         }
-        if (!hint.isEmpty()) {
-            message.append(' ').append(hint);
+        String advice = tooDeep(exception) ? TOO_DEEP_HINT : hint;
+        if (!advice.isEmpty()) {
+            message.append(' ').append(advice);
         }
         return new ReductionException(message.toString(), exception);
     }
 
+    /** Whether {@code exception} says the value was too deep: a StackOverflowError anywhere in its causes. */
+    static boolean tooDeep(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StackOverflowError) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** A path too deep to read (a value that overflowed the stack has one step per level) keeps its two ends. */
+    private static List<String> shortened(List<String> fieldPath) {
+        if (fieldPath.size() <= 2 * PATH_END) {
+            return fieldPath;
+        }
+        List<String> shown = new ArrayList<>(fieldPath.subList(0, PATH_END));
+        shown.add("... " + (fieldPath.size() - 2 * PATH_END) + " more ...");
+        shown.addAll(fieldPath.subList(fieldPath.size() - PATH_END, fieldPath.size()));
+        return shown;
+    }
+
     /** Explains a failed load: a missing class if that is the cause, otherwise unreadable bytes. */
     static ReductionException cannotLoad(String reducer, ClassLoader loader, Throwable exception) {
+        if (tooDeep(exception)) {
+            return new ReductionException("Cannot load a value with reducer '" + reducer + "': it is nested too "
+                    + "deeply for this thread's stack (" + rootMessage(exception) + "). " + TOO_DEEP_HINT, exception);
+        }
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof ReductionException reduction) {
                 return new ReductionException("Cannot load a value with reducer '" + reducer + "': "

@@ -1,7 +1,9 @@
 package io.multiprocess.sharedmemory;
 
 import io.multiprocess.internal.ExitSequence;
-import java.time.Duration;
+import io.multiprocess.reduction.HandleToken;
+import io.multiprocess.reduction.ReductionException;
+import io.multiprocess.reduction.SharedHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
@@ -20,6 +22,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -60,9 +63,25 @@ import java.util.regex.Pattern;
  * <p>Segments are <b>tracked</b> unless created with {@code track} false (Python's {@code track} parameter): a
  * tracked segment is unlinked when the JVM that created it exits (normally or terminated by a signal), and if that
  * JVM is SIGKILLed or crashes, once it and the child JVMs it launched have all ended ({@link ResourceTracker}).
+ *
+ * <p><b>Sending one to another process.</b> A {@code SharedMemory} travels by its name, through every reducer
+ * ({@code kryo}, {@code java}, {@code jackson}), as Python pickles one: captured by a process's lambda, as a field
+ * of a process object or a pool task, or put on a queue or pipe. The receiving process {@linkplain #attach attaches}
+ * to the segment by that name, so it maps the same bytes; it does not become an owner: the segment is not tracked
+ * there, and that process's exit does not unlink it. The segment must still exist when the value arrives (its
+ * creator still running, or created with {@code track} false), else loading the value fails naming the segment.
+ *
+ * <pre>{@code
+ * SharedMemory segment = SharedMemory.create(null, 1024);
+ * MpProcess child = ctx.process(() -> segment.buffer().put(0, (byte) 42));   // the child attaches by name
+ * child.start();
+ * child.join();
+ * segment.buffer().get(0);   // 42
+ * }</pre>
+ *
  * Thread-safe.
  */
-public final class SharedMemory implements AutoCloseable {
+public final class SharedMemory implements AutoCloseable, SharedHandle {
 
     /** Names are file names: letters, digits, {@code . _ -}, not starting with a dot, at most 200 characters. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
@@ -254,6 +273,12 @@ public final class SharedMemory implements AutoCloseable {
         return this;
     }
 
+    /** The travelling form: the name only, never the bytes; the receiver attaches (see the class comment). */
+    @Override
+    public HandleToken token() {
+        return new Token(name);
+    }
+
     @Override
     public String toString() {
         Mapping current = mapping;
@@ -355,6 +380,22 @@ public final class SharedMemory implements AutoCloseable {
 
     static boolean isValidName(String name) {
         return NAME.matcher(name).matches();
+    }
+
+    /** The travelling form of a {@link SharedMemory}: its name. */
+    record Token(String segment) implements HandleToken {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SharedHandle resolve() {
+            try {
+                return attach(segment);
+            } catch (UncheckedIOException e) {
+                // Said as what it is, not as corrupt bytes: the value was fine, the segment it names is gone.
+                throw new ReductionException("a SharedMemory arrived by name, but this process cannot attach to it: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     /** One mapping of a segment file in this JVM, shared by every handle on it. */
