@@ -48,7 +48,9 @@ public final class ChildJvm {
     private volatile int signalReported;
     private volatile boolean orderlyExitReported;
     private volatile boolean daemon = true;
-    private volatile Consumer<byte[]> messageHandler = message -> { };
+    /** Who gets the messages this class does not handle; null until set, while they wait in {@link #early}. */
+    private Consumer<byte[]> messageHandler;
+    private final List<byte[]> early = new java.util.ArrayList<>();
     private volatile Throwable fault;
     private boolean ready;
     private byte[] pendingRun;
@@ -199,9 +201,27 @@ public final class ChildJvm {
         return -1;
     }
 
-    /** Sets who receives control messages of types this class does not handle (pool tasks' results, ...). */
+    /**
+     * Sets who receives control messages of types this class does not handle (pool tasks' results, ...). Messages
+     * that came before are handed over first, in order: a warm spare can answer its RUN before its new owner has
+     * called this.
+     */
     public void onMessage(Consumer<byte[]> handler) {
-        this.messageHandler = handler;
+        synchronized (early) {
+            messageHandler = handler;
+            early.forEach(handler);
+            early.clear();
+        }
+    }
+
+    private void deliver(byte[] message) {
+        synchronized (early) {
+            if (messageHandler == null) {
+                early.add(message);
+            } else {
+                messageHandler.accept(message);
+            }
+        }
     }
 
     public long pid() {
@@ -285,7 +305,7 @@ public final class ChildJvm {
                     case ControlMessage.STARTED -> running.complete(null);
                     case ControlMessage.SIGNALED -> signalReported = ByteBuffer.wrap(message, 1, 4).getInt();
                     case ControlMessage.EXITING -> orderlyExitReported = true;
-                    default -> messageHandler.accept(message);
+                    default -> deliver(message);
                 }
             }
         } catch (IOException e) {
