@@ -30,6 +30,12 @@ guarded=(
   throwing-iterator
   soak-imap
   soak-process
+  sigkill-burst
+  system-exit
+  spring-sigterm
+  deep-result
+  bad-jvm-flag
+  big-output
 )
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
