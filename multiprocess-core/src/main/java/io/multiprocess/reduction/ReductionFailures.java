@@ -32,8 +32,16 @@ final class ReductionFailures {
         return new ReductionException(message.toString(), exception);
     }
 
-    /** Explains a failed load: a missing class if that is the cause, otherwise unreadable bytes. */
+    /**
+     * Explains a failed load: a missing class if that is the cause, otherwise unreadable bytes. Errors of the JVM
+     * itself other than a stack overflow or a failed allocation (which one message causes and which end with it)
+     * are not a message's fault and are thrown as they are.
+     */
     static ReductionException cannotLoad(String reducer, ClassLoader loader, Throwable exception) {
+        if (exception instanceof VirtualMachineError && !(exception instanceof StackOverflowError)
+                && !(exception instanceof OutOfMemoryError)) {
+            throw (VirtualMachineError) exception;
+        }
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof ReductionException reduction) {
                 return new ReductionException("Cannot load a value with reducer '" + reducer + "': "
