@@ -1,5 +1,6 @@
 package io.multiprocess.connection;
 
+import io.multiprocess.internal.FrameLimit;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +44,19 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FrameChannel implements Closeable {
 
-    /** Largest frame accepted; a Java array cannot be larger. */
-    public static final int MAX_FRAME_LENGTH = Integer.MAX_VALUE - 8;
+    /**
+     * Largest frame that can be set ({@link FrameLimit#MOST}); a Java array cannot be larger. Frames are limited
+     * to the setting {@link FrameLimit#maxFrameBytes()} (system property {@value FrameLimit#PROPERTY}, 1 GiB by
+     * default).
+     */
+    public static final int MAX_FRAME_LENGTH = FrameLimit.MOST;
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    /**
+     * A frame longer than this gets its array in steps that grow with the bytes that have arrived, so a length
+     * prefix followed by nothing costs little.
+     */
+    private static final int GROW_FROM = 1 << 20;
     private static final byte[] NO_HEAD = new byte[0];
     /**
      * Most bytes handed to one read or write of the socket. The JDK copies a heap buffer through a temporary
@@ -109,6 +120,12 @@ public final class FrameChannel implements Closeable {
             throw new IndexOutOfBoundsException(
                     "offset " + offset + " and length " + length + " do not fit a buffer of " + body.length);
         }
+        long frameLength = (long) head.length + length;
+        if (frameLength > FrameLimit.maxFrameBytes()) {
+            // Refused before a byte is written, so the connection keeps its framing.
+            throw new IOException("cannot send a message of " + frameLength + " bytes: the largest frame is "
+                    + FrameLimit.maxFrameBytes() + " bytes; " + FrameLimit.howToRaise());
+        }
         ensureOpen();
         sendLock.lock();
         try {
@@ -143,8 +160,8 @@ public final class FrameChannel implements Closeable {
     }
 
     /**
-     * Receives one whole message of at most {@code maxLength} bytes. The length is checked before anything is
-     * allocated for the message.
+     * Receives one whole message of at most {@code maxLength} bytes, and never more than the largest frame
+     * ({@link FrameLimit#maxFrameBytes()}). The length is checked before anything is allocated for the message.
      *
      * @throws EOFException if the peer closed the connection and no message is left
      * @throws IOException if the message is longer than {@code maxLength}; the connection is then closed, since
@@ -173,6 +190,13 @@ public final class FrameChannel implements Closeable {
                 throw new EOFException("the peer closed the connection");
             }
             int length = received.getInt();
+            int largestFrame = FrameLimit.maxFrameBytes();
+            if ((length & 0xFFFFFFFFL) > largestFrame && maxLength > largestFrame) {
+                close();
+                throw new IOException("received a message of " + (length & 0xFFFFFFFFL) + " bytes, more than the"
+                        + " largest frame of " + largestFrame + " bytes; the connection was closed. To receive"
+                        + " larger messages, " + FrameLimit.howToRaise());
+            }
             if (length < 0 || length > maxLength) {
                 close();
                 throw new IOException("received a message of " + (length & 0xFFFFFFFFL) + " bytes where at most "
@@ -184,9 +208,7 @@ public final class FrameChannel implements Closeable {
                         + head.length + "-byte header; the connection was closed");
             }
             readFully(head);
-            byte[] message = new byte[length - head.length];
-            readFully(message);
-            return message;
+            return readMessage(length - head.length);
         } finally {
             buffered = received.remaining();
             receiveLock.unlock();
@@ -196,12 +218,40 @@ public final class FrameChannel implements Closeable {
         }
     }
 
+    /**
+     * Reads the rest of a frame that has begun, {@code length} bytes, into an array that doubles as bytes arrive
+     * (from {@value #GROW_FROM} bytes on), so that what a peer makes this process allocate for a frame is at most
+     * about four times the bytes of it that have arrived, plus 1 MiB, whatever its length prefix says.
+     */
+    private byte[] readMessage(int length) throws IOException {
+        if (length <= GROW_FROM) {
+            byte[] message = new byte[length];
+            readFully(message);
+            return message;
+        }
+        byte[] message = new byte[GROW_FROM];
+        int filled = 0;
+        while (true) {
+            readFully(message, filled, message.length);
+            filled = message.length;
+            if (filled == length) {
+                return message;
+            }
+            message = Arrays.copyOf(message, (int) Math.min(length, 2L * filled));
+        }
+    }
+
     /** Fills {@code target} with the next bytes of a frame that has begun: from the buffer, then the socket. */
     private void readFully(byte[] target) throws IOException {
-        int fromBuffer = Math.min(received.remaining(), target.length);
-        received.get(target, 0, fromBuffer);
-        for (int position = fromBuffer; position < target.length; ) {
-            ByteBuffer chunk = ByteBuffer.wrap(target, position, Math.min(IO_CHUNK, target.length - position));
+        readFully(target, 0, target.length);
+    }
+
+    /** Fills {@code target} from {@code from} to {@code to}, as {@link #readFully(byte[])}. */
+    private void readFully(byte[] target, int from, int to) throws IOException {
+        int fromBuffer = Math.min(received.remaining(), to - from);
+        received.get(target, from, fromBuffer);
+        for (int position = from + fromBuffer; position < to; ) {
+            ByteBuffer chunk = ByteBuffer.wrap(target, position, Math.min(IO_CHUNK, to - position));
             int read = channel.read(chunk);
             if (read < 0) {
                 peerClosed = true;

@@ -1,5 +1,6 @@
 package io.multiprocess.process;
 
+import io.multiprocess.internal.FrameLimit;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ final class JvmCommand {
                 : StartupArchive.flagsFor(settings, java, classpath);
         List<String> command = new ArrayList<>();
         command.add(java);
+        if (settings.jvmArguments().stream().noneMatch(argument -> argument.startsWith("-D" + FrameLimit.PROPERTY + "="))) {
+            FrameLimit.childArgument().ifPresent(command::add);
+        }
         command.addAll(settings.jvmArguments());
         command.addAll(archive.flags());
         bootLauncher.ifPresent(launcher -> command.add(BootJar.mainClassProperty(CHILD_MAIN)));

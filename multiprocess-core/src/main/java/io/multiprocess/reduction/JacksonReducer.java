@@ -4,8 +4,12 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.ArrayList;
 import java.util.List;
+import io.multiprocess.internal.FrameLimit;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.JavaType;
@@ -35,7 +39,10 @@ import tools.jackson.databind.type.TypeFactory;
  * object graphs.
  *
  * <p>The type validator accepts any class: loading can instantiate any class on the classpath, which is safe only
- * because bytes are loaded exclusively from authenticated peers.
+ * because bytes are loaded exclusively from authenticated peers. What loading costs is bounded by Jackson's stream
+ * read constraints: JSON nested at most 500 levels deep (as deep as writing allows), numbers of at most 1000
+ * digits, and nothing that Jackson sizes by a count in the input (collections and arrays grow with the elements
+ * actually read). Corrupt bytes fail with a {@link ReductionException}.
  *
  * <p>Thread-safe: the mapper, reader and writer are immutable.
  */
@@ -59,7 +66,15 @@ public final class JacksonReducer implements Reducer {
     /** A reducer resolving classes with {@code classLoader}. */
     public JacksonReducer(ClassLoader classLoader) {
         this.classLoader = classLoader;
-        JsonMapper mapper = JsonMapper.builder()
+        // Reading costs what the bytes say and no more: strings and numbers no longer than the message allows,
+        // the nesting depth that writing allows (Jackson's default for both), and no document past a frame.
+        StreamReadConstraints limits = StreamReadConstraints.builder()
+                .maxNestingDepth(StreamWriteConstraints.defaults().getMaxNestingDepth())
+                .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
+                .maxStringLength(StreamReadConstraints.DEFAULT_MAX_STRING_LEN)
+                .maxDocumentLength(FrameLimit.MOST)
+                .build();
+        JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
                 .typeFactory(TypeFactory.createDefaultInstance().withClassLoader(classLoader))
                 .setDefaultTyping(new JacksonHandleTyping(new AnyClass(), DefaultTyping.NON_FINAL,
                         JsonTypeInfo.As.WRAPPER_ARRAY))
@@ -94,7 +109,7 @@ public final class JacksonReducer implements Reducer {
     public Object loads(byte[] bytes, int offset, int length) {
         try {
             return reader.readValue(bytes, offset, length);
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
             throw ReductionFailures.cannotLoad(NAME, classLoader, e);
         }
     }

@@ -24,7 +24,10 @@ import java.util.Map;
  *
  * <p>A value that is not Serializable fails with the offending class and the field path leading to it. Loading
  * resolves classes with this reducer's class loader and may instantiate any Serializable class on the classpath:
- * bytes are only loaded from authenticated peers.
+ * bytes are only loaded from authenticated peers. What loading may cost is bounded (an
+ * {@link java.io.ObjectInputFilter}): the lengths of all arrays in a message of N bytes, those the JDK collections
+ * allocate included, add up to at most N elements, so they take at most 8·N bytes; values nested more than
+ * 10,000 levels deep are refused. Corrupt bytes fail with a {@link ReductionException}.
  *
  * <p>Thread-safe: each call uses its own streams.
  */
@@ -72,9 +75,9 @@ public final class JavaReducer implements Reducer {
     @Override
     public Object loads(byte[] bytes, int offset, int length) {
         try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes, offset, length))) {
+            in.setObjectInputFilter(BoundedObjectInputFilter.forMessage(length));
             return in.readObject();
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
-                | OutOfMemoryError e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | Error e) {
             throw ReductionFailures.cannotLoad(NAME, classLoader, e);
         }
     }

@@ -50,7 +50,9 @@ final class KryoLambdaSerializer extends Serializer<Object> {
         String implMethodName = input.readString();
         String implMethodSignature = input.readString();
         String instantiatedMethodType = input.readString();
-        Object[] capturedArgs = new Object[input.readVarInt(true)];
+        int captured = input.readVarInt(true);
+        KryoBoundedInput.claim(input, captured, "a lambda's captured values");
+        Object[] capturedArgs = new Object[captured];
         for (int i = 0; i < capturedArgs.length; i++) {
             capturedArgs[i] = kryo.readClassAndObject(input);
         }

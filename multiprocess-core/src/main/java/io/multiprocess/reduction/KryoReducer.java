@@ -2,13 +2,13 @@ package io.multiprocess.reduction;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.SerializerFactory.FieldSerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConfig;
-import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.util.Pool;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -77,7 +77,7 @@ public final class KryoReducer implements Reducer {
     private final Pool<Input> inputs = new Pool<>(true, false, POOL_SIZE) {
         @Override
         protected Input create() {
-            return new Input();
+            return new KryoBoundedInput();
         }
     };
 
@@ -132,8 +132,7 @@ public final class KryoReducer implements Reducer {
             Object value = kryo.readClassAndObject(input);
             clean = true;
             return value;
-        } catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
-            // Garbage can decode as an absurd array length; that allocation fails alone and is safe to report.
+        } catch (RuntimeException | Error e) {
             throw ReductionFailures.cannotLoad(NAME, classLoader, e);
         } finally {
             release(kryo, clean);
@@ -161,7 +160,14 @@ public final class KryoReducer implements Reducer {
     }
 
     private static Kryo newKryo(ClassLoader classLoader) {
-        Kryo kryo = new Kryo(new KryoProxyClassResolver(), null);
+        Kryo kryo = new Kryo(new KryoProxyClassResolver(), null) {
+            @Override
+            @SuppressWarnings("rawtypes")
+            public Serializer getDefaultSerializer(Class type) {
+                // Kryo's serializers that allocate by a size read from the message are swapped for bounded ones.
+                return KryoBoundedSerializers.bounded(this, type, super.getDefaultSerializer(type));
+            }
+        };
         kryo.setClassLoader(classLoader);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
@@ -173,12 +179,13 @@ public final class KryoReducer implements Reducer {
         kryo.setDefaultSerializer(new FieldSerializerFactory(fields));
         kryo.register(ClosureSerializer.Closure.class, new KryoLambdaSerializer());
         kryo.addDefaultSerializer(SharedHandle.class, new KryoHandleSerializer());
-        kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
+        KryoJavaSerializer java = new KryoJavaSerializer();
+        kryo.addDefaultSerializer(Throwable.class, java);
         kryo.addDefaultSerializer(UUID.class, new UUIDSerializer());
         // Their fields are private to java.base; their serialized forms are public. A listener's address must reach
         // the processes that connect to it.
-        kryo.addDefaultSerializer(UnixDomainSocketAddress.class, new JavaSerializer());
-        kryo.addDefaultSerializer(InetSocketAddress.class, new JavaSerializer());
+        kryo.addDefaultSerializer(UnixDomainSocketAddress.class, java);
+        kryo.addDefaultSerializer(InetSocketAddress.class, java);
         KryoUnmodifiableSerializer views = new KryoUnmodifiableSerializer();
         kryo.addDefaultSerializer(KryoUnmodifiableSerializer.COLLECTION_VIEW, views);
         kryo.addDefaultSerializer(KryoUnmodifiableSerializer.MAP_VIEW, views);

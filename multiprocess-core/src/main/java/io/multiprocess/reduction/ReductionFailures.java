@@ -62,8 +62,16 @@ final class ReductionFailures {
         return shown;
     }
 
-    /** Explains a failed load: a missing class if that is the cause, otherwise unreadable bytes. */
+    /**
+     * Explains a failed load: a missing class if that is the cause, otherwise unreadable bytes. Errors of the JVM
+     * itself other than a stack overflow or a failed allocation (which one message causes and which end with it)
+     * are not a message's fault and are thrown as they are.
+     */
     static ReductionException cannotLoad(String reducer, ClassLoader loader, Throwable exception) {
+        if (exception instanceof VirtualMachineError && !(exception instanceof StackOverflowError)
+                && !(exception instanceof OutOfMemoryError)) {
+            throw (VirtualMachineError) exception;
+        }
         if (tooDeep(exception)) {
             return new ReductionException("Cannot load a value with reducer '" + reducer + "': it is nested too "
                     + "deeply for this thread's stack (" + rootMessage(exception) + "). " + TOO_DEEP_HINT, exception);
