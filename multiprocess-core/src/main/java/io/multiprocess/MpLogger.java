@@ -71,7 +71,9 @@ final class MpLogger extends LegacyAbstractLogger {
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments,
             Throwable throwable) {
         if (delegate.isEnabledForLevel(level)) {
-            delegate.atLevel(level).setCause(throwable).log(pattern, arguments);
+            // A call without arguments (error(message, throwable)) passes null, which the builder refuses.
+            Object[] args = arguments != null ? arguments : new Object[0];
+            delegate.atLevel(level).setCause(throwable).log(pattern, args);
         }
         if (onStderr(level)) {
             String message = MessageFormatter.basicArrayFormat(pattern, arguments);

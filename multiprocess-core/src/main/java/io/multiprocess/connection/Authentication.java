@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The authkey challenge, as in Python's {@code multiprocessing.connection}: one side sends random bytes, the
@@ -32,7 +34,6 @@ public final class Authentication {
     private Authentication() {
     }
 
-    /** Authenticates both ways as the accepting side: challenge the peer first, then answer its challenge. */
     /**
      * Loads what the handshake takes from the security framework (the providers, SHA-256, the nonce generator's
      * seed): about 12 ms of a child JVM's start, which a child has a thread do while it connects to its parent.
@@ -42,43 +43,162 @@ public final class Authentication {
         RANDOM.nextBytes(new byte[1]);
     }
 
+    /** Authenticates both ways as the accepting side: challenge the peer first, then answer its challenge. */
     public static void authenticateAsServer(FrameChannel connection, byte[] authkey) throws IOException {
-        deliverChallenge(connection, authkey);
-        answerChallenge(connection, authkey);
+        run(connection, Handshake.asServer(authkey));
     }
 
     /** Authenticates both ways as the connecting side: answer the peer's challenge, then challenge it. */
     public static void authenticateAsClient(FrameChannel connection, byte[] authkey) throws IOException {
-        answerChallenge(connection, authkey);
-        deliverChallenge(connection, authkey);
+        run(connection, Handshake.asClient(authkey));
     }
 
     /** Sends a challenge and checks the peer's digest. */
     public static void deliverChallenge(FrameChannel connection, byte[] authkey) throws IOException {
-        byte[] nonce = new byte[NONCE_LENGTH];
-        RANDOM.nextBytes(nonce);
-        connection.sendBytes(concat(CHALLENGE, nonce));
-        byte[] response = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
-        if (!MessageDigest.isEqual(response, hmac(authkey, nonce))) {
-            connection.sendBytes(FAILURE);
-            throw new AuthenticationException("digest received was wrong: the peer does not know the authkey");
-        }
-        connection.sendBytes(WELCOME);
+        run(connection, new Handshake(authkey, Handshake.Phase.CHALLENGE));
     }
 
     /** Answers the peer's challenge and checks that it was accepted. */
     public static void answerChallenge(FrameChannel connection, byte[] authkey) throws IOException {
-        byte[] challenge = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
-        if (challenge.length != CHALLENGE.length + NONCE_LENGTH
-                || !Arrays.equals(challenge, 0, CHALLENGE.length, CHALLENGE, 0, CHALLENGE.length)) {
-            throw new AuthenticationException("protocol error: expected an authkey challenge from the peer");
+        run(connection, new Handshake(authkey, Handshake.Phase.ANSWER));
+    }
+
+    /** Drives {@code handshake} over a connection with blocking sends and receives. */
+    private static void run(FrameChannel connection, Handshake handshake) throws IOException {
+        while (true) {
+            sendAll(connection, handshake);
+            if (handshake.isDone()) {
+                return;
+            }
+            byte[] message = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
+            try {
+                handshake.receive(message);
+            } catch (AuthenticationException e) {
+                // The peer learns of the refusal (#FAILURE#) before this side gives up.
+                sendAll(connection, handshake);
+                throw e;
+            }
         }
-        byte[] nonce = Arrays.copyOfRange(challenge, CHALLENGE.length, challenge.length);
-        connection.sendBytes(hmac(authkey, nonce));
-        byte[] verdict = connection.recvBytes(MAX_UNAUTHENTICATED_MESSAGE);
-        if (!Arrays.equals(verdict, WELCOME)) {
-            throw new AuthenticationException("digest sent was rejected: this process and the peer use "
-                    + "different authkeys");
+    }
+
+    private static void sendAll(FrameChannel connection, Handshake handshake) throws IOException {
+        for (byte[] message : handshake.takeOutgoing()) {
+            connection.sendBytes(message);
+        }
+    }
+
+    /**
+     * The challenge as a state machine fed one received message at a time, with the messages it wants sent kept
+     * for its driver to take: the one implementation of the protocol, run by blocking code over a
+     * {@link FrameChannel} and by the non-blocking {@link Acceptor}, which must not give a thread to a peer that
+     * has not proven anything yet.
+     */
+    static final class Handshake {
+
+        /** One direction of the challenge: this side challenges the peer, or answers the peer's challenge. */
+        enum Phase { CHALLENGE, ANSWER }
+
+        private enum Expecting { DIGEST, CHALLENGE, VERDICT, NOTHING }
+
+        private final byte[] authkey;
+        private final Phase[] phases;
+        private final List<byte[]> outgoing = new ArrayList<>(2);
+        private int phase = -1;
+        private Expecting expecting = Expecting.NOTHING;
+        private byte[] nonce;
+        private boolean protocolError;
+
+        Handshake(byte[] authkey, Phase... phases) {
+            this.authkey = authkey;
+            this.phases = phases;
+            nextPhase();
+        }
+
+        static Handshake asServer(byte[] authkey) {
+            return new Handshake(authkey, Phase.CHALLENGE, Phase.ANSWER);
+        }
+
+        static Handshake asClient(byte[] authkey) {
+            return new Handshake(authkey, Phase.ANSWER, Phase.CHALLENGE);
+        }
+
+        /** Whether both sides have proven what they had to: nothing more is sent or expected. */
+        boolean isDone() {
+            return expecting == Expecting.NOTHING && outgoing.isEmpty();
+        }
+
+        /** Whether the last failure was a message of the wrong shape rather than a wrong or refused digest. */
+        boolean wasProtocolError() {
+            return protocolError;
+        }
+
+        /** The messages to send now, in order; each is one frame. */
+        List<byte[]> takeOutgoing() {
+            if (outgoing.isEmpty()) {
+                return List.of();
+            }
+            List<byte[]> taken = List.copyOf(outgoing);
+            outgoing.clear();
+            return taken;
+        }
+
+        /**
+         * Takes the peer's next message (at most {@link #MAX_UNAUTHENTICATED_MESSAGE} bytes, which the driver
+         * checks before reading it).
+         *
+         * @throws AuthenticationException if the peer failed; a message it should still get (#FAILURE#) is then
+         *     among the outgoing ones
+         */
+        void receive(byte[] message) {
+            switch (expecting) {
+                case DIGEST -> {
+                    expecting = Expecting.NOTHING;
+                    if (!MessageDigest.isEqual(message, hmac(authkey, nonce))) {
+                        outgoing.add(FAILURE.clone());
+                        throw new AuthenticationException("digest received was wrong: the peer does not know the "
+                                + "authkey");
+                    }
+                    outgoing.add(WELCOME.clone());
+                    nextPhase();
+                }
+                case CHALLENGE -> {
+                    if (message.length != CHALLENGE.length + NONCE_LENGTH
+                            || !Arrays.equals(message, 0, CHALLENGE.length, CHALLENGE, 0, CHALLENGE.length)) {
+                        expecting = Expecting.NOTHING;
+                        protocolError = true;
+                        throw new AuthenticationException("protocol error: expected an authkey challenge from the "
+                                + "peer");
+                    }
+                    outgoing.add(hmac(authkey, Arrays.copyOfRange(message, CHALLENGE.length, message.length)));
+                    expecting = Expecting.VERDICT;
+                }
+                case VERDICT -> {
+                    expecting = Expecting.NOTHING;
+                    if (!Arrays.equals(message, WELCOME)) {
+                        throw new AuthenticationException("digest sent was rejected: this process and the peer use "
+                                + "different authkeys");
+                    }
+                    nextPhase();
+                }
+                case NOTHING -> throw new IllegalStateException("the authkey challenge is over; nothing more is "
+                        + "expected");
+            }
+        }
+
+        private void nextPhase() {
+            phase++;
+            if (phase >= phases.length) {
+                expecting = Expecting.NOTHING;
+                return;
+            }
+            if (phases[phase] == Phase.CHALLENGE) {
+                nonce = new byte[NONCE_LENGTH];
+                RANDOM.nextBytes(nonce);
+                outgoing.add(concat(CHALLENGE, nonce));
+                expecting = Expecting.DIGEST;
+            } else {
+                expecting = Expecting.CHALLENGE;
+            }
         }
     }
 

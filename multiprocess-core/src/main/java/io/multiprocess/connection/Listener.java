@@ -12,19 +12,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -74,12 +69,26 @@ public final class Listener implements AutoCloseable, SharedHandle {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final AtomicInteger SOCKET_COUNTER = new AtomicInteger();
+    /**
+     * Authenticated connections kept for {@link #accept()} before the acceptor stops taking more from the socket's
+     * backlog, as a socket nobody accepts on stops at its backlog.
+     */
+    private static final int READY_LIMIT = 64;
+    /** Refusals kept for {@link #accept()} to throw; more are only counted and logged. */
+    private static final int REFUSALS_KEPT = 16;
+    private static final Object CLOSED = new Object();
 
     private final ServerSocketChannel server;
     private final SocketAddress address;
     private final Path socketFile;
     private final byte[] authkey;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** What {@link #accept()} returns or throws next, in the order the acceptor settled them. */
+    private final LinkedBlockingQueue<Object> outcomes = new LinkedBlockingQueue<>();
+    private final AtomicInteger ready = new AtomicInteger();
+    private final AtomicInteger refusalsKept = new AtomicInteger();
+    private volatile boolean paused;
+    private volatile Acceptor.Endpoint endpoint;
     private volatile Reducer reducer;
     private volatile Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private volatile SocketAddress lastAccepted;
@@ -143,6 +152,9 @@ public final class Listener implements AutoCloseable, SharedHandle {
             server = socketFile != null ? ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                     : ServerSocketChannel.open();
             server.bind(target, backlog);
+            if (address == null) {
+                RuntimeDirectory.ownerOnly(socketFile);
+            }
         } catch (IOException e) {
             if (server != null) {
                 closeQuietly(server);
@@ -151,10 +163,14 @@ public final class Listener implements AutoCloseable, SharedHandle {
         }
         try {
             SocketAddress bound = socketFile != null ? target : server.getLocalAddress();
-            return new Listener(server, bound, socketFile, key);
+            Listener listener = new Listener(server, bound, socketFile, key);
+            listener.endpoint = Acceptor.listen("listener on " + describe(bound), server, () -> listener.authkey,
+                    () -> listener.handshakeTimeout, listener.new Handoff());
+            return listener;
         } catch (IOException e) {
             closeQuietly(server);
-            throw new UncheckedIOException("cannot read the address of a new listener: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot set up a new listener on " + describe(target) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -169,35 +185,46 @@ public final class Listener implements AutoCloseable, SharedHandle {
      *     interrupt while waiting for a peer closes the listener, as it closes any blocking socket channel
      */
     public Connection accept() {
-        SocketChannel channel;
+        if (closed.get()) {
+            throw closedException();
+        }
+        Object next;
         try {
-            channel = server.accept();
-        } catch (ClosedByInterruptException e) {
+            next = outcomes.take();
+        } catch (InterruptedException e) {
             close();
             throw new UncheckedIOException("interrupted while waiting to accept on " + describe(address) + "; as for "
                     + "any blocking socket channel, the interrupt closed the listener", new InterruptedIOException());
-        } catch (ClosedChannelException e) {
-            throw new IllegalStateException("the listener on " + describe(address) + " is closed");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot accept on " + describe(address) + ": " + e.getMessage(), e);
         }
-        SocketAddress peer = remoteAddress(channel);
+        if (next == CLOSED) {
+            outcomes.add(CLOSED);
+            throw closedException();
+        }
+        if (next instanceof String refusal) {
+            refusalsKept.decrementAndGet();
+            throw new AuthenticationException(refusal);
+        }
+        Authenticated peer = (Authenticated) next;
+        if (ready.decrementAndGet() < READY_LIMIT && paused) {
+            paused = false;
+            endpoint.resume();
+        }
         FrameChannel frames;
         try {
-            if (!(address instanceof UnixDomainSocketAddress)) {
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
-            frames = FrameChannel.selectable(channel);
+            frames = FrameChannel.selectable(peer.channel());
         } catch (IOException e) {
-            closeQuietly(channel);
+            closeQuietly(peer.channel());
             throw new UncheckedIOException("cannot set up a connection accepted on " + describe(address) + ": "
                     + e.getMessage(), e);
         }
-        authenticate(frames, peer);
-        lastAccepted = peer;
+        lastAccepted = peer.address();
         Reducer r = reducer;
         return new SocketConnection(frames, r != null ? r : Multiprocess.getContext().getReducer(),
                 "connection accepted on " + describe(address));
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("the listener on " + describe(address) + " is closed");
     }
 
     /** Where this listener listens: the address to give {@link Client#connect} (with the real port for port 0). */
@@ -230,6 +257,32 @@ public final class Listener implements AutoCloseable, SharedHandle {
     }
 
     /**
+     * Sets how many peers may be in the authkey challenge at once ({@value Acceptor#DEFAULT_MAX_HANDSHAKES} by
+     * default); beyond it the oldest handshake is dropped for the newcomer. Applies to connections accepted from
+     * now on.
+     */
+    public void setMaxHandshakes(int max) {
+        endpoint.setMaxHandshakes(max);
+    }
+
+    public int getMaxHandshakes() {
+        return endpoint.getMaxHandshakes();
+    }
+
+    /**
+     * What this listener's acceptor has done so far: connections taken, authenticated, and dropped before they
+     * authenticated, by reason.
+     *
+     * <pre>{@code
+     * AcceptorStats stats = listener.acceptorStats();
+     * long refused = stats.refused();       // wrong keys, garbage, oversized, too slow, too many
+     * }</pre>
+     */
+    public AcceptorStats acceptorStats() {
+        return endpoint.stats();
+    }
+
+    /**
      * Sets the reducer of connections accepted from now on; null (the default) means the default context's reducer
      * at the time of each {@link #accept()}. Both ends must use the same reducer.
      */
@@ -248,6 +301,7 @@ public final class Listener implements AutoCloseable, SharedHandle {
             return;
         }
         closeQuietly(server);
+        endpoint.close();
         if (socketFile != null) {
             try {
                 Files.deleteIfExists(socketFile);
@@ -255,6 +309,13 @@ public final class Listener implements AutoCloseable, SharedHandle {
                 // A file left in a private directory does no harm; the directory goes at exit.
             }
         }
+        Object next;
+        while ((next = outcomes.poll()) != null) {
+            if (next instanceof Authenticated peer) {
+                closeQuietly(peer.channel());
+            }
+        }
+        outcomes.add(CLOSED);
     }
 
     /** Refuses: a listening socket stays in its process. */
@@ -269,44 +330,48 @@ public final class Listener implements AutoCloseable, SharedHandle {
         return "Listener[" + describe(address) + (isClosed() ? ", closed" : "") + "]";
     }
 
-    private void authenticate(FrameChannel frames, SocketAddress peer) {
-        Duration timeout = handshakeTimeout;
-        AtomicBoolean settled = new AtomicBoolean();
-        ScheduledFuture<?> timer = Timer.INSTANCE.schedule(() -> {
-            if (settled.compareAndSet(false, true)) {
-                closeQuietly(frames);
+    /** Takes what the acceptor settles: connections that passed the challenge, and refusals for accept() to throw. */
+    private final class Handoff implements Acceptor.Handoff {
+
+        @Override
+        public boolean authenticated(SocketChannel channel, SocketAddress peer) {
+            if (closed.get()) {
+                closeQuietly(channel);
+                return false;
             }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        String who = "a peer" + (peer == null || peer.toString().isEmpty() ? "" : " at " + peer) + " on "
-                + describe(address);
-        try {
-            Authentication.authenticateAsServer(frames, authkey);
-            if (settled.compareAndSet(false, true)) {
+            Authenticated entry = new Authenticated(channel, peer);
+            outcomes.add(entry);
+            if (closed.get()) {
+                // close() may have drained the queue before this connection was added: it is closed here.
+                outcomes.remove(entry);
+                closeQuietly(channel);
+                return false;
+            }
+            if (ready.incrementAndGet() >= READY_LIMIT) {
+                paused = true;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void refused(Acceptor.Refusal reason, SocketAddress peer, String message) {
+            // Python's accept() raises for a peer that fails the challenge; one dropped only for being one too
+            // many did not fail anything.
+            if (reason == Acceptor.Refusal.TOO_MANY || closed.get()) {
                 return;
             }
-        } catch (AuthenticationException e) {
-            closeQuietly(frames);
-            throw new AuthenticationException("refused " + who + ": " + e.getMessage());
-        } catch (InterruptedIOException e) {
-            closeQuietly(frames);
-            throw new UncheckedIOException("interrupted while authenticating " + who + "; that peer was dropped, "
-                    + "the listener goes on", e);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(frames);
-            if (!settled.compareAndSet(false, true)) {
-                throw timedOut(who, timeout);
+            if (refusalsKept.incrementAndGet() > REFUSALS_KEPT) {
+                refusalsKept.decrementAndGet();
+                return;
             }
-            throw new AuthenticationException("refused " + who + ": it did not follow the authkey challenge ("
-                    + e.getMessage() + ")");
-        } finally {
-            timer.cancel(false);
+            String who = "a peer" + (peer == null || peer.toString().isEmpty() ? "" : " at " + peer) + " on "
+                    + describe(address);
+            outcomes.add("refused " + who + ": " + message);
         }
-        throw timedOut(who, timeout);
     }
 
-    private static AuthenticationException timedOut(String who, Duration timeout) {
-        return new AuthenticationException("refused " + who + ": it did not complete the authkey challenge within "
-                + timeout.toMillis() + " ms");
+    private record Authenticated(SocketChannel channel, SocketAddress address) {
     }
 
     static String describe(SocketAddress address) {
@@ -316,34 +381,11 @@ public final class Listener implements AutoCloseable, SharedHandle {
         return "TCP " + address;
     }
 
-    private static SocketAddress remoteAddress(SocketChannel channel) {
-        try {
-            return channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private static void closeQuietly(java.io.Closeable closeable) {
         try {
             closeable.close();
         } catch (IOException e) {
             // Being dropped either way.
-        }
-    }
-
-    /** The one thread that ends handshakes that take too long, shared by every listener. */
-    private static final class Timer {
-        static final ScheduledThreadPoolExecutor INSTANCE = create();
-
-        private static ScheduledThreadPoolExecutor create() {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "multiprocess-listener-handshake-timeout");
-                thread.setDaemon(true);
-                return thread;
-            });
-            timer.setRemoveOnCancelPolicy(true);
-            return timer;
         }
     }
 }

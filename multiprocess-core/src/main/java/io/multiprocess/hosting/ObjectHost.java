@@ -1,8 +1,8 @@
 package io.multiprocess.hosting;
 
-import io.multiprocess.AuthenticationException;
 import io.multiprocess.Multiprocess;
-import io.multiprocess.connection.Authentication;
+import io.multiprocess.connection.Acceptor;
+import io.multiprocess.connection.AcceptorStats;
 import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.connection.RuntimeDirectory;
 import java.io.IOException;
@@ -10,14 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This JVM's host for the queues and pipes it created: a registry of {@link Mailbox}es and {@link PipeEnd}s, and,
@@ -28,12 +25,12 @@ import org.slf4j.LoggerFactory;
  * creator over one authenticated connection ({@link HostClient}); see docs/architecture.md.
  *
  * <p>The socket is in the private {@link RuntimeDirectory}, and each connection must pass the authkey challenge
- * (the current process's authkey, which children inherit) before a single byte of it is deserialized.
+ * (the current process's authkey, which children inherit) before a single byte of it is deserialized. The shared
+ * {@link Acceptor} runs the challenge (10 s at most); a connection gets its session thread once it has passed.
  */
 public final class ObjectHost {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ObjectHost.class);
-    private static final int HANDSHAKE_TIMEOUT_SECONDS = 10;
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /**
      * Bytes of unread messages a pipe holds before a sender waits, as an OS pipe's capacity does; one message is
      * always let in, however large. 4 MiB rather than 1: with room for only one 1 MiB message, sender and reader
@@ -47,15 +44,28 @@ public final class ObjectHost {
 
     private final HostAddress address;
     private final ServerSocketChannel channel;
+    private final Acceptor.Endpoint endpoint;
 
     private ObjectHost() throws IOException {
         Path socket = RuntimeDirectory.get().resolve("objects.sock");
         channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        channel.bind(UnixDomainSocketAddress.of(socket));
+        try {
+            channel.bind(UnixDomainSocketAddress.of(socket));
+            RuntimeDirectory.ownerOnly(socket);
+            endpoint = Acceptor.listen("the socket of this process's queues and pipes " + socket, channel,
+                    () -> Multiprocess.currentProcess().getAuthkey(), () -> HANDSHAKE_TIMEOUT, (accepted, peer) -> {
+                        FrameChannel connection = HostLink.open(accepted);
+                        Thread session = new Thread(() -> new HostSession(new HostLink(connection)).run(),
+                                "multiprocess-host-session");
+                        session.setDaemon(true);
+                        session.start();
+                        return true;
+                    });
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         address = new HostAddress(socket.toString(), ProcessHandle.current().pid());
-        Thread acceptor = new Thread(this::acceptLoop, "multiprocess-object-host");
-        acceptor.setDaemon(true);
-        acceptor.start();
     }
 
     /**
@@ -144,37 +154,12 @@ public final class ObjectHost {
         return s.address;
     }
 
-    private void acceptLoop() {
-        while (channel.isOpen()) {
-            try {
-                SocketChannel accepted = channel.accept();
-                FrameChannel connection = HostLink.open(accepted);
-                Thread session = new Thread(() -> serve(connection), "multiprocess-host-session");
-                session.setDaemon(true);
-                session.start();
-            } catch (IOException e) {
-                if (channel.isOpen()) {
-                    LOG.warn("the object host failed to accept a connection", e);
-                }
-            }
-        }
-    }
-
-    private void serve(FrameChannel connection) {
-        ScheduledFuture<?> timeout = Timeouts.schedule(HANDSHAKE_TIMEOUT_SECONDS, () -> HostSession.closeQuietly(connection));
-        try {
-            Authentication.authenticateAsServer(connection, Multiprocess.currentProcess().getAuthkey());
-        } catch (AuthenticationException e) {
-            LOG.warn("refused a connection to this process's queues and pipes: {}", e.getMessage());
-            HostSession.closeQuietly(connection);
-            return;
-        } catch (IOException e) {
-            LOG.debug("dropped a connection to the object host during the handshake: {}", e.toString());
-            HostSession.closeQuietly(connection);
-            return;
-        } finally {
-            timeout.cancel(false);
-        }
-        new HostSession(new HostLink(connection)).run();
+    /**
+     * What the acceptor of this process's host socket has done so far, or null if no queue or pipe of this process
+     * was ever sent to another.
+     */
+    public static AcceptorStats acceptorStats() {
+        ObjectHost s = server;
+        return s == null ? null : s.endpoint.stats();
     }
 }

@@ -204,7 +204,8 @@ final class ManagerServer {
             try {
                 connection = listener.accept();
             } catch (AuthenticationException e) {
-                LOG.warn("manager {}: {}", serverId, e.getMessage());
+                // The acceptor has counted it and logs a summary at most every 10 s.
+                LOG.debug("manager {}: {}", serverId, e.getMessage());
                 continue;
             } catch (IllegalStateException | UncheckedIOException e) {
                 if (stopped.get() || listener.isClosed()) {

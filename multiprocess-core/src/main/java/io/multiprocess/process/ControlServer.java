@@ -1,7 +1,8 @@
 package io.multiprocess.process;
 
-import io.multiprocess.AuthenticationException;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.connection.Acceptor;
+import io.multiprocess.connection.AcceptorStats;
 import io.multiprocess.connection.Authentication;
 import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.connection.RuntimeDirectory;
@@ -14,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -21,40 +23,50 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
  * The UNIX-domain socket this JVM's children call back on. One per JVM, started on first launch.
  *
  * <p>Each connection must first pass the authkey challenge both ways, with a key this JVM generated and gave
- * only to its children through their private stdin; only then does the child say which pid it is, and its
- * channel is handed to the matching {@link ChildJvm}. A peer that fails or stalls is dropped without a single
- * byte of it being deserialized.
+ * only to its children through their private stdin; the shared {@link Acceptor} runs it, without a thread or a
+ * buffer for the peer until it has passed. Only then does the child say which pid it is, and its channel is handed
+ * to the matching {@link ChildJvm}. A peer that fails or stalls (30 s for the challenge and the pid together) is
+ * dropped without a single byte of it being deserialized, and counted in {@link #acceptorStats()}.
  */
 public final class ControlServer {
 
     private static final Logger LOG = Multiprocess.getLogger();
-    private static final long HANDSHAKE_TIMEOUT_SECONDS = 30;
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     private static volatile ControlServer instance;
 
     private final Path address;
     private final byte[] authkey = new byte[32];
     private final ServerSocketChannel server;
+    private final Acceptor.Endpoint endpoint;
     private final Map<Long, ChildJvm> expected = new ConcurrentHashMap<>();
+    /** Reads the pid of an authenticated child: a thread for a peer that has proven it knows the key. */
     private final ExecutorService handshakes = Executors.newCachedThreadPool(daemonThreads("multiprocess-handshake"));
     private final ScheduledExecutorService timeouts =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("multiprocess-handshake-timeout"));
-    private final AtomicLong authenticationFailures = new AtomicLong();
 
     private ControlServer() throws IOException {
         new SecureRandom().nextBytes(authkey);
         address = RuntimeDirectory.get().resolve("control.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(address));
-        Thread acceptor = new Thread(this::acceptLoop, "multiprocess-control-server");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        try {
+            server.bind(UnixDomainSocketAddress.of(address));
+            RuntimeDirectory.ownerOnly(address);
+            endpoint = Acceptor.listen("the control socket " + address, server, () -> authkey,
+                    () -> HANDSHAKE_TIMEOUT, (channel, peer) -> {
+                        long acceptedAt = System.nanoTime();
+                        handshakes.execute(() -> greet(channel, acceptedAt));
+                        return true;
+                    });
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** The server of this JVM, started if needed. */
@@ -82,9 +94,14 @@ public final class ControlServer {
         return address;
     }
 
-    /** How many peers failed the authkey challenge so far. */
+    /** How many peers failed the authkey challenge so far (a wrong digest, or this side's refused). */
     public long authenticationFailures() {
-        return authenticationFailures.get();
+        return endpoint.stats().failedAuthentication();
+    }
+
+    /** What the control socket's acceptor has done so far: connections authenticated and dropped, by reason. */
+    public AcceptorStats acceptorStats() {
+        return endpoint.stats();
     }
 
     byte[] authkey() {
@@ -96,24 +113,21 @@ public final class ControlServer {
         child.onExit().whenComplete((code, error) -> expected.remove(child.pid()));
     }
 
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            try {
-                SocketChannel channel = server.accept();
-                handshakes.execute(() -> handshake(new FrameChannel(channel)));
-            } catch (IOException e) {
-                if (server.isOpen()) {
-                    LOG.warn("control server failed to accept a connection", e);
-                }
-            }
-        }
-    }
-
-    private void handshake(FrameChannel connection) {
-        ScheduledFuture<?> timeout = timeouts.schedule(() -> closeQuietly(connection), HANDSHAKE_TIMEOUT_SECONDS,
-                TimeUnit.SECONDS);
+    /** Reads which child an authenticated peer is, within what is left of the handshake timeout. */
+    private void greet(SocketChannel channel, long acceptedAt) {
+        FrameChannel connection;
         try {
-            Authentication.authenticateAsServer(connection, authkey);
+            channel.configureBlocking(true);
+            connection = new FrameChannel(channel);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("dropped an authenticated connection on the control socket: {}", e.toString());
+            closeQuietly(channel);
+            return;
+        }
+        long left = HANDSHAKE_TIMEOUT.toNanos() - (System.nanoTime() - acceptedAt);
+        ScheduledFuture<?> timeout = timeouts.schedule(() -> closeQuietly(connection), Math.max(0, left),
+                TimeUnit.NANOSECONDS);
+        try {
             byte[] hello = connection.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE);
             if (hello.length != 9 || hello[0] != ControlMessage.HELLO) {
                 throw new IOException("expected HELLO from an authenticated child");
@@ -126,11 +140,7 @@ public final class ControlServer {
             }
             timeout.cancel(false);
             child.attach(connection);
-        } catch (AuthenticationException e) {
-            authenticationFailures.incrementAndGet();
-            LOG.warn("refused a connection on the control socket: {}", e.getMessage());
-            closeQuietly(connection);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.debug("dropped a connection on the control socket: {}", e.toString());
             closeQuietly(connection);
         } finally {
@@ -138,7 +148,7 @@ public final class ControlServer {
         }
     }
 
-    private static void closeQuietly(FrameChannel connection) {
+    private static void closeQuietly(java.io.Closeable connection) {
         try {
             connection.close();
         } catch (IOException e) {

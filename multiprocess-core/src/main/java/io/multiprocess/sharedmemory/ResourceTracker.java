@@ -228,7 +228,7 @@ public final class ResourceTracker {
     }
 
     /** Whether {@code pid} runs and started at {@code start} (0: unknown, any start matches). */
-    static boolean isAlive(long pid, long start) {
+    public static boolean isAlive(long pid, long start) {
         if (pid == PID) {
             return true;
         }
@@ -240,7 +240,7 @@ public final class ResourceTracker {
      * The start time of live process {@code pid} ({@code /proc/<pid>/stat} field 22, in clock ticks since boot; or
      * the JDK's start instant in ms; 0 if unknown); empty if there is no such process or it is a zombie.
      */
-    static Optional<Long> startOf(long pid) {
+    public static Optional<Long> startOf(long pid) {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
         if (Files.isReadable(Path.of("/proc/self/stat"))) {
             String text;
