@@ -8,7 +8,6 @@ import io.multiprocess.process.ChildJvm;
 import io.multiprocess.process.ControlMessage;
 import io.multiprocess.process.ExitStatus;
 import io.multiprocess.reduction.Reducer;
-import io.multiprocess.reduction.ReductionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -643,12 +642,10 @@ public final class Scheduler implements TaskRunner {
                 default -> finish(task, null, new TaskFailedException("task ran in worker pid " + pid + ", but "
                         + new String(message, offset, length, StandardCharsets.UTF_8)), TaskOutcome.FAILURE);
             }
-        } catch (ReductionException e) {
-            finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid
-                    + " could not be loaded: " + e.getMessage(), e), TaskOutcome.FAILURE);
         } catch (Throwable e) {
-            // Not a clean "cannot load these bytes": this JVM failed while reading what the worker sent. The task
-            // fails with what happened, and the worker is taken out of service in case the two are out of step.
+            // The bytes the worker sent could not be made into a result (corrupt, a class this JVM lacks, too deep,
+            // or this JVM failed reading them). The task fails with what happened, and the worker is taken out of
+            // service, since a worker that sends what cannot be read may be out of step or damaged.
             // Out of service before the caller hears of it, so no later task is given to this worker.
             Worker worker = task.worker;
             synchronized (lock) {
@@ -661,8 +658,8 @@ public final class Scheduler implements TaskRunner {
             worker.child.kill();
             LOG.error("could not load the result of a task from pool worker {}; killed it, it is replaced", pid, e);
             finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid + " could not "
-                    + "be loaded in this JVM (" + e + "); the worker was killed and is replaced. If the result is "
-                    + "very large or deeply nested, return a smaller one", e), TaskOutcome.FAILURE);
+                    + "be loaded in this JVM: " + e.getMessage() + "; the worker was killed and is replaced", e),
+                    TaskOutcome.FAILURE);
         }
     }
 
