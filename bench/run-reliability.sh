@@ -123,7 +123,7 @@ if [[ -z "$only" || ",$only," == *",fuzz,"* ]]; then
     echo "== fuzz properties, 100,000 tries =="
     tries=100000
     mvn "${mvn_flags[@]}" -B -pl multiprocess-core test -Dtest="${FUZZ_TESTS:-*Fuzz*}" \
-      -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -Dmultiprocess.fuzz.tries=$tries \
+      -Dsurefire.failIfNoSpecifiedTests=false -DfailIfNoTests=false -Dmultiprocess.fuzz.tries=$tries -Djqwik.tries.default=$tries \
       >"$fuzz_log" 2>&1 || true
   fi
   if [[ "$fuzz" != no ]]; then

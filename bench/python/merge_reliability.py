@@ -153,6 +153,10 @@ def fuzz(log, reports_dir, tries_asked):
                 if case.group(4) and ("<failure" in case.group(4) or "<error" in case.group(4)):
                     failed.add(case.group(2).split(".")[-1] + ":" + case.group(1).split("(")[0])
             text = html.unescape(text)
+        # The fuzz targets print their own counts ("FUZZ reducer kryo: 1000 inputs ..., outcomes {...}").
+        for line in re.finditer(r"FUZZ (?P<target>[^:\n]+): (?P<n>\d+) inputs[^\n]*?outcomes \{(?P<outcomes>[^}]*)\}", text):
+            n = int(line.group("n"))
+            properties["fuzz " + line.group("target").strip()] = (n, n)
         for report in REPORT.finditer(text):
             tries = re.search(r"tries = (\d+)", report.group("body"))
             checks = re.search(r"checks = (\d+)", report.group("body"))
