@@ -34,7 +34,6 @@ guarded=(
   system-exit
   spring-sigterm
   deep-result
-  bad-jvm-flag
   big-output
 )
 
