@@ -164,8 +164,8 @@ public final class FrameChannel implements Closeable {
      * ({@link FrameLimit#maxFrameBytes()}). The length is checked before anything is allocated for the message.
      *
      * @throws EOFException if the peer closed the connection and no message is left
-     * @throws IOException if the message is longer than {@code maxLength}; the connection is then closed, since
-     *     the rest of the stream can no longer be framed
+     * @throws MalformedFrameException if the message is longer than {@code maxLength}; the connection is then
+     *     closed, since the rest of the stream can no longer be framed
      */
     public byte[] recvBytes(int maxLength) throws IOException {
         return receive(NO_HEAD, maxLength);
@@ -176,7 +176,7 @@ public final class FrameChannel implements Closeable {
      * them and returns the rest, so a large payload is not copied out of the message afterwards.
      *
      * @throws EOFException if the peer closed the connection and no message is left
-     * @throws IOException if the message is shorter than the header; the connection is then closed
+     * @throws MalformedFrameException if the message is shorter than the header; the connection is then closed
      */
     public byte[] recvBytes(byte[] head) throws IOException {
         return receive(head, MAX_FRAME_LENGTH);
@@ -193,18 +193,18 @@ public final class FrameChannel implements Closeable {
             int largestFrame = FrameLimit.maxFrameBytes();
             if ((length & 0xFFFFFFFFL) > largestFrame && maxLength > largestFrame) {
                 close();
-                throw new IOException("received a message of " + (length & 0xFFFFFFFFL) + " bytes, more than the"
-                        + " largest frame of " + largestFrame + " bytes; the connection was closed. To receive"
-                        + " larger messages, " + FrameLimit.howToRaise());
+                throw new MalformedFrameException("received a message of " + (length & 0xFFFFFFFFL)
+                        + " bytes, more than the largest frame of " + largestFrame + " bytes; the connection was"
+                        + " closed. To receive larger messages, " + FrameLimit.howToRaise());
             }
             if (length < 0 || length > maxLength) {
                 close();
-                throw new IOException("received a message of " + (length & 0xFFFFFFFFL) + " bytes where at most "
-                        + maxLength + " are allowed; the connection was closed");
+                throw new MalformedFrameException("received a message of " + (length & 0xFFFFFFFFL)
+                        + " bytes where at most " + maxLength + " are allowed; the connection was closed");
             }
             if (length < head.length) {
                 close();
-                throw new IOException("received a message of " + length + " bytes, shorter than its "
+                throw new MalformedFrameException("received a message of " + length + " bytes, shorter than its "
                         + head.length + "-byte header; the connection was closed");
             }
             readFully(head);

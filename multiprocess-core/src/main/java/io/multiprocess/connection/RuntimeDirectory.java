@@ -69,8 +69,10 @@ public final class RuntimeDirectory {
                     () -> delete(dir));
             return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a private directory for sockets under " + base
-                    + "; set java.io.tmpdir to a short writable directory", e);
+            String reason = e instanceof java.nio.file.FileSystemException failed && failed.getReason() != null
+                    ? failed.getReason() : e.toString();
+            throw new UncheckedIOException("cannot create a private directory for sockets under " + base + " ("
+                    + reason + "); set java.io.tmpdir to a short writable directory", e);
         }
     }
 

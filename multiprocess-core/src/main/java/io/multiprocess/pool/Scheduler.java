@@ -702,7 +702,10 @@ public final class Scheduler implements TaskRunner {
             // Deaths while the pool shuts down are expected (and a terminated worker is never ready): they say
             // nothing about whether workers can start.
             boolean counting = state == State.RUNNING && !ExitSequence.isExiting();
-            countsAsStartFailure = counting && neverReady && cause == WorkerExitCause.CRASHED;
+            // A worker that never got ready says its settings are wrong, whether it died on its own, never
+            // connected (killed at the connect deadline) or sent garbage while starting.
+            countsAsStartFailure = counting && neverReady
+                    && (cause == WorkerExitCause.CRASHED || cause == WorkerExitCause.CHANNEL_FAULT);
             if (countsAsStartFailure) {
                 startFailures++;
             } else if (counting && cause == WorkerExitCause.CRASHED) {
@@ -745,7 +748,8 @@ public final class Scheduler implements TaskRunner {
         failStranded(stranded, "the pool was shutting down and its last worker (pid " + worker.child.pid()
                 + ") exited with " + ExitStatus.describe(exitCode) + " before the task started");
         if (countsAsStartFailure && breakIfWorkersKeepDying("the last worker exited with "
-                + ExitStatus.describe(exitCode) + " before it was ready" + stderrNote(worker.child.stderrTail()))) {
+                + ExitStatus.describe(exitCode) + " before it was ready" + (worker.child.fault() == null
+                        ? stderrNote(worker.child.stderrTail()) : ": " + worker.child.fault().getMessage()))) {
             dispatch();
             return;
         }

@@ -3,8 +3,11 @@ package io.multiprocess.process;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MultiprocessException;
 import io.multiprocess.connection.FrameChannel;
+import io.multiprocess.connection.MalformedFrameException;
+import io.multiprocess.internal.ConnectTimeout;
 import io.multiprocess.internal.ExitSequence;
 import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.LibraryTimer;
 import io.multiprocess.sharedmemory.ResourceTracker;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -52,6 +56,7 @@ public final class ChildJvm {
     private Consumer<byte[]> messageHandler;
     private final List<byte[]> early = new java.util.ArrayList<>();
     private volatile Throwable fault;
+    private volatile ScheduledFuture<?> connectDeadline;
     private boolean ready;
     private byte[] pendingRun;
     private boolean assigned;
@@ -72,6 +77,10 @@ public final class ChildJvm {
                             .completeOnTimeout(null, CHANNEL_DRAIN_SECONDS, TimeUnit.SECONDS);
                 })
                 .thenApply(drained -> {
+                    ScheduledFuture<?> deadline = connectDeadline;
+                    if (deadline != null) {
+                        deadline.cancel(false);
+                    }
                     running.complete(null);
                     LIVE.remove(this);
                     closeConnection();
@@ -121,6 +130,9 @@ public final class ChildJvm {
         ResourceTracker.childLaunched(child.pid);
         process.onExit().thenRun(() -> ResourceTracker.childExited(child.pid));
         server.expect(child);
+        Duration connectTimeout = ConnectTimeout.get();
+        child.connectDeadline = LibraryTimer.schedule(() -> child.missedConnectDeadline(connectTimeout),
+                connectTimeout);
         // The authkey goes through the child's private stdin, never the command line; closing stdin then leaves
         // the child with an empty one, as Python gives its children.
         try (DataOutputStream stdin = new DataOutputStream(process.getOutputStream())) {
@@ -134,9 +146,35 @@ public final class ChildJvm {
         return child;
     }
 
+    /**
+     * Kills a child that has not connected back within the deadline: stuck before its main, or not a child of this
+     * library at all (a wrong executable). Whoever waits on it then sees its exit, with this as the reason.
+     */
+    private void missedConnectDeadline(Duration timeout) {
+        if (connection != null || !process.isAlive()) {
+            return;
+        }
+        fault = new MultiprocessException("child JVM " + pid + " did not connect back to its parent within "
+                + timeout.toMillis() + " ms, so it was killed. Something stopped it before the library's "
+                + "ChildMain could run or authenticate: check its JVM arguments, agents and executable ("
+                + "a wrapper script must exec java with the arguments it is given); "
+                + ConnectTimeout.howToRaise() + stderrNote());
+        LOG.warn("{}", fault.getMessage());
+        kill();
+    }
+
+    private String stderrNote() {
+        List<String> tail = stderr.tail();
+        return tail.isEmpty() ? "" : ". Its stderr ended with: " + String.join(" | ", tail);
+    }
+
     /** Called by the control server once the child has authenticated. */
     void attach(FrameChannel authenticated) {
         this.connection = authenticated;
+        ScheduledFuture<?> deadline = connectDeadline;
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
         // A request assigned before the child connected goes now rather than on READY: the child reads it right
         // after it reports READY, without waiting a round trip for it.
         byte[] toSend;
@@ -308,8 +346,16 @@ public final class ChildJvm {
                     default -> deliver(message);
                 }
             }
+        } catch (MalformedFrameException e) {
+            // Not a frame of the protocol from a peer that proved it has the key: a child that writes garbage to
+            // its socket (a native bug, something else writing to the descriptor). Nothing it sends can be framed
+            // any more: it is taken out of service as below, without a stack trace that only shows the framing.
+            fault = new MultiprocessException("child JVM " + pid + " sent bytes on its control channel that are "
+                    + "not a message of the protocol (" + e.getMessage() + "); it was killed", e);
+            LOG.error("{}", fault.getMessage());
+            kill();
         } catch (IOException e) {
-            // EOF: the child exited or closed its end.
+            // EOF, or a reset: the child exited or closed its end.
         } catch (Throwable e) {
             // This JVM could not handle what the child sent (a result that failed to load, a frame it could not
             // hold): nobody would read its next message, so whoever waits on it would wait forever. The child is

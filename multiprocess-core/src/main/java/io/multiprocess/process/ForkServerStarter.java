@@ -148,8 +148,9 @@ final class ForkServerStarter implements ProcessStarter {
                 LOG.debug("a forkserver spare JVM (pid {}) was stopped while it booted", spare.pid());
                 return;
             }
-            LOG.warn("a forkserver spare JVM (pid {}) exited before it was ready; its stderr ended with: {}",
-                    spare.pid(), spare.stderrTail());
+            LOG.warn("a forkserver spare JVM (pid {}) exited before it was ready; {}", spare.pid(),
+                    spare.fault() != null ? spare.fault().getMessage()
+                            : "its stderr ended with: " + spare.stderrTail());
             replenish();
         }
     }

@@ -318,6 +318,9 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
         }
     }
 
+    /** The zeros a new segment's reservation writes, a chunk at a time; only read (through duplicates). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
+
     private static Mapping map(Path path, String name, boolean create, int size) throws IOException {
         Set<OpenOption> options = create
                 ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -341,11 +344,36 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
             if (length > Integer.MAX_VALUE) {
                 throw new IOException("the segment has " + length + " bytes, more than a buffer can map");
             }
+            if (create) {
+                reserve(channel, path, length);
+            }
             // Mapping READ_WRITE beyond the end of a new file extends it to size (zero-filled).
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             Object fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .fileKey();
             return new Mapping(name, buffer, fileKey);
+        }
+    }
+
+    /**
+     * Has the file system give a new segment all of its pages now, by writing its zeros, rather than on first
+     * touch. On a full tmpfs a page first touched through a mapping is a SIGBUS, which takes the whole JVM down
+     * (Python's shared_memory crashes the same way); a write here fails with "No space left on device" instead,
+     * and the half-made file is deleted. The zeros would be written at the first touch of each page anyway.
+     */
+    private static void reserve(FileChannel channel, Path path, long length) throws IOException {
+        ByteBuffer zeros = ZEROS.duplicate();
+        try {
+            for (long position = 0; position < length; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), length - position));
+                position += channel.write(zeros, position);
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(path);
+            throw new IOException("the file system of " + path.getParent() + " has no room for a segment of "
+                    + length + " bytes (" + e.getMessage() + "). Free room there (segments of ended programs, "
+                    + "large files) or give it more (a container's --shm-size, mount -o remount,size=...); the "
+                    + "half-made segment was deleted", e);
         }
     }
 
