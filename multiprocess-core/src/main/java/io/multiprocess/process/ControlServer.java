@@ -6,6 +6,8 @@ import io.multiprocess.connection.AcceptorStats;
 import io.multiprocess.connection.Authentication;
 import io.multiprocess.connection.FrameChannel;
 import io.multiprocess.connection.RuntimeDirectory;
+import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.LibraryTimer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,9 +47,8 @@ public final class ControlServer {
     private final Acceptor.Endpoint endpoint;
     private final Map<Long, ChildJvm> expected = new ConcurrentHashMap<>();
     /** Reads the pid of an authenticated child: a thread for a peer that has proven it knows the key. */
-    private final ExecutorService handshakes = Executors.newCachedThreadPool(daemonThreads("multiprocess-handshake"));
-    private final ScheduledExecutorService timeouts =
-            Executors.newSingleThreadScheduledExecutor(daemonThreads("multiprocess-handshake-timeout"));
+    private final ExecutorService handshakes =
+            Executors.newCachedThreadPool(LibraryThreads.factory("multiprocess-handshake"));
 
     private ControlServer() throws IOException {
         new SecureRandom().nextBytes(authkey);
@@ -89,6 +89,15 @@ public final class ControlServer {
         return s;
     }
 
+    /**
+     * What the acceptor of this JVM's control socket has done so far, or null if the socket was never opened (no
+     * child was started). Unlike {@link #get()}, never opens it: for health checks and meters.
+     */
+    public static AcceptorStats acceptorStatsIfOpen() {
+        ControlServer s = instance;
+        return s == null ? null : s.endpoint.stats();
+    }
+
     /** Where children connect. */
     public Path address() {
         return address;
@@ -125,7 +134,7 @@ public final class ControlServer {
             return;
         }
         long left = HANDSHAKE_TIMEOUT.toNanos() - (System.nanoTime() - acceptedAt);
-        ScheduledFuture<?> timeout = timeouts.schedule(() -> closeQuietly(connection), Math.max(0, left),
+        ScheduledFuture<?> timeout = LibraryTimer.schedule(() -> closeQuietly(connection), Math.max(0, left),
                 TimeUnit.NANOSECONDS);
         try {
             byte[] hello = connection.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE);
@@ -154,13 +163,5 @@ public final class ControlServer {
         } catch (IOException e) {
             // Nothing to do: the peer is being dropped.
         }
-    }
-
-    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
