@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.process.ChildJvm;
+import io.multiprocess.process.ControlServer;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpoint;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpointAutoConfiguration;
@@ -15,6 +16,10 @@ import io.multiprocess.spring.boot.autoconfigure.health.MultiprocessHealthContri
 import io.multiprocess.spring.boot.autoconfigure.health.MultiprocessHealthIndicator;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetrics;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetricsAutoConfiguration;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +117,46 @@ class ObservabilityAutoConfigurationTest {
             assertThat(registry.get("multiprocess.pool.queued").gauge().value()).isZero();
             assertThat(registry.get("multiprocess.queue.size").tag("name", "orders").gauge().value()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void peersDroppedBeforeAuthenticationAreCountedInTheMetersHealthAndEndpoint() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=multiprocess").run(context -> {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(MultiprocessMetrics.class).bindTo(registry);
+            context.getBean(ProcessPool.class).apply(() -> null);
+            double before = refused(registry, "protocol.error") + refused(registry, "oversized");
+
+            // What a port scanner or a stray HTTP client sends: not the challenge's answer.
+            try (SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                peer.connect(UnixDomainSocketAddress.of(ControlServer.get().address()));
+                peer.write(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)));
+                ByteBuffer answer = ByteBuffer.allocate(512);
+                while (peer.read(answer.clear()) >= 0) {
+                    // The challenge, then the end of the stream once the acceptor has dropped this peer.
+                }
+            }
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (refused(registry, "protocol.error") + refused(registry, "oversized") == before
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(refused(registry, "protocol.error") + refused(registry, "oversized")).isEqualTo(before + 1);
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Long>> health = (Map<String, Map<String, Long>>) context
+                    .getBean("multiprocessHealthIndicator", HealthIndicator.class).health(true).getDetails()
+                    .get("refusedConnections");
+            assertThat(health.get("control").get("total")).isGreaterThanOrEqualTo(1);
+            assertThat(context.getBean(MultiprocessEndpoint.class).report().connections().get("control").refused())
+                    .isGreaterThanOrEqualTo(1);
+        });
+    }
+
+    private static double refused(MeterRegistry registry, String reason) {
+        return registry.get("multiprocess.connections.refused").tag("socket", "control").tag("reason", reason)
+                .functionCounter().count();
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.multiprocess.spring.boot.autoconfigure.endpoint;
 
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
+import io.multiprocess.connection.AcceptorStats;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +14,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code multiprocess} actuator endpoint ({@code /actuator/multiprocess} once exposed): the start method, the
- * pool with each worker JVM (pid, state, tasks done, uptime, heap used after its last task), and the named queues'
- * sizes.
+ * pool with each worker JVM (pid, state, tasks done, uptime, heap used after its last task), the named queues'
+ * sizes, and the connections this JVM's sockets accepted and dropped.
  */
 @Endpoint(id = "multiprocess")
 public class MultiprocessEndpoint {
@@ -34,11 +36,16 @@ public class MultiprocessEndpoint {
         if (queues != null) {
             queues.names().forEach(name -> sizes.put(name, queues.queue(name).qsize()));
         }
-        return new Report(context.getStartMethod(), pool == null ? null : PoolReport.of(pool.snapshot()), sizes);
+        return new Report(context.getStartMethod(), pool == null ? null : PoolReport.of(pool.snapshot()), sizes,
+                RefusedConnections.open());
     }
 
-    /** What the endpoint returns. */
-    public record Report(String startMethod, PoolReport pool, Map<String, Integer> queues) {
+    /**
+     * What the endpoint returns; {@code connections} has what each open socket of this JVM accepted, authenticated
+     * and dropped before authentication, by reason.
+     */
+    public record Report(String startMethod, PoolReport pool, Map<String, Integer> queues,
+            Map<String, AcceptorStats> connections) {
     }
 
     /** The pool and its workers. */

@@ -3,6 +3,7 @@ package io.multiprocess.spring.boot.autoconfigure.health;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -12,7 +13,8 @@ import org.springframework.boot.health.contributor.Health;
  * The {@code multiprocess} health: UP while the pool runs (with the start method, workers by state, queued and
  * running tasks, and workers that died in a row), OUT_OF_SERVICE while it shuts down, DOWN once it is terminated or
  * broken (its workers cannot start). A crash loop (workers keep dying in tasks, replacements back off) stays UP with
- * a {@code crashLoop} detail. Without a pool it reports the context alone, UP.
+ * a {@code crashLoop} detail. Without a pool it reports the context alone, UP. {@code refusedConnections} counts,
+ * per socket of this JVM and by reason, the peers dropped before they authenticated.
  */
 public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
 
@@ -29,6 +31,12 @@ public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         builder.withDetail("startMethod", context.getStartMethod());
+        Map<String, Map<String, Long>> refused = new TreeMap<>();
+        RefusedConnections.open().forEach((socket, stats) -> refused.put(socket, RefusedConnections.byReason(stats)));
+        if (!refused.isEmpty()) {
+            // Detail only: peers without the key are dropped unread, so they say nothing against this JVM's health.
+            builder.withDetail("refusedConnections", refused);
+        }
         if (pool == null) {
             builder.up();
             return;

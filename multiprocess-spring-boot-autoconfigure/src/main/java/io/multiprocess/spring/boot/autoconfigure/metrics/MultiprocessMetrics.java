@@ -1,6 +1,7 @@
 package io.multiprocess.spring.boot.autoconfigure.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
+import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +32,10 @@ import java.util.Locale;
  *   <li>{@code multiprocess.pool.workers} (gauge, tag {@code state} = starting, idle, busy, stopping),
  *       {@code multiprocess.pool.queued} (gauge), {@code multiprocess.pool.worker.exits} (counter, tag
  *       {@code cause});</li>
- *   <li>{@code multiprocess.queue.size} (gauge, tag {@code name}).</li>
+ *   <li>{@code multiprocess.queue.size} (gauge, tag {@code name});</li>
+ *   <li>{@code multiprocess.connections.refused} (function counter, tags {@code socket} = control, host and
+ *       {@code reason} = too.many, failed.authentication, protocol.error, oversized, timed.out): peers this JVM's
+ *       sockets dropped before they authenticated.</li>
  * </ul>
  */
 public class MultiprocessMetrics implements MeterBinder, PoolListener, ProcessListener {
@@ -65,6 +70,12 @@ public class MultiprocessMetrics implements MeterBinder, PoolListener, ProcessLi
             Gauge.builder("multiprocess.pool.queued", pool, p -> p.snapshot().queuedTasks())
                     .description("Tasks waiting for a pool worker").register(registry);
         }
+        RefusedConnections.SOCKETS.forEach((socket, stats) -> RefusedConnections.REASONS.forEach((reason, count) ->
+                FunctionCounter.builder("multiprocess.connections.refused", stats,
+                        s -> RefusedConnections.count(s, count))
+                        .tags("socket", socket, "reason", reason)
+                        .description("Peers dropped before they authenticated, by socket and reason")
+                        .register(registry)));
         if (queues != null) {
             for (String name : queues.names()) {
                 Gauge.builder("multiprocess.queue.size", queues, q -> q.queue(name).qsize()).tag("name", name)
