@@ -11,6 +11,7 @@ import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.sharedctypes.IntArray;
+import io.multiprocess.testing.PidFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class ProcessPoolFailureTest {
                 Thread.sleep(60_000);
                 return "never";
             });
-            long startedPid = awaitPid(Path.of(started));
+            long startedPid = PidFiles.awaitPid(Path.of(started));
             long victimPid = pool.snapshot().workers().stream().filter(worker -> worker.state().equals("BUSY"))
                     .mapToLong(PoolSnapshot.Worker::pid).findFirst().orElseThrow();
             assertThat(victimPid).isEqualTo(startedPid);
@@ -108,7 +109,7 @@ class ProcessPoolFailureTest {
                 }
                 return x;
             }, IntStream.range(0, 2000).boxed().toList(), 1, null, null, null);
-            awaitPid(Path.of(started));
+            PidFiles.awaitPid(Path.of(started));
 
             assertThat(map.cancel(true)).isTrue();
             int[] before = runs.toArray();
@@ -137,7 +138,7 @@ class ProcessPoolFailureTest {
             }, IntStream.range(0, 200).boxed().toList(), 1, null, null, null);
             PoolSnapshot snapshot;
             try {
-                awaitPid(Path.of(started));
+                PidFiles.awaitPid(Path.of(started));
                 snapshot = pool.snapshot();
             } finally {
                 Files.writeString(Path.of(release), "go");
@@ -253,7 +254,7 @@ class ProcessPoolFailureTest {
                 Files.writeString(Path.of(ranLater), "ran");
                 return 2;
             });
-            long runningPid = awaitPid(Path.of(started));
+            long runningPid = PidFiles.awaitPid(Path.of(started));
 
             assertThat(queued.cancel(false)).isTrue();
             assertThat(running.cancel(false)).as("a running task is not cancelled without killing").isFalse();
@@ -392,17 +393,6 @@ class ProcessPoolFailureTest {
         while (true) {
             hog.add(new long[1 << 20]);
         }
-    }
-
-    private static long awaitPid(Path file) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && !Files.readString(file).isEmpty()) {
-                return Long.parseLong(Files.readString(file).trim());
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the task did not start: " + file);
     }
 
     private static void awaitWorkers(ProcessPool pool, int count) throws InterruptedException {

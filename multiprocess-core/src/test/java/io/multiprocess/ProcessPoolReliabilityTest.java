@@ -15,6 +15,7 @@ import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.ThreadDump;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.testing.PidFiles;
 import io.multiprocess.testing.PoolParentJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,7 +164,7 @@ class ProcessPoolReliabilityTest {
                 Thread.sleep(60_000);
                 return 0;
             }, Duration.ofSeconds(3));
-            long pid = awaitPid(Path.of(started));
+            long pid = PidFiles.awaitPid(Path.of(started));
             new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
 
             assertThatThrownBy(() -> task.get(Duration.ofSeconds(30)))
@@ -316,17 +317,6 @@ class ProcessPoolReliabilityTest {
             Thread.sleep(20);
         }
         throw new AssertionError("workers busy: " + busy);
-    }
-
-    private static long awaitPid(Path file) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file) && !Files.readString(file).isEmpty()) {
-                return Long.parseLong(Files.readString(file).trim());
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("the task did not start: " + file);
     }
 
     /** Travels fine from a worker, and throws an Error when the test JVM reads it. */
