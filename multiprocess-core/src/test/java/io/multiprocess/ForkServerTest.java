@@ -169,6 +169,9 @@ class ForkServerTest {
             Thread.sleep(20);
             spares = idleSpares();
         }
+        // A spare says it is ready a moment before its starter queues it for hand-off (the reader thread does one
+        // after the other): a start in between launches a JVM of its own. Seen once in CI on 2 busy cores.
+        Thread.sleep(100);
         return spares;
     }
 
