@@ -35,6 +35,9 @@ guarded=(
   spring-sigterm
   deep-result
   big-output
+  bad-jvm-flag
+  flood-held
+  flood-loop
 )
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then

@@ -67,6 +67,9 @@ public final class ChildJvm {
         this.pid = process.pid();
         this.stderr = new StderrPump(process.getErrorStream());
         LibraryThreads.start("multiprocess-stderr-" + pid, stderr);
+        // Registered before its exit can be heard: a JVM that dies at once (a bad flag) while the launching thread
+        // is descheduled would otherwise be removed first and added after, and stay "live" for good.
+        LIVE.add(this);
         this.exitCode = process.onExit()
                 .thenCompose(exited -> {
                     if (connection == null) {
@@ -126,7 +129,6 @@ public final class ChildJvm {
                 }
             });
         }
-        LIVE.add(child);
         ResourceTracker.childLaunched(child.pid);
         process.onExit().thenRun(() -> ResourceTracker.childExited(child.pid));
         server.expect(child);
