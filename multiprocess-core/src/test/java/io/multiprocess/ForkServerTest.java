@@ -25,6 +25,9 @@ class ForkServerTest {
 
     private final ForkServerContext ctx = contexts.forkServer();
 
+    /** Spares of the contexts earlier tests used (the default context keeps one): not this test's. */
+    private final Set<Long> othersSpares = readySpares();
+
     @Test
     void startHandsOverARunningSpareAndLaunchesAReplacement() throws Exception {
         MpProcess first = ctx.process(() -> { });
@@ -59,7 +62,7 @@ class ForkServerTest {
     }
 
     /** The pid of the first idle spare whose command line loads {@code className} ahead (Linux: /proc). */
-    private static long awaitSpareLoading(String className) throws Exception {
+    private long awaitSpareLoading(String className) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (long pid : idleSpares()) {
@@ -120,7 +123,6 @@ class ForkServerTest {
 
     @Test
     void moreSparesCanBeKeptForBursts() throws Exception {
-        Set<Long> othersSpares = idleSpares();
         ctx.setSpares(2);
         MpProcess first = ctx.process(() -> { });
         first.start();
@@ -130,7 +132,7 @@ class ForkServerTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (ours.size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(20);
-            ours = idleSpares().stream().filter(pid -> !othersSpares.contains(pid)).collect(Collectors.toSet());
+            ours = idleSpares();
         }
         assertThat(ours).hasSize(2);
     }
@@ -162,20 +164,22 @@ class ForkServerTest {
     }
 
     /** The idle spares of {@link #ctx} are the live children that are idle; waits until there are {@code n}. */
-    private static Set<Long> awaitSpares(int n) throws InterruptedException {
+    private Set<Long> awaitSpares(int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Set<Long> spares = idleSpares();
         while (spares.size() < n && System.nanoTime() < deadline) {
             Thread.sleep(20);
             spares = idleSpares();
         }
-        // A spare says it is ready a moment before its starter queues it for hand-off (the reader thread does one
-        // after the other): a start in between launches a JVM of its own. Seen once in CI on 2 busy cores.
-        Thread.sleep(100);
         return spares;
     }
 
-    private static Set<Long> idleSpares() {
+    /** This test's context's spares that are ready: those of other contexts (the default one's) were there before. */
+    private Set<Long> idleSpares() {
+        return readySpares().stream().filter(pid -> !othersSpares.contains(pid)).collect(Collectors.toSet());
+    }
+
+    private static Set<Long> readySpares() {
         return io.multiprocess.process.ChildJvm.live().stream()
                 .filter(io.multiprocess.process.ChildJvm::isIdleSpare)
                 .filter(io.multiprocess.process.ChildJvm::isReady)
