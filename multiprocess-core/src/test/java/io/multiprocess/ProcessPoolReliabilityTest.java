@@ -190,7 +190,9 @@ class ProcessPoolReliabilityTest {
                 exits.add(cause);
             }
         });
+        String started = dir.resolve("victim-started").toString();
         AsyncResult<Integer> victim = pool.applyAsync(() -> {
+            Files.writeString(Path.of(started), Long.toString(ProcessHandle.current().pid()));
             Thread.sleep(60_000);
             return 0;
         });
@@ -198,8 +200,9 @@ class ProcessPoolReliabilityTest {
             Thread.sleep(1_500);
             return 1;
         });
-        List<Long> busy = awaitBusyWorkers(pool, 2);
-        long victimPid = busy.get(0);
+        awaitBusyWorkers(pool, 2);
+        // The victim's own worker: the snapshot lists workers in no particular order.
+        long victimPid = PidFiles.awaitPid(Path.of(started));
         pool.shutdown();
 
         ProcessHandle.of(victimPid).ifPresent(ProcessHandle::destroyForcibly);
