@@ -38,6 +38,9 @@ guarded=(
   bad-jvm-flag
   flood-held
   flood-loop
+  never-connects
+  garbage-channel
+  shm-full
 )
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then

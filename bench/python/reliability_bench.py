@@ -109,6 +109,19 @@ def broken_input():
     raise ValueError("the input broke after 5 items")
 
 
+def write_garbage_to_results():
+    """In a worker: a framed message that is no pickle, on the pipe results go back on, then sleep."""
+    import gc
+    from multiprocessing.queues import SimpleQueue
+    writable = [q for q in gc.get_objects() if isinstance(q, SimpleQueue) and not q._writer.closed]
+    # A Pool's worker closes the reading end of its result queue (and holds the pool's change notifier too);
+    # an executor's worker holds only its result queue.
+    results = [q for q in writable if q._reader.closed] or writable
+    for queue in results:
+        queue._writer.send_bytes(b"garbage, not a pickle of the protocol")
+    time.sleep(600)
+
+
 def times_ten(x):
     return x * 10
 
@@ -561,6 +574,82 @@ def bad_flag(args):
     return out
 
 
+def never_connects(args):
+    out = {}
+    wrapper = tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False)
+    wrapper.write("#!/bin/sh\nexec sleep 600\n")
+    wrapper.close()
+    os.chmod(wrapper.name, 0o755)
+    try:
+        context = multiprocessing.get_context("spawn")
+        context.set_executable(wrapper.name)
+        pool = context.Pool(2)
+        try:
+            text = "spawn whose executable never runs the child's code: apply " + attempt(
+                lambda: pool.apply_async(plus_one, (1,)).get(args.deadline))
+        finally:
+            end_pool(pool)
+        process = context.Process(target=plus_one, args=(1,))
+        process.start()
+        process.join(args.deadline)
+        text += ("; a process's join() " + (f"returned (exit code {process.exitcode})" if not process.is_alive()
+                                           else f"had not returned after {args.deadline} s"))
+        kill_quietly([process.pid])
+        out["multiprocessing"] = text
+        try:
+            executor = cf.ProcessPoolExecutor(2, mp_context=context)
+            try:
+                out["concurrent.futures"] = "the same executable: " + attempt(
+                    lambda: executor.submit(plus_one, 1).result(args.deadline))
+            finally:
+                end_executor(executor)
+        except Exception as error:
+            out["concurrent.futures"] = f"the executor raised {describe(error)}"
+    finally:
+        os.unlink(wrapper.name)
+    return out
+
+
+def garbage_channel(args):
+    out = {}
+    pool = multiprocessing.Pool(1)
+    try:
+        out["multiprocessing"] = ("a task sends a message that is no pickle on its worker's result pipe: "
+                                  + attempt(lambda: pool.apply_async(write_garbage_to_results).get(args.deadline))
+                                  + "; " + pool_works(pool, args.deadline))
+    finally:
+        end_pool(pool)
+    executor = cf.ProcessPoolExecutor(1)
+    try:
+        out["concurrent.futures"] = ("the same on the executor's result queue: "
+                                     + attempt(lambda: executor.submit(write_garbage_to_results).result(args.deadline))
+                                     + "; " + executor_works(executor, args.deadline))
+    finally:
+        end_executor(executor)
+    return out
+
+
+def shm_full(args):
+    code = ("from multiprocessing import shared_memory\n"
+            "s = shared_memory.SharedMemory(create=True, size=4 << 20)\n"
+            "print('create returned', flush=True)\n"
+            "s.buf[:] = b'\\x01' * (4 << 20)\n"
+            "print('the write went through', flush=True)\n"
+            "s.close(); s.unlink()\n")
+    try:
+        done = subprocess.run(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /dev/shm && exec \"$@\"",
+                               "sh", sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=args.deadline * 6)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {"multiprocessing": f"not measured ({describe(error)})"}
+    status = (f"killed by signal {-done.returncode} ({signal.Signals(-done.returncode).name})" if done.returncode < 0
+              else f"exit status {done.returncode}")
+    said = "; ".join(line for line in done.stdout.splitlines() if line)
+    return {"multiprocessing": f"shared_memory.SharedMemory(create=True, size=4 MiB) on a 1 MiB /dev/shm, then a "
+                               f"write to all of it: {said or 'nothing printed'}; the interpreter ended: {status}",
+            "concurrent.futures": "n/a (shared_memory is multiprocessing's)"}
+
+
 def listener_flood(args, held):
     """A Listener with an authkey and an accept loop that survives errors, as a user would write it."""
     key = os.urandom(32)
@@ -746,6 +835,9 @@ SCENARIOS = {
     "big-output": big_output,
     "throwing-iterator": throwing_iterator,
     "bad-jvm-flag": bad_flag,
+    "never-connects": never_connects,
+    "garbage-channel": garbage_channel,
+    "shm-full": shm_full,
     "soak-imap": soak_imap,
     "soak-process": soak_process,
 }

@@ -38,6 +38,7 @@ public final class ReliabilityBench {
         list.addAll(ParentKillScenario.all());
         list.addAll(FloodScenarios.all());
         list.addAll(BadInputScenarios.all());
+        list.addAll(MachineFaultScenarios.all());
         list.addAll(SoakScenarios.all());
         list.addAll(SpringShutdownScenario.all());
         list.forEach(scenario -> all.put(scenario.id(), scenario));
