@@ -10,6 +10,7 @@ Run: python3 bench/python/reliability_bench.py [--short] --out FILE [--only ID,I
 
 import argparse
 import concurrent.futures as cf
+import contextlib
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -544,15 +545,36 @@ def throwing_iterator(args):
     return out
 
 
-def bad_flag(args):
-    out = {}
+@contextlib.contextmanager
+def wrapper_executable(body):
+    """A shell script to set as the interpreter of spawned children, removed afterwards."""
     wrapper = tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False)
-    wrapper.write(f"#!/bin/sh\nexec {sys.executable} --no-such-flag \"$@\"\n")
+    wrapper.write("#!/bin/sh\n" + body + "\n")
     wrapper.close()
     os.chmod(wrapper.name, 0o755)
     try:
+        yield wrapper.name
+    finally:
+        os.unlink(wrapper.name)
+
+
+def executor_apply(context, label, args):
+    """What submit(plus_one, 1).result() gives on a ProcessPoolExecutor(2) of context, as 'label: outcome'."""
+    try:
+        executor = cf.ProcessPoolExecutor(2, mp_context=context)
+    except Exception as error:
+        return f"the executor raised {describe(error)}"
+    try:
+        return label + ": " + attempt(lambda: executor.submit(plus_one, 1).result(args.deadline))
+    finally:
+        end_executor(executor)
+
+
+def bad_flag(args):
+    out = {}
+    with wrapper_executable(f"exec {sys.executable} --no-such-flag \"$@\"") as wrapper:
         context = multiprocessing.get_context("spawn")
-        context.set_executable(wrapper.name)
+        context.set_executable(wrapper)
         pool = context.Pool(2)
         try:
             out["multiprocessing"] = ("spawn with an interpreter flag it rejects: " + attempt(
@@ -560,29 +582,15 @@ def bad_flag(args):
                 + " (the pool restarts the dying workers forever)")
         finally:
             end_pool(pool)
-        try:
-            executor = cf.ProcessPoolExecutor(2, mp_context=context)
-            try:
-                out["concurrent.futures"] = "spawn with a rejected flag: " + attempt(
-                    lambda: executor.submit(plus_one, 1).result(args.deadline))
-            finally:
-                end_executor(executor)
-        except Exception as error:
-            out["concurrent.futures"] = f"the executor raised {describe(error)}"
-    finally:
-        os.unlink(wrapper.name)
+        out["concurrent.futures"] = executor_apply(context, "spawn with a rejected flag", args)
     return out
 
 
 def never_connects(args):
     out = {}
-    wrapper = tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False)
-    wrapper.write("#!/bin/sh\nexec sleep 600\n")
-    wrapper.close()
-    os.chmod(wrapper.name, 0o755)
-    try:
+    with wrapper_executable("exec sleep 600") as wrapper:
         context = multiprocessing.get_context("spawn")
-        context.set_executable(wrapper.name)
+        context.set_executable(wrapper)
         pool = context.Pool(2)
         try:
             text = "spawn whose executable never runs the child's code: apply " + attempt(
@@ -596,17 +604,7 @@ def never_connects(args):
                                            else f"had not returned after {args.deadline} s"))
         kill_quietly([process.pid])
         out["multiprocessing"] = text
-        try:
-            executor = cf.ProcessPoolExecutor(2, mp_context=context)
-            try:
-                out["concurrent.futures"] = "the same executable: " + attempt(
-                    lambda: executor.submit(plus_one, 1).result(args.deadline))
-            finally:
-                end_executor(executor)
-        except Exception as error:
-            out["concurrent.futures"] = f"the executor raised {describe(error)}"
-    finally:
-        os.unlink(wrapper.name)
+        out["concurrent.futures"] = executor_apply(context, "the same executable", args)
     return out
 
 
