@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MachineFaultScenarios {
 
-    /** The connect deadline the never-connects scenario sets, short so that three workers miss it quickly. */
-    private static final String CONNECT_TIMEOUT = "3s";
+    /** The connect deadline never-connects sets (short, full form), short so three workers miss it quickly. */
+    private static final String[] CONNECT_TIMEOUT = {"1s", "3s"};
     private static final Duration LONG = Duration.ofSeconds(120);
 
     private MachineFaultScenarios() {
@@ -52,7 +52,8 @@ final class MachineFaultScenarios {
     }
 
     static Scenario.Result neverConnects(Size size, Scenario.Settings settings) throws Exception {
-        System.setProperty("io.multiprocess.connectTimeout", CONNECT_TIMEOUT);
+        String connectTimeout = CONNECT_TIMEOUT[size.pick(0, 1)];
+        System.setProperty("io.multiprocess.connectTimeout", connectTimeout);
         Path script = Files.createTempFile("never-connects", ".sh");
         try {
             Files.writeString(script, "#!/bin/sh\nexec sleep 600\n");
@@ -77,7 +78,7 @@ final class MachineFaultScenarios {
                     && apply.millis() < 30_000 && state.equals("BROKEN") && joined
                     && Integer.valueOf(-9).equals(process.exitCode());
             return new Scenario.Result("spawn context whose executable is `exec sleep 600`, connect deadline "
-                    + CONNECT_TIMEOUT + " (io.multiprocess.connectTimeout; 60 s by default): pool(2).apply, then "
+                    + connectTimeout + " (io.multiprocess.connectTimeout; 60 s by default): pool(2).apply, then "
                     + "a process's start() and join()", String.format(Locale.ROOT, "apply %s; pool %s; the process "
                     + "joined after %.1f s with exit code %s", apply.describe(), state, joinSeconds,
                     process.exitCode()), held);
