@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds once, then runs every benchmark, ours and Python's multiprocessing side by side, one after the other, and
 # prints one Markdown report: the machine, the date, the command, then each suite's table.
-#   --short   a smoke run for CI (seconds per suite; its figures mean little)
+#   --short   a smoke run for CI (seconds per suite, one unmeasured run as warm-up; its figures mean little)
 #   --write   also put the report into docs/benchmarks.md, between the "latest full run" markers
 # Uses $JAVA_HOME/bin/java when JAVA_HOME is set, else the java on PATH; $PYTHON, else python3 on PATH. When that
 # Python can import uqfoundation's multiprocess, the start and pool suites measure it too.
@@ -15,7 +15,7 @@ short=()
 write=false
 for argument in "$@"; do
   case "$argument" in
-    --short) short=(--short) ;;
+    --short) short=(--short); export BENCH_WARM_UP_SECONDS=0 ;;
     --write) write=true ;;
     *) echo "unknown argument '$argument'; try --help" >&2; exit 2 ;;
   esac

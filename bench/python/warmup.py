@@ -2,9 +2,11 @@
 until at least one has run and WARM_UP_SECONDS have passed. The JVM's JIT needs it; Python is steady after one
 run either way."""
 
+import os
 import time
 
-WARM_UP_SECONDS = 1.0
+# bench/run-all.sh --short sets 0, as for the Java side: a smoke run needs one unmeasured run, not a second.
+WARM_UP_SECONDS = float(os.environ.get("BENCH_WARM_UP_SECONDS", "1"))
 
 
 def warm_up(once):

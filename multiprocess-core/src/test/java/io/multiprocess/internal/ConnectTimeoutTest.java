@@ -1,0 +1,24 @@
+package io.multiprocess.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConnectTimeoutTest {
+
+    @Test
+    void readsSecondsMillisecondsMinutesAndIso8601() {
+        assertThat(ConnectTimeout.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ConnectTimeout.parse(" 1500ms ")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(ConnectTimeout.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ConnectTimeout.parse("PT45S")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(ConnectTimeout.parse("2500")).as("a bare number is milliseconds").isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void aValueThatIsNoDurationGivesTheDefaultAndOneTooShortTheLeast() {
+        assertThat(ConnectTimeout.parse("soon")).isEqualTo(ConnectTimeout.DEFAULT);
+        assertThat(ConnectTimeout.parse("5ms")).isEqualTo(ConnectTimeout.LEAST);
+    }
+}
