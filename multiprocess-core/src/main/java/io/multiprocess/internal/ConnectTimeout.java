@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * executable, or something else that took its place) would otherwise hold its pool worker slot, or its process's
  * {@code join()}, forever. Why 60 s: a JVM reaches this point in well under a second, and in a few seconds on a
  * machine loaded with other JVMs starting at once; a minute leaves room for a very slow machine without letting a
- * stuck child go unnoticed. The child is killed when the deadline passes, and what waited on it fails naming why.
+ * stuck child go unnoticed. When the deadline passes, a child that used CPU since the last look (more than 1% of a
+ * core) is still starting on a loaded machine and gets the deadline again, up to {@value #MOST_EXTENSIONS} times;
+ * one that did not (stuck, stopped, or not a JVM at all) is killed, and what waited on it fails naming why.
  *
  * <p>Internal: not part of the public API.
  */
@@ -26,6 +28,11 @@ public final class ConnectTimeout {
     public static final Duration DEFAULT = Duration.ofSeconds(60);
     /** The shortest deadline that can be set: below it, a healthy JVM would not make it. */
     public static final Duration LEAST = Duration.ofMillis(100);
+    /** The longest deadline that can be set (a larger value is taken as this): a day. */
+    public static final Duration MOST = Duration.ofDays(1);
+
+    /** How many times a child that is still using CPU gets the deadline again. */
+    public static final int MOST_EXTENSIONS = 4;
 
     static final String DEFAULT_TEXT = "60s";
 
@@ -59,7 +66,7 @@ public final class ConnectTimeout {
             } else {
                 parsed = Duration.ofMillis(Long.parseLong(value));
             }
-        } catch (NumberFormatException | DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             LoggerFactory.getLogger("io.multiprocess").warn("{}={} is not a duration (such as 60s, 500ms, 2m or "
                     + "PT90S); using the default {}", PROPERTY, text, DEFAULT_TEXT);
             return DEFAULT;
@@ -69,6 +76,6 @@ public final class ConnectTimeout {
                     text, LEAST.toMillis(), LEAST.toMillis());
             return LEAST;
         }
-        return parsed;
+        return parsed.compareTo(MOST) > 0 ? MOST : parsed;
     }
 }

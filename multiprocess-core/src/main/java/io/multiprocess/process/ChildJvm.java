@@ -57,6 +57,9 @@ public final class ChildJvm {
     private final List<byte[]> early = new java.util.ArrayList<>();
     private volatile Throwable fault;
     private volatile ScheduledFuture<?> connectDeadline;
+    /** Set once, by whichever comes first: the child's connection, or its connect deadline's kill. */
+    private final java.util.concurrent.atomic.AtomicBoolean connectSettled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private boolean ready;
     private byte[] pendingRun;
     private boolean assigned;
@@ -107,6 +110,7 @@ public final class ChildJvm {
      */
     static ChildJvm launch(LaunchSettings settings, ControlServer server, Consumer<ChildJvm> readyListener,
             List<String> loadAhead) {
+        Duration connectTimeout = ConnectTimeout.get();
         JvmCommand.Launch launch = JvmCommand.build(settings, server.address(), readyListener != null, loadAhead);
         List<String> command = launch.command();
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -132,9 +136,7 @@ public final class ChildJvm {
         ResourceTracker.childLaunched(child.pid);
         process.onExit().thenRun(() -> ResourceTracker.childExited(child.pid));
         server.expect(child);
-        Duration connectTimeout = ConnectTimeout.get();
-        child.connectDeadline = LibraryTimer.schedule(() -> child.missedConnectDeadline(connectTimeout),
-                connectTimeout);
+        child.watchConnect(connectTimeout, Duration.ZERO, 0);
         // The authkey goes through the child's private stdin, never the command line; closing stdin then leaves
         // the child with an empty one, as Python gives its children.
         try (DataOutputStream stdin = new DataOutputStream(process.getOutputStream())) {
@@ -148,19 +150,44 @@ public final class ChildJvm {
         return child;
     }
 
+    /** Looks again after {@code timeout} whether the child has connected back; see {@link #checkConnected}. */
+    private void watchConnect(Duration timeout, Duration cpuSoFar, int extensions) {
+        ScheduledFuture<?> deadline = LibraryTimer.schedule(() -> checkConnected(timeout, cpuSoFar, extensions),
+                timeout);
+        connectDeadline = deadline;
+        if (!process.isAlive()) {
+            // Exited before the deadline was set, so its exit could not cancel it.
+            deadline.cancel(false);
+        }
+    }
+
     /**
-     * Kills a child that has not connected back within the deadline: stuck before its main, or not a child of this
-     * library at all (a wrong executable). Whoever waits on it then sees its exit, with this as the reason.
+     * At the connect deadline: a child still using CPU is only slow (a loaded machine) and is given the deadline
+     * again, a few times; one that is not has stopped before the library's code could run or authenticate (a JVM
+     * flag, an agent, a wrapper executable that does not run java) and is killed. Whoever waits on it then sees its
+     * exit, with this as the reason.
      */
-    private void missedConnectDeadline(Duration timeout) {
-        if (connection != null || !process.isAlive()) {
+    private void checkConnected(Duration timeout, Duration cpuSoFar, int extensions) {
+        if (connectSettled.get() || !process.isAlive()) {
+            return;
+        }
+        // Working: more than 1% of a core since the last look. A shell that exec'd sleep used a tick or two.
+        Duration cpu = process.info().totalCpuDuration().orElse(null);
+        if (cpu != null && cpu.minus(cpuSoFar).compareTo(timeout.dividedBy(100)) > 0
+                && extensions < ConnectTimeout.MOST_EXTENSIONS) {
+            LOG.debug("child JVM {} has not connected back within {} ms but is using CPU ({} ms so far): "
+                    + "waiting again", pid, timeout.toMillis(), cpu.toMillis());
+            watchConnect(timeout, cpu, extensions + 1);
+            return;
+        }
+        if (!connectSettled.compareAndSet(false, true)) {
             return;
         }
         fault = new MultiprocessException("child JVM " + pid + " did not connect back to its parent within "
-                + timeout.toMillis() + " ms, so it was killed. Something stopped it before the library's "
-                + "ChildMain could run or authenticate: check its JVM arguments, agents and executable ("
-                + "a wrapper script must exec java with the arguments it is given); "
-                + ConnectTimeout.howToRaise() + stderrNote());
+                + timeout.multipliedBy(extensions + 1L).toMillis() + " ms and was not using CPU, so it was killed. "
+                + "Something stopped it before the library's ChildMain could run or authenticate: check its JVM "
+                + "arguments, agents and executable (a wrapper script must exec java with the arguments it is "
+                + "given); " + ConnectTimeout.howToRaise() + stderrNote());
         LOG.warn("{}", fault.getMessage());
         kill();
     }
@@ -172,6 +199,15 @@ public final class ChildJvm {
 
     /** Called by the control server once the child has authenticated. */
     void attach(FrameChannel authenticated) {
+        if (!connectSettled.compareAndSet(false, true)) {
+            // The connect deadline passed first and the child is being killed: its exit tells the rest.
+            try {
+                authenticated.close();
+            } catch (IOException e) {
+                // Dropped either way.
+            }
+            return;
+        }
         this.connection = authenticated;
         ScheduledFuture<?> deadline = connectDeadline;
         if (deadline != null) {
@@ -349,11 +385,12 @@ public final class ChildJvm {
                 }
             }
         } catch (MalformedFrameException e) {
-            // Not a frame of the protocol from a peer that proved it has the key: a child that writes garbage to
-            // its socket (a native bug, something else writing to the descriptor). Nothing it sends can be framed
-            // any more: it is taken out of service as below, without a stack trace that only shows the framing.
-            fault = new MultiprocessException("child JVM " + pid + " sent bytes on its control channel that are "
-                    + "not a message of the protocol (" + e.getMessage() + "); it was killed", e);
+            // A frame this side cannot take from a peer that proved it has the key: garbage written to its socket
+            // (a native bug, something else writing to the descriptor), or a frame over this JVM's limit (the child
+            // was given a larger io.multiprocess.maxFrameBytes). Nothing it sends can be framed any more: it is taken
+            // out of service as below, without a stack trace that only shows the framing.
+            fault = new MultiprocessException("child JVM " + pid + " sent what this JVM cannot read as a message "
+                    + "(" + e.getMessage() + "); its channel can no longer be framed, so it was killed", e);
             LOG.error("{}", fault.getMessage());
             kill();
         } catch (IOException e) {

@@ -17,8 +17,12 @@ class ConnectTimeoutTest {
     }
 
     @Test
-    void aValueThatIsNoDurationGivesTheDefaultAndOneTooShortTheLeast() {
+    void aValueThatIsNoDurationGivesTheDefaultAndOnesOutOfRangeTheBound() {
         assertThat(ConnectTimeout.parse("soon")).isEqualTo(ConnectTimeout.DEFAULT);
         assertThat(ConnectTimeout.parse("5ms")).isEqualTo(ConnectTimeout.LEAST);
+        assertThat(ConnectTimeout.parse("9223372036854775807")).isEqualTo(ConnectTimeout.MOST);
+        assertThat(ConnectTimeout.parse("200000000000000m")).isEqualTo(ConnectTimeout.MOST);
+        assertThat(ConnectTimeout.parse("200000000000000000m")).as("overflows a Duration").isEqualTo(
+                ConnectTimeout.DEFAULT);
     }
 }

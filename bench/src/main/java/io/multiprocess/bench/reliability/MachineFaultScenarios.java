@@ -98,7 +98,8 @@ final class MachineFaultScenarios {
             }).get(LONG));
             boolean works = BadInputScenarios.works(pool);
             long nextPid = pool.apply(() -> ProcessHandle.current().pid());
-            boolean held = outcome.threw(TaskFailedException.class) && outcome.mentions("not a message of the protocol") && outcome.millis() < 10_000 && works
+            boolean held = outcome.threw(TaskFailedException.class)
+                    && outcome.mentions("cannot read as a message") && outcome.millis() < 10_000 && works
                     && nextPid != firstPid;
             return new Scenario.Result("pool(1); a task writes a 2 GB length prefix and text straight to its "
                     + "worker's control socket, then sleeps", String.format(Locale.ROOT, "%s; %s; next task on a "
