@@ -87,6 +87,8 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RANDOM_NAME_ATTEMPTS = 16;
+    /** The zeros a new segment's reservation writes, a chunk at a time; only read (through duplicates). */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
 
     /** This JVM's mappings by name; weak, so a segment no handle uses can be unmapped by the collector. */
     private static final Map<String, WeakReference<Mapping>> MAPPINGS = new HashMap<>();
@@ -318,9 +320,6 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
         }
     }
 
-    /** The zeros a new segment's reservation writes, a chunk at a time; only read (through duplicates). */
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024);
-
     private static Mapping map(Path path, String name, boolean create, int size) throws IOException {
         Set<OpenOption> options = create
                 ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -347,7 +346,6 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
             if (create) {
                 reserve(channel, path, length);
             }
-            // Mapping READ_WRITE beyond the end of a new file extends it to size (zero-filled).
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             Object fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .fileKey();
@@ -359,7 +357,9 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
      * Has the file system give a new segment all of its pages now, by writing its zeros, rather than on first
      * touch. On a full tmpfs a page first touched through a mapping is a SIGBUS, which takes the whole JVM down
      * (Python's shared_memory crashes the same way); a write here fails with "No space left on device" instead,
-     * and the half-made file is deleted. The zeros would be written at the first touch of each page anyway.
+     * and the half-made file is deleted. The zeros would be written at the first touch of each page anyway; the
+     * cost is that the segment holds all of its memory from the start (it is not sparse). Only "no room" (ENOSPC,
+     * a quota) is reported as such; another failure, such as an interrupt, is passed on as it is.
      */
     private static void reserve(FileChannel channel, Path path, long length) throws IOException {
         ByteBuffer zeros = ZEROS.duplicate();
@@ -370,8 +370,12 @@ public final class SharedMemory implements AutoCloseable, SharedHandle {
             }
         } catch (IOException e) {
             Files.deleteIfExists(path);
+            String reason = String.valueOf(e.getMessage());
+            if (!reason.contains("No space left") && !reason.contains("quota")) {
+                throw e;
+            }
             throw new IOException("the file system of " + path.getParent() + " has no room for a segment of "
-                    + length + " bytes (" + e.getMessage() + "). Free room there (segments of ended programs, "
+                    + length + " bytes (" + reason + "). Free room there (segments of ended programs, "
                     + "large files) or give it more (a container's --shm-size, mount -o remount,size=...); the "
                     + "half-made segment was deleted", e);
         }
