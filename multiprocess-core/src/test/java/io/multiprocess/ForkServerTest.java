@@ -25,8 +25,9 @@ class ForkServerTest {
 
     private final ForkServerContext ctx = contexts.forkServer();
 
-    /** Spares of the contexts earlier tests used (the default context keeps one): not this test's. */
-    private final Set<Long> othersSpares = readySpares();
+    /** Child JVMs of the contexts earlier tests used, spares still booting included: not this test's. */
+    private final Set<Long> othersSpares = io.multiprocess.process.ChildJvm.live().stream()
+            .map(io.multiprocess.process.ChildJvm::pid).collect(Collectors.toSet());
 
     @Test
     void startHandsOverARunningSpareAndLaunchesAReplacement() throws Exception {

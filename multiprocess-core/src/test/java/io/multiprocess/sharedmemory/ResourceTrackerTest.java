@@ -150,8 +150,12 @@ class ResourceTrackerTest {
             SharedMemory segment = SharedMemory.create(null, 16, false);
             long childStart = ResourceTracker.startOf(child.pid()).orElseThrow();
             Path registry = SharedMemory.directory().resolve(ResourceTracker.PREFIX + dead.pid() + "-7");
-            Files.writeString(registry, "segment " + segment.name() + "\nchild " + child.pid() + " " + childStart
+            // Written whole, then moved in place: a sweep of another JVM on this machine (the other test fork, a
+            // child exiting) must never read it half-written, or it would take it for a registry without children.
+            Path partial = Files.createTempFile(SharedMemory.directory(), "partial-", ".tmp");
+            Files.writeString(partial, "segment " + segment.name() + "\nchild " + child.pid() + " " + childStart
                     + "\n");
+            Files.move(partial, registry, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Path file = SharedMemory.directory().resolve(segment.name());
 
             ResourceTracker.sweep();
