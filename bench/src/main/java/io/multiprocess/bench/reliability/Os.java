@@ -49,6 +49,19 @@ final class Os {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /**
+     * Whether {@code process} still runs: not gone, and not a zombie. An orphan that has exited stays a zombie until
+     * the machine's init reaps it, which here (a sandbox's init) takes about 1.5 s; Python's side counts the same.
+     */
+    static boolean running(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(") ") + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** VmRSS of {@code pid} in KiB, or -1 when it is gone. */
     static long rssKib(long pid) {
         return statusField(pid, "VmRSS:");
