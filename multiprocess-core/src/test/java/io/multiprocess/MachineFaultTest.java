@@ -28,6 +28,8 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Faults of the machine rather than of the code: a child that never connects, a child that writes garbage to its
@@ -157,27 +159,16 @@ class MachineFaultTest {
         assertThat(outcome.get("end")).isEqualTo("0");
     }
 
-    @Test
-    void aReadOnlyRuntimeDirectoryIsAClearError() throws Exception {
-        Path tmp = Files.createDirectory(dir.resolve("ro"));
-        Map<String, String> outcome = runUnshared("mount -t tmpfs -o ro tmpfs " + tmp,
+    /** Read-only, or full: {@code nr_inodes=1} leaves the tmpfs's root the only inode, so nothing can be made. */
+    @ParameterizedTest
+    @CsvSource({"ro, Read-only file system", "nr_inodes=1, No space left on device"})
+    void anUnwritableRuntimeDirectoryIsAClearError(String mountOption, String reason) throws Exception {
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Map<String, String> outcome = runUnshared("mount -t tmpfs -o " + mountOption + " tmpfs " + tmp,
                 List.of("-Djava.io.tmpdir=" + tmp), "runtime-dir");
 
         assertThat(outcome.get("process")).startsWith("error").contains("cannot create a private directory for "
-                + "sockets under " + tmp).contains("Read-only file system").contains("set java.io.tmpdir");
-        assertThat(outcome.get("pool")).startsWith("error").contains("set java.io.tmpdir");
-        assertThat(outcome.get("end")).isEqualTo("0");
-    }
-
-    @Test
-    void aFullRuntimeDirectoryIsAClearError() throws Exception {
-        Path tmp = Files.createDirectory(dir.resolve("full"));
-        // nr_inodes=1: the tmpfs's root takes the only inode, so not a directory or socket more can be made.
-        Map<String, String> outcome = runUnshared("mount -t tmpfs -o nr_inodes=1 tmpfs " + tmp,
-                List.of("-Djava.io.tmpdir=" + tmp), "runtime-dir");
-
-        assertThat(outcome.get("process")).startsWith("error").contains("cannot create a private directory for "
-                + "sockets under " + tmp).contains("No space left on device");
+                + "sockets under " + tmp).contains(reason).contains("set java.io.tmpdir");
         assertThat(outcome.get("pool")).startsWith("error").contains("set java.io.tmpdir");
         assertThat(outcome.get("end")).isEqualTo("0");
     }
