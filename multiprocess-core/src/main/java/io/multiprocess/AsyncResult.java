@@ -1,6 +1,8 @@
 package io.multiprocess;
 
-import io.multiprocess.pool.TaskRunner;
+import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.pool.TaskRunner;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;

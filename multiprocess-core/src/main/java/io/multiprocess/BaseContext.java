@@ -2,9 +2,12 @@ package io.multiprocess;
 
 import io.multiprocess.connection.Pipe;
 import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.function.SerializableConsumer;
+import io.multiprocess.managers.ManagerHost;
+import io.multiprocess.managers.PoolProxy;
 import io.multiprocess.managers.SyncManager;
-import io.multiprocess.process.LaunchSettings;
-import io.multiprocess.process.ProcessStarter;
+import io.multiprocess.internal.launch.LaunchSettings;
+import io.multiprocess.internal.launch.ProcessStarter;
 import io.multiprocess.queues.JoinableQueue;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.queues.SimpleQueue;
@@ -30,7 +33,7 @@ import java.util.Objects;
 /**
  * A start method and its settings, and the factory of every object that works across processes (Python's
  * {@code BaseContext}). Get one from {@link Multiprocess#getContext()} or {@link Multiprocess#getContext(String)};
- * a context may also be created directly (e.g. {@code new io.multiprocess.context.SpawnContext()}) to keep
+ * a context may also be created directly (e.g. {@code new io.multiprocess.SpawnContext()}) to keep
  * settings apart from the shared ones.
  *
  * <pre>{@code
@@ -44,7 +47,7 @@ import java.util.Objects;
  *
  * <p>Settings apply to processes started after the change. Thread-safe.
  */
-public abstract class BaseContext implements AutoCloseable {
+public abstract class BaseContext implements AutoCloseable, ManagerHost {
 
     private volatile Reducer reducer = Reducers.defaultReducer();
     private ProcessListeners processListeners = new ProcessListeners();
@@ -53,7 +56,7 @@ public abstract class BaseContext implements AutoCloseable {
     private volatile boolean startupArchive = true;
     private ProcessStarter starter;
 
-    protected BaseContext() {
+    BaseContext() {
     }
 
     /** This context's start method: {@code "spawn"} or {@code "forkserver"}. */
@@ -260,6 +263,22 @@ public abstract class BaseContext implements AutoCloseable {
         return SyncManager.builder().start(this);
     }
 
+    /** Starts a manager's server in a daemonic child process of this context; see {@link ManagerHost}. */
+    @Override
+    public ManagerHost.ServerProcess startServer(String name, SerializableConsumer<ManagerHost> server) {
+        MpProcess process = process(name, () -> server.accept(Multiprocess.getContext()));
+        process.setDaemon(true);
+        ManagerServerProcess handle = new ManagerServerProcess(process);
+        process.start();
+        return handle;
+    }
+
+    /** A pool of this context for a manager to serve ({@code manager.pool(n)}); see {@link ManagerHost}. */
+    @Override
+    public PoolProxy newPool(int processes) {
+        return new ManagedPool(pool(processes), processes);
+    }
+
     private static int checkMaxsize(int maxsize) {
         if (maxsize < 0) {
             throw new IllegalArgumentException("maxsize must be 0 (unbounded) or more: " + maxsize);
@@ -350,14 +369,26 @@ public abstract class BaseContext implements AutoCloseable {
     }
 
     /** Class names loaded and initialized in a child before it takes work; only forkserver preloads. */
-    protected List<String> preloadedClasses() {
+    List<String> preloadedClasses() {
         return List.of();
     }
 
-    /** How many warm child JVMs to keep ready; only forkserver keeps any. */
-    protected int spareCount() {
-        return 1;
+    /** How this context's start method starts a child: one starter class per start method, as CPython's popen_*. */
+    abstract ProcessStarter newStarter(LaunchSettings settings);
+
+    /** A new context of this start method with this one's settings; subclasses copy their own settings too. */
+    BaseContext copy() {
+        BaseContext copy = newEmptyCopy();
+        copy.reducer = reducer;
+        copy.executable = executable;
+        copy.jvmArguments = jvmArguments;
+        copy.startupArchive = startupArchive;
+        // A copy's processes (a pool's workers) are this context's processes, for whoever listens.
+        copy.processListeners = processListeners;
+        return copy;
     }
+
+    abstract BaseContext newEmptyCopy();
 
     /** Drops idle children started with the old settings; the next start uses the new ones. */
     protected final void settingsChanged() {
@@ -383,7 +414,7 @@ public abstract class BaseContext implements AutoCloseable {
 
     synchronized ProcessStarter starter() {
         if (starter == null) {
-            starter = ProcessStarter.forSettings(launchSettings(), spareCount());
+            starter = newStarter(launchSettings());
         }
         return starter;
     }
@@ -393,19 +424,10 @@ public abstract class BaseContext implements AutoCloseable {
      * arguments of its own launches its workers through.
      */
     BaseContext withExtraJvmArguments(List<String> extraJvmArguments) {
-        BaseContext copy = getStartMethod().equals(io.multiprocess.context.SpawnContext.METHOD)
-                ? new io.multiprocess.context.SpawnContext() : new io.multiprocess.context.ForkServerContext();
-        copy.reducer = reducer;
-        copy.executable = executable;
+        BaseContext copy = copy();
         List<String> arguments = new java.util.ArrayList<>(jvmArguments);
         arguments.addAll(extraJvmArguments);
         copy.jvmArguments = List.copyOf(arguments);
-        copy.startupArchive = startupArchive;
-        // A pool's workers are this context's processes, for whoever listens.
-        copy.processListeners = processListeners;
-        if (this instanceof io.multiprocess.context.ForkServerContext source) {
-            ((io.multiprocess.context.ForkServerContext) copy).setForkserverPreload(source.getForkserverPreload());
-        }
         return copy;
     }
 

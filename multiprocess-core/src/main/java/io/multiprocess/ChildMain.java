@@ -1,13 +1,12 @@
 package io.multiprocess;
 
-import io.multiprocess.connection.Authentication;
-import io.multiprocess.context.ForkServerContext;
+import io.multiprocess.internal.launch.ChildArguments;
+import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.function.SerializableCallable;
 import io.multiprocess.function.SerializableFunction;
-import io.multiprocess.pool.PoolWorkerProcess;
-import io.multiprocess.process.ChildChannel;
-import io.multiprocess.process.LaunchSettings;
-import io.multiprocess.process.RunRequest;
+import io.multiprocess.internal.launch.ChildChannel;
+import io.multiprocess.internal.launch.LaunchSettings;
+import io.multiprocess.internal.launch.RunRequest;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import java.io.ByteArrayInputStream;
@@ -35,14 +34,11 @@ import sun.misc.Signal;
  */
 public final class ChildMain {
 
-    /** First argument of a startup archive's training run (see {@code process/StartupArchive}). */
-    public static final String TRAIN_STARTUP_ARCHIVE = "--train-startup-archive";
+    private static final String TRAIN_STARTUP_ARCHIVE = ChildArguments.TRAIN_STARTUP_ARCHIVE;
     /** Fourth argument: comma-separated classes a spare loads, without initializing them, before READY. */
     private static final int LOAD_AHEAD = 3;
-    /** Last argument of a forkserver spare: it rehearses taking a process before it reports READY. */
-    public static final String SPARE = "spare";
-    /** Last argument of a child whose process is already assigned (spawn): it takes it at once. */
-    public static final String ASSIGNED = "assigned";
+    private static final String SPARE = ChildArguments.SPARE;
+    private static final String ASSIGNED = ChildArguments.ASSIGNED;
     /** Exit code of a child whose parent disappeared. */
     static final int ORPHANED_EXIT_CODE = 70;
     private static final long HALT_AFTER_MILLIS = 3000;

@@ -2,14 +2,15 @@ package io.multiprocess;
 
 import io.multiprocess.connection.Waitable;
 import io.multiprocess.function.SerializableRunnable;
-import io.multiprocess.process.ChildJvm;
-import io.multiprocess.process.ProcessStarter;
-import io.multiprocess.process.RunRequest;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.launch.ChildJvm;
+import io.multiprocess.internal.launch.ProcessStarter;
+import io.multiprocess.internal.launch.RunRequest;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import java.io.Serializable;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +57,20 @@ public class MpProcess implements Serializable {
     private static final AtomicInteger CHILD_COUNTER = new AtomicInteger();
     private static final Set<MpProcess> CHILDREN = ConcurrentHashMap.newKeySet();
     private static volatile MpProcess current;
+
+    static {
+        CurrentProcess.setSource(new CurrentProcess.Source() {
+            @Override
+            public String name() {
+                return current().getName();
+            }
+
+            @Override
+            public byte[] authkey() {
+                return current().getAuthkey();
+            }
+        });
+    }
     private static volatile MpProcess parent;
 
     private final SerializableRunnable target;
@@ -122,7 +137,7 @@ public class MpProcess implements Serializable {
             throw new IllegalStateException("the " + r.name + " process is already running; only a new MpProcess "
                     + "can be started");
         }
-        if (current().rt.daemon && !io.multiprocess.process.ServiceProcess.childrenAllowed()) {
+        if (current().rt.daemon && !io.multiprocess.internal.launch.ServiceProcess.childrenAllowed()) {
             throw new IllegalStateException("daemonic processes are not allowed to have children: " + current()
                     .getName() + " is daemonic");
         }
@@ -335,8 +350,7 @@ public class MpProcess implements Serializable {
                     State main = new State(Kind.CURRENT, new int[0]);
                     main.name = "MainProcess";
                     main.pid = ProcessHandle.current().pid();
-                    main.authkey = new byte[32];
-                    new SecureRandom().nextBytes(main.authkey);
+                    main.authkey = CurrentProcess.mainAuthkey();
                     current = new MpProcess(main);
                 }
                 process = current;

@@ -1,8 +1,8 @@
 package io.multiprocess;
 
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.context.SpawnContext;
-import io.multiprocess.process.LaunchSettings;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.context.ContextDefaults;
+import io.multiprocess.internal.launch.LaunchSettings;
 import io.multiprocess.reduction.Reducer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,11 +34,11 @@ public final class Multiprocess {
 
     private static final Map<String, BaseContext> CONTEXTS = new LinkedHashMap<>();
     private static BaseContext actualContext;
-    private static volatile boolean connectionPicklingAllowed;
 
     static {
         CONTEXTS.put(ForkServerContext.METHOD, new ForkServerContext());
         CONTEXTS.put(SpawnContext.METHOD, new SpawnContext());
+        ContextDefaults.setReducerSource(() -> getContext().getReducer());
     }
 
     private Multiprocess() {
@@ -84,11 +84,11 @@ public final class Multiprocess {
      */
     public static BaseContext newContext(String method) {
         String name = method == null ? defaultStartMethod() : method.toLowerCase(Locale.ROOT);
-        return switch (name) {
-            case ForkServerContext.METHOD -> new ForkServerContext();
-            case SpawnContext.METHOD -> new SpawnContext();
-            default -> throw unknownStartMethod(method);
-        };
+        BaseContext prototype = CONTEXTS.get(name);
+        if (prototype == null) {
+            throw unknownStartMethod(method);
+        }
+        return prototype.newEmptyCopy();
     }
 
     private static IllegalArgumentException unknownStartMethod(String method) {
@@ -208,11 +208,11 @@ public final class Multiprocess {
      * Off by default: a sent connection gives its receiver a channel into this process.
      */
     public static void allowConnectionPickling() {
-        connectionPicklingAllowed = true;
+        ContextDefaults.allowConnectionPickling();
     }
 
     public static boolean isConnectionPicklingAllowed() {
-        return connectionPicklingAllowed;
+        return ContextDefaults.connectionPicklingAllowed();
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.multiprocess;
 
-import io.multiprocess.process.ChildJvm;
+import io.multiprocess.internal.launch.ChildJvm;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

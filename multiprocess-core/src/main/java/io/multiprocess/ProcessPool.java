@@ -2,11 +2,10 @@ package io.multiprocess;
 
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolOptions;
-import io.multiprocess.pool.PoolWorkerProcess;
-import io.multiprocess.pool.Scheduler;
-import io.multiprocess.pool.TaskGroup;
-import io.multiprocess.pool.TaskRunner;
-import io.multiprocess.process.ChildJvm;
+import io.multiprocess.internal.pool.Scheduler;
+import io.multiprocess.internal.pool.TaskGroup;
+import io.multiprocess.internal.pool.TaskRunner;
+import io.multiprocess.internal.launch.ChildJvm;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducers;

@@ -1,6 +1,7 @@
 package io.multiprocess;
 
-import io.multiprocess.pool.TaskRunner;
+import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.pool.TaskRunner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;

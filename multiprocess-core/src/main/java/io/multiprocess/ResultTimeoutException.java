@@ -1,5 +1,7 @@
 package io.multiprocess;
 
+
+import io.multiprocess.errors.MultiprocessException;
 /**
  * A result was not ready within the time given to {@code get(Duration)} or {@code next(Duration)} (Python's
  * {@code multiprocessing.TimeoutError}). The task goes on; asking again later may succeed.

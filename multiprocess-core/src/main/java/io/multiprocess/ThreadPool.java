@@ -2,9 +2,9 @@ package io.multiprocess;
 
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolOptions;
-import io.multiprocess.pool.TaskGroup;
-import io.multiprocess.pool.TaskRunner;
-import io.multiprocess.pool.ThreadRunner;
+import io.multiprocess.internal.pool.TaskGroup;
+import io.multiprocess.internal.pool.TaskRunner;
+import io.multiprocess.internal.pool.ThreadRunner;
 import java.time.Duration;
 import java.util.List;
 

@@ -2,7 +2,6 @@ package io.multiprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.multiprocess.context.ForkServerContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +25,8 @@ class ForkServerTest {
     private final ForkServerContext ctx = contexts.forkServer();
 
     /** Child JVMs of the contexts earlier tests used, spares still booting included: not this test's. */
-    private final Set<Long> othersSpares = io.multiprocess.process.ChildJvm.live().stream()
-            .map(io.multiprocess.process.ChildJvm::pid).collect(Collectors.toSet());
+    private final Set<Long> othersSpares = io.multiprocess.internal.launch.LiveChildren.all().stream()
+            .map(io.multiprocess.internal.launch.ChildJvm::pid).collect(Collectors.toSet());
 
     @Test
     void startHandsOverARunningSpareAndLaunchesAReplacement() throws Exception {
@@ -181,9 +180,9 @@ class ForkServerTest {
     }
 
     private static Set<Long> readySpares() {
-        return io.multiprocess.process.ChildJvm.live().stream()
-                .filter(io.multiprocess.process.ChildJvm::isIdleSpare)
-                .filter(io.multiprocess.process.ChildJvm::isReady)
-                .map(io.multiprocess.process.ChildJvm::pid).collect(Collectors.toSet());
+        return io.multiprocess.internal.launch.LiveChildren.all().stream()
+                .filter(io.multiprocess.internal.launch.ChildJvm::isIdleSpare)
+                .filter(io.multiprocess.internal.launch.ChildJvm::isReady)
+                .map(io.multiprocess.internal.launch.ChildJvm::pid).collect(Collectors.toSet());
     }
 }

@@ -1,14 +1,14 @@
 package io.multiprocess;
 
+import io.multiprocess.pool.PoolState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.multiprocess.context.SpawnContext;
 import io.multiprocess.internal.ConnectTimeout;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.TaskFailedException;
-import io.multiprocess.process.GarbageChild;
+import io.multiprocess.internal.launch.GarbageChild;
 import io.multiprocess.testing.FreshContexts;
 import io.multiprocess.testing.MachineFaultParent;
 import java.io.IOException;
@@ -108,7 +108,7 @@ class MachineFaultTest {
             assertThatThrownBy(() -> pool.applyAsync(() -> 1).get(60, TimeUnit.SECONDS))
                     .hasStackTraceContaining("did not connect back to its parent within")
                     .hasStackTraceContaining(ConnectTimeout.PROPERTY);
-            assertThat(pool.snapshot().state()).isEqualTo("BROKEN");
+            assertThat(pool.snapshot().state()).isEqualTo(PoolState.BROKEN);
         }
     }
 
@@ -118,7 +118,7 @@ class MachineFaultTest {
         try (ProcessPool pool = context.pool(PoolOptions.defaults().processes(1))) {
             assertThatThrownBy(() -> pool.applyAsync(() -> 1).get(60, TimeUnit.SECONDS))
                     .hasStackTraceContaining("cannot read as a message");
-            assertThat(pool.snapshot().state()).isEqualTo("BROKEN");
+            assertThat(pool.snapshot().state()).isEqualTo(PoolState.BROKEN);
         }
     }
 
@@ -140,7 +140,7 @@ class MachineFaultTest {
             assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
             assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(firstPid);
             assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-            assertThat(pool.snapshot().state()).isEqualTo("RUNNING");
+            assertThat(pool.snapshot().state()).isEqualTo(PoolState.RUNNING);
         }
     }
 

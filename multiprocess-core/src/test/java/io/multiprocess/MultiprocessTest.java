@@ -3,8 +3,6 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.context.SpawnContext;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

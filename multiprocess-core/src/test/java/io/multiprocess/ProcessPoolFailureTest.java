@@ -1,5 +1,7 @@
 package io.multiprocess;
 
+import io.multiprocess.pool.PoolState;
+import io.multiprocess.pool.WorkerState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +44,7 @@ class ProcessPoolFailureTest {
                 return "never";
             });
             long startedPid = PidFiles.awaitPid(Path.of(started));
-            long victimPid = pool.snapshot().workers().stream().filter(worker -> worker.state().equals("BUSY"))
+            long victimPid = pool.snapshot().workers().stream().filter(worker -> worker.state() == WorkerState.BUSY)
                     .mapToLong(PoolSnapshot.Worker::pid).findFirst().orElseThrow();
             assertThat(victimPid).isEqualTo(startedPid);
             assertThat(pool.snapshot().runningTasks()).isEqualTo(1);
@@ -192,7 +194,7 @@ class ProcessPoolFailureTest {
 
     @Test
     void anOutOfMemoryErrorFailsTheTaskAndTheWorkerIsReplaced() {
-        BaseContext smallHeap = new io.multiprocess.context.SpawnContext();
+        BaseContext smallHeap = new io.multiprocess.SpawnContext();
         smallHeap.setJvmArguments(List.of("-Xmx32m"));
         try (ProcessPool pool = smallHeap.pool(1)) {
             long before = pool.apply(() -> ProcessHandle.current().pid());
@@ -350,10 +352,10 @@ class ProcessPoolFailureTest {
 
     @Test
     void workersThatDieAtStartBreakThePoolInsteadOfHanging() {
-        BaseContext broken = new io.multiprocess.context.SpawnContext();
+        BaseContext broken = new io.multiprocess.SpawnContext();
         try (ProcessPool pool = broken.pool(PoolOptions.defaults().processes(1).initializer(() -> System.exit(9)))) {
             assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(WorkerCrashedException.class);
-            awaitState(pool, "BROKEN");
+            awaitState(pool, PoolState.BROKEN);
             assertThatThrownBy(() -> pool.apply(() -> 1)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("could not start");
         }
@@ -403,9 +405,9 @@ class ProcessPoolFailureTest {
         assertThat(pool.snapshot().workers()).hasSize(count);
     }
 
-    private static void awaitState(ProcessPool pool, String state) {
+    private static void awaitState(ProcessPool pool, PoolState state) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!pool.snapshot().state().equals(state) && System.nanoTime() < deadline) {
+        while (pool.snapshot().state() != state && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         assertThat(pool.snapshot().state()).isEqualTo(state);

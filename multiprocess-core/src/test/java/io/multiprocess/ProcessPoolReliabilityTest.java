@@ -1,5 +1,7 @@
 package io.multiprocess;
 
+import io.multiprocess.pool.WorkerState;
+import io.multiprocess.pool.PoolState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,7 +63,7 @@ class ProcessPoolReliabilityTest {
                                 crash -> assertThat(crash.exitCode()).isEqualTo(-9));
             }
             assertThat(pool.apply(() -> 42)).isEqualTo(42);
-            assertThat(pool.snapshot().state()).isEqualTo("RUNNING");
+            assertThat(pool.snapshot().state()).isEqualTo(PoolState.RUNNING);
         }
     }
 
@@ -92,7 +94,7 @@ class ProcessPoolReliabilityTest {
             assertThat(looping.consecutiveCrashes()).isEqualTo(5);
             assertThat(looping.crashLooping()).isTrue();
             assertThat(looping.replacementBackoff()).isPositive();
-            assertThat(looping.state()).isEqualTo("RUNNING");
+            assertThat(looping.state()).isEqualTo(PoolState.RUNNING);
 
             assertThat(pool.apply(() -> 42)).isEqualTo(42);
 
@@ -214,7 +216,7 @@ class ProcessPoolReliabilityTest {
         assertThat(launched).as("no worker launched after the close").isEmpty();
         // The survivor's exit may be heard just after join() returns; the victim's was before its task failed.
         assertThat(exits).contains(WorkerExitCause.CRASHED);
-        assertThat(pool.snapshot().state()).isNotEqualTo("BROKEN");
+        assertThat(pool.snapshot().state()).isNotEqualTo(PoolState.BROKEN);
     }
 
     @Test
@@ -310,7 +312,7 @@ class ProcessPoolReliabilityTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<Long> busy = List.of();
         while (System.nanoTime() < deadline) {
-            busy = pool.snapshot().workers().stream().filter(worker -> worker.state().equals("BUSY"))
+            busy = pool.snapshot().workers().stream().filter(worker -> worker.state() == WorkerState.BUSY)
                     .map(PoolSnapshot.Worker::pid).toList();
             if (busy.size() == count) {
                 // BUSY is when the task was sent; give the workers a moment to be inside it.

@@ -3,11 +3,10 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.pool.Scheduler;
+import io.multiprocess.internal.pool.Scheduler;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
-import io.multiprocess.pool.PoolWorkerProcess;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.reduction.ReductionException;

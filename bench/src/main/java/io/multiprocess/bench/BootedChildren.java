@@ -1,6 +1,6 @@
 package io.multiprocess.bench;
 
-import io.multiprocess.process.ChildJvm;
+import io.multiprocess.Diagnostics;
 import java.time.Duration;
 
 /**
@@ -17,7 +17,7 @@ final class BootedChildren {
 
     static void await() throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (ChildJvm.live().stream().anyMatch(child -> !child.isReady())) {
+        while (Diagnostics.liveChildJvms().stream().anyMatch(child -> !child.ready())) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("child JVMs still booting after " + TIMEOUT.toSeconds() + " s");
             }

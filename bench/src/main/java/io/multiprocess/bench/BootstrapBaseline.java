@@ -1,15 +1,13 @@
 package io.multiprocess.bench;
 
-import io.multiprocess.connection.Authentication;
-import io.multiprocess.connection.FrameChannel;
+import io.multiprocess.connection.Connection;
+import io.multiprocess.connection.Listener;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -27,7 +25,7 @@ final class BootstrapBaseline implements AutoCloseable {
 
     private final List<String> command;
     private final Path socket;
-    private final ServerSocketChannel server;
+    private final Listener server;
     private final byte[] key = new byte[32];
     private final Reducer reducer;
 
@@ -47,8 +45,7 @@ final class BootstrapBaseline implements AutoCloseable {
         command.add(reducerName);
         new SecureRandom().nextBytes(key);
         reducer = Reducers.byName(reducerName);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
+        server = Listener.bind(UnixDomainSocketAddress.of(socket), key);
     }
 
     /** The command run for each start, for the report. */
@@ -73,8 +70,7 @@ final class BootstrapBaseline implements AutoCloseable {
                 stdin.writeInt(key.length);
                 stdin.write(key);
             }
-            try (FrameChannel connection = new FrameChannel(server.accept())) {
-                Authentication.authenticateAsServer(connection, key);
+            try (Connection connection = server.accept()) {
                 connection.sendBytes(payload);
                 int exit = process.waitFor();
                 if (exit != 0) {

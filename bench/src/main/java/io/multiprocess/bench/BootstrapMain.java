@@ -1,24 +1,25 @@
 package io.multiprocess.bench;
 
-import io.multiprocess.connection.Authentication;
-import io.multiprocess.connection.FrameChannel;
+import io.multiprocess.connection.Client;
+import io.multiprocess.connection.Connection;
 import io.multiprocess.function.SerializableRunnable;
-import io.multiprocess.process.ChildChannel;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
-import java.net.StandardProtocolFamily;
+import java.io.DataInputStream;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.FutureTask;
 
 /**
  * The child of the same-bootstrap baseline for {@code spawn} ({@link BootstrapBaseline}): the least a child JVM
- * must do before a target sent by its parent can run, with the library's own pieces. It reads the key from stdin,
- * connects back over a UNIX-domain socket, authenticates both ways, receives the reduced target, loads it with the
- * reducer and runs it. No control protocol, no exit reporting, no process object: what a spawn start costs beyond
+ * must do before a target sent by its parent can run, with the library's public pieces (a {@link Client} speaks the
+ * framing and the authkey challenge a child speaks). It reads the key from stdin, connects back over a UNIX-domain
+ * socket, authenticates both ways, receives the reduced target, loads it with the reducer and runs it. No control protocol, no exit reporting, no process object: what a spawn start costs beyond
  * this is the library's overhead.
  */
 public final class BootstrapMain {
@@ -31,7 +32,10 @@ public final class BootstrapMain {
         // As ChildMain does: the security framework and the reducer load on another thread while this one
         // connects.
         FutureTask<Reducer> preparation = new FutureTask<>(() -> {
-            Authentication.prepare();
+            // What the library's child prepares: the HMAC and the random source of the challenge.
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(new byte[1], "HmacSHA256"));
+            new SecureRandom().nextBytes(new byte[1]);
             Reducer reducer = Reducers.byName(args[1]);
             reducer.loads(reducer.dumps(new ArrayList<>(List.of(1))));
             return reducer;
@@ -39,11 +43,10 @@ public final class BootstrapMain {
         Thread preparing = new Thread(preparation);
         preparing.setDaemon(true);
         preparing.start();
-        byte[] key = ChildChannel.readAuthkey(System.in);
-        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-        socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
-        try (FrameChannel connection = new FrameChannel(socket)) {
-            Authentication.authenticateAsClient(connection, key);
+        DataInputStream stdin = new DataInputStream(System.in);
+        byte[] key = new byte[stdin.readInt()];
+        stdin.readFully(key);
+        try (Connection connection = Client.connect(UnixDomainSocketAddress.of(Path.of(args[0])), key)) {
             Reducer reducer = preparation.get();
             SerializableRunnable target = (SerializableRunnable) reducer.loads(connection.recvBytes());
             target.run();

@@ -1,11 +1,11 @@
 package io.multiprocess.bench;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.connection.Client;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.Listener;
-import io.multiprocess.process.ChildJvm;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +80,7 @@ public final class ConnectionBench {
             metrics.forEach(m -> System.out.println(String.format(Locale.ROOT, "| %s | %s | %d |", m.label(),
                     PoolBench.format(m.value()), m.n())));
             System.out.println();
-            System.out.println("child JVMs left running: " + ChildJvm.live().size());
+            System.out.println("child JVMs left running: " + Diagnostics.liveChildJvms().size());
         }
     }
 

@@ -1,11 +1,11 @@
 package io.multiprocess.bench;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.Pipe;
-import io.multiprocess.process.ChildJvm;
 import io.multiprocess.queues.MpQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class IpcBench {
         } else {
             results.forEach((method, metrics) -> metrics.forEach(m -> System.out.println(String.format(Locale.ROOT,
                     "| %s: %s | %.1f | %d |", method, m.label(), m.value(), m.n()))));
-            System.out.println("child JVMs left running: " + ChildJvm.live().size());
+            System.out.println("child JVMs left running: " + Diagnostics.liveChildJvms().size());
         }
     }
 

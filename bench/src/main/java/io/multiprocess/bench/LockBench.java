@@ -1,9 +1,9 @@
 package io.multiprocess.bench;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
-import io.multiprocess.process.ChildJvm;
 import io.multiprocess.sharedctypes.IntValue;
 import io.multiprocess.sharedctypes.LongArray;
 import io.multiprocess.synchronize.Barrier;
@@ -85,7 +85,7 @@ public final class LockBench {
             ctx.close();
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!ChildJvm.live().isEmpty() && System.nanoTime() < deadline) {
+        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
     }

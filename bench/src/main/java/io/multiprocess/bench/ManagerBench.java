@@ -1,8 +1,8 @@
 package io.multiprocess.bench;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.managers.SyncManager;
-import io.multiprocess.process.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +67,7 @@ public final class ManagerBench {
                     PoolBench.format(m.value()), m.n())));
             System.out.println();
             System.out.println("child JVMs left running, idle forkserver spares aside: "
-                    + ChildJvm.live().stream().filter(jvm -> !jvm.isIdleSpare()).count());
+                    + Diagnostics.liveChildJvms().stream().filter(jvm -> !jvm.idleSpare()).count());
         }
     }
 

@@ -1,9 +1,9 @@
 package io.multiprocess.bench;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.process.ChildJvm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +47,7 @@ public final class PoolBench {
         } else {
             printMarkdown(results);
             System.out.println();
-            System.out.println("child JVMs left running: " + ChildJvm.live().size());
+            System.out.println("child JVMs left running: " + Diagnostics.liveChildJvms().size());
         }
     }
 
@@ -94,10 +94,10 @@ public final class PoolBench {
 
     private static void awaitNoChildren() throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!ChildJvm.live().isEmpty()) {
+        while (!Diagnostics.liveChildJvms().isEmpty()) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("child JVMs still running after " + TIMEOUT.toSeconds() + " s: "
-                        + ChildJvm.live());
+                        + Diagnostics.liveChildJvms());
             }
             Thread.sleep(5);
         }

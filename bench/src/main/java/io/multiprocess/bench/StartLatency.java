@@ -1,11 +1,12 @@
 package io.multiprocess.bench;
 
+import io.multiprocess.diagnostics.ChildJvmInfo;
+import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ChildMain;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.MpProcess;
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.process.ChildJvm;
+import io.multiprocess.ForkServerContext;
 import io.multiprocess.reduction.Reducers;
 import java.io.File;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class StartLatency {
         }
         awaitNoChildren();
         System.out.println();
-        System.out.println("child JVMs left running: " + ChildJvm.live().size());
+        System.out.println("child JVMs left running: " + Diagnostics.liveChildJvms().size());
     }
 
     /** Steady state: each start finds a warm spare, as in a service whose starts are not bursts. */
@@ -236,7 +237,7 @@ public final class StartLatency {
     }
 
     private static long idleSpareRssKib() throws Exception {
-        ChildJvm spare = awaitReadySpare();
+        ChildJvmInfo spare = awaitReadySpare();
         pause(IDLE_BEFORE_RSS);
         return ProcStatus.rssKib(spare.pid());
     }
@@ -262,14 +263,14 @@ public final class StartLatency {
         Thread.sleep(TIMEOUT.toMillis());
     }
 
-    private static ChildJvm awaitReadySpare() throws InterruptedException {
-        return await(() -> ChildJvm.live().stream()
-                .filter(child -> child.isAlive() && child.isIdleSpare() && child.isReady())
-                .min(Comparator.comparingLong(ChildJvm::pid)), "a ready forkserver spare");
+    private static ChildJvmInfo awaitReadySpare() throws InterruptedException {
+        return await(() -> Diagnostics.liveChildJvms().stream()
+                .filter(child -> child.idleSpare() && child.ready())
+                .min(Comparator.comparingLong(ChildJvmInfo::pid)), "a ready forkserver spare");
     }
 
     private static void awaitNoChildren() throws InterruptedException {
-        await(() -> ChildJvm.live().isEmpty() ? Optional.of(true) : Optional.empty(), "every child JVM to exit");
+        await(() -> Diagnostics.liveChildJvms().isEmpty() ? Optional.of(true) : Optional.empty(), "every child JVM to exit");
     }
 
     private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {

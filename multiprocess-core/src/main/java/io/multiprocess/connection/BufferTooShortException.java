@@ -1,6 +1,6 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /**
  * A message did not fit the buffer given to {@link Connection#recvBytesInto(byte[], int)} (Python's

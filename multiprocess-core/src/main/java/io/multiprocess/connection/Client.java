@@ -1,7 +1,10 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.AuthenticationException;
-import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.context.ContextDefaults;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.transport.Authentication;
+import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.reduction.Reducer;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -57,8 +60,8 @@ public final class Client {
      */
     public static Connection connect(SocketAddress address, byte[] authkey, Reducer reducer) {
         Objects.requireNonNull(address, "address");
-        byte[] key = authkey != null ? authkey : Multiprocess.currentProcess().getAuthkey();
-        Reducer r = reducer != null ? reducer : Multiprocess.getContext().getReducer();
+        byte[] key = authkey != null ? authkey : CurrentProcess.authkey();
+        Reducer r = reducer != null ? reducer : ContextDefaults.reducer();
         String description = "connection to " + Listener.describe(address);
         SocketChannel channel = open(address);
         FrameChannel frames;

@@ -1,5 +1,7 @@
 package io.multiprocess.connection;
 
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.errors.EndOfStreamException;
 import java.time.Duration;
 
 /**
@@ -12,7 +14,7 @@ import java.time.Duration;
  * Connection parentEnd = pipe.first();
  * Connection childEnd = pipe.second();
  * MpProcess child = ctx.process(() -> {
- *     childEnd.send("hello from " + Multiprocess.currentProcess().getName());
+ *     childEnd.send("hello from " + CurrentProcess.name());
  *     childEnd.close();
  * });
  * child.start();

@@ -1,7 +1,12 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.AuthenticationException;
-import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.context.ContextDefaults;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.transport.Acceptor;
+import io.multiprocess.diagnostics.AcceptorStats;
+import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.RuntimeDirectory;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducer;
@@ -135,7 +140,7 @@ public final class Listener implements AutoCloseable, SharedHandle {
         if (backlog < 0) {
             throw new IllegalArgumentException("backlog must not be negative, got " + backlog);
         }
-        byte[] key = authkey != null ? authkey.clone() : Multiprocess.currentProcess().getAuthkey();
+        byte[] key = authkey != null ? authkey.clone() : CurrentProcess.authkey();
         SocketAddress target = address != null ? address
                 : UnixDomainSocketAddress.of(RuntimeDirectory.get().resolve("listener-"
                         + SOCKET_COUNTER.incrementAndGet() + ".sock"));
@@ -219,7 +224,7 @@ public final class Listener implements AutoCloseable, SharedHandle {
         }
         lastAccepted = peer.address();
         Reducer r = reducer;
-        return new SocketConnection(frames, r != null ? r : Multiprocess.getContext().getReducer(),
+        return new SocketConnection(frames, r != null ? r : ContextDefaults.reducer(),
                 "connection accepted on " + describe(address));
     }
 

@@ -1,6 +1,6 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.hosting.PipeEndRef;
+import io.multiprocess.internal.hosting.PipeEndRef;
 import io.multiprocess.reduction.Reducer;
 
 /**

@@ -1,13 +1,15 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.Multiprocess;
-import io.multiprocess.MultiprocessException;
-import io.multiprocess.hosting.HostAddress;
-import io.multiprocess.hosting.Mailbox;
-import io.multiprocess.hosting.MailboxAccess;
-import io.multiprocess.hosting.Messages;
-import io.multiprocess.hosting.PipeEndRef;
-import io.multiprocess.hosting.SpareArrays;
+import io.multiprocess.internal.context.MessageScope;
+import io.multiprocess.internal.context.ContextDefaults;
+import io.multiprocess.errors.EndOfStreamException;
+import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.hosting.HostAddress;
+import io.multiprocess.internal.hosting.Mailbox;
+import io.multiprocess.internal.hosting.MailboxAccess;
+import io.multiprocess.internal.hosting.Messages;
+import io.multiprocess.internal.hosting.PipeEndRef;
+import io.multiprocess.internal.hosting.SpareArrays;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.ReductionException;
@@ -185,7 +187,7 @@ final class PipeConnection implements Connection, SharedHandle {
         if (closed) {
             throw new ReductionException("a closed pipe end cannot be sent to another process");
         }
-        if (Messages.dumpingMessage() && !Multiprocess.isConnectionPicklingAllowed()) {
+        if (MessageScope.within(MessageScope.Kind.MESSAGE) && !ContextDefaults.connectionPicklingAllowed()) {
             throw new ReductionException("a pipe end is being sent inside a message (a queue item or a pipe "
                     + "message), which is allowed only after Multiprocess.allowConnectionPickling(): the receiver "
                     + "gets a channel into this pipe. Call it first, or pass the end as a process argument.");

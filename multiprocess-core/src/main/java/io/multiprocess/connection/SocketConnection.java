@@ -1,5 +1,7 @@
 package io.multiprocess.connection;
 
+import io.multiprocess.errors.EndOfStreamException;
+import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducer;

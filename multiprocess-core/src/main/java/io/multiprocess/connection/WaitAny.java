@@ -1,6 +1,7 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.transport.FrameChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

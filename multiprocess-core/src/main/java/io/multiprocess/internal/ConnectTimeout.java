@@ -3,7 +3,6 @@ package io.multiprocess.internal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import org.slf4j.LoggerFactory;
 
 /**
  * How long a launched child JVM has to connect back to its parent and authenticate, set by the system property
@@ -67,12 +66,12 @@ public final class ConnectTimeout {
                 parsed = Duration.ofMillis(Long.parseLong(value));
             }
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-            LoggerFactory.getLogger("io.multiprocess").warn("{}={} is not a duration (such as 60s, 500ms, 2m or "
+            MpLogger.INSTANCE.warn("{}={} is not a duration (such as 60s, 500ms, 2m or "
                     + "PT90S); using the default {}", PROPERTY, text, DEFAULT_TEXT);
             return DEFAULT;
         }
         if (parsed.compareTo(LEAST) < 0) {
-            LoggerFactory.getLogger("io.multiprocess").warn("{}={} is shorter than {} ms; using {} ms", PROPERTY,
+            MpLogger.INSTANCE.warn("{}={} is shorter than {} ms; using {} ms", PROPERTY,
                     text, LEAST.toMillis(), LEAST.toMillis());
             return LEAST;
         }

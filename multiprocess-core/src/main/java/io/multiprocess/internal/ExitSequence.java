@@ -1,6 +1,5 @@
 package io.multiprocess.internal;
 
-import io.multiprocess.Multiprocess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class ExitSequence {
     /** The phases, in the order they run. */
     public enum Phase { POOLS, CHILDREN, FILES }
 
-    private static final Logger LOG = Multiprocess.getLogger();
+    private static final Logger LOG = MpLogger.INSTANCE;
     private static final Duration MARGIN = Duration.ofSeconds(2);
     private static final AtomicLong IDS = new AtomicLong();
     private static final Map<Phase, Map<Long, Action>> ACTIONS = new ConcurrentHashMap<>();

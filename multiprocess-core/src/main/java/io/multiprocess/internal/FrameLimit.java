@@ -2,7 +2,6 @@ package io.multiprocess.internal;
 
 import java.util.Locale;
 import java.util.Optional;
-import org.slf4j.LoggerFactory;
 
 /**
  * The largest message (frame) a process sends or receives, set by the system property {@value #PROPERTY}: a
@@ -81,13 +80,13 @@ public final class FrameLimit {
         try {
             bytes = Long.parseLong(value) * unit;
         } catch (NumberFormatException e) {
-            LoggerFactory.getLogger("io.multiprocess").warn("{}={} is not a size (bytes, or a number with k, m or g such as 512m); using the default {}",
-                    PROPERTY, text, DEFAULT_TEXT);
+            MpLogger.INSTANCE.warn("{}={} is not a size (bytes, or a number with k, m or g such as 512m); using the "
+                    + "default {}", PROPERTY, text, DEFAULT_TEXT);
             return DEFAULT;
         }
         if (bytes < LEAST || bytes > MOST) {
             int clamped = (int) Math.max(LEAST, Math.min(MOST, bytes));
-            LoggerFactory.getLogger("io.multiprocess").warn("{}={} is outside {}..{} bytes; using {}", PROPERTY, text, LEAST, MOST, clamped);
+            MpLogger.INSTANCE.warn("{}={} is outside {}..{} bytes; using {}", PROPERTY, text, LEAST, MOST, clamped);
             return clamped;
         }
         return (int) bytes;

@@ -1,6 +1,5 @@
 package io.multiprocess.internal;
 
-import io.multiprocess.Multiprocess;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 
@@ -11,7 +10,7 @@ import org.slf4j.Logger;
  */
 public final class LibraryThreads {
 
-    private static final Logger LOG = Multiprocess.getLogger();
+    private static final Logger LOG = MpLogger.INSTANCE;
     private static final Thread.UncaughtExceptionHandler REPORT = (thread, error) -> LOG.error(
             "multiprocess library thread '{}' died of an unexpected error; what it served may stop working: "
                     + "please report this with the stack trace", thread.getName(), error);

@@ -1,7 +1,7 @@
 package io.multiprocess.internal;
 
-import io.multiprocess.Multiprocess;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,7 @@ import org.slf4j.Logger;
  */
 public final class LibraryTimer {
 
-    private static final Logger LOG = Multiprocess.getLogger();
+    private static final Logger LOG = MpLogger.INSTANCE;
     private static final ScheduledThreadPoolExecutor TIMER = newTimer();
 
     private LibraryTimer() {
@@ -40,6 +40,18 @@ public final class LibraryTimer {
     /** Runs {@code action} once after {@code delay} {@code unit}s. */
     public static ScheduledFuture<?> schedule(Runnable action, long delay, TimeUnit unit) {
         return TIMER.schedule(() -> runReporting(action), Math.max(0, delay), unit);
+    }
+
+    /**
+     * Runs {@code expiry} after {@code nanos} unless {@code operation} completes first (a blocking call's timeout);
+     * never when {@code nanos} is negative (no timeout).
+     */
+    public static void expireUnlessDone(long nanos, CompletableFuture<?> operation, Runnable expiry) {
+        if (nanos < 0) {
+            return;
+        }
+        ScheduledFuture<?> timer = schedule(expiry, nanos, TimeUnit.NANOSECONDS);
+        operation.whenComplete((result, error) -> timer.cancel(false));
     }
 
     /** Runs {@code action} every {@code period} until the returned future is cancelled. */

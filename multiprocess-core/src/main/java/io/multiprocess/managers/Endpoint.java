@@ -1,7 +1,7 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.AuthenticationException;
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.connection.Client;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.reduction.Reducer;

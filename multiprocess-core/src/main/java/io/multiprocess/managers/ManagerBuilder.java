@@ -1,7 +1,6 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.BaseContext;
-import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.context.ContextDefaults;
 import io.multiprocess.function.SerializableSupplier;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
@@ -52,7 +51,7 @@ public final class ManagerBuilder {
             throw new IllegalArgumentException(api.getName() + " is not an interface: proxies of type '" + typeid
                     + "' need an interface listing the methods they expose");
         }
-        if (ManagerServer.isBuiltin(typeid)
+        if (ManagerTypes.isBuiltin(typeid)
                 || registrations.stream().anyMatch(registration -> registration.typeid().equals(typeid))) {
             throw new IllegalArgumentException("type id '" + typeid + "' is already registered");
         }
@@ -78,16 +77,11 @@ public final class ManagerBuilder {
 
     /**
      * The reducer of calls and results; the server and every client must use the same. Default: the context's
-     * for {@link #start(BaseContext)}, the default context's otherwise.
+     * for {@link #start(ManagerHost)}, the default context's otherwise.
      */
     public ManagerBuilder reducer(Reducer reducer) {
         this.reducer = reducer;
         return this;
-    }
-
-    /** Starts the server in a new child process of the default context; see {@link #start(BaseContext)}. */
-    public SyncManager start() {
-        return start(Multiprocess.getContext());
     }
 
     /**
@@ -95,7 +89,7 @@ public final class ManagerBuilder {
      * listens. The process is daemonic: it ends with this JVM at the latest; {@link SyncManager#shutdown()} ends it
      * sooner.
      */
-    public SyncManager start(BaseContext ctx) {
+    public SyncManager start(ManagerHost ctx) {
         Objects.requireNonNull(ctx, "ctx");
         Reducer r = reducer != null ? reducer : ctx.getReducer();
         return SyncManager.startProcess(ctx, spec(r), r);
@@ -104,11 +98,13 @@ public final class ManagerBuilder {
     /**
      * Runs the server in this JVM, on threads of its own (Python's {@code manager.get_server().serve_forever()}),
      * e.g. for a service that other machines {@link #connect()} to. Types are created here, so factories need not
-     * be reducible.
+     * be reducible. The manager's pools start their workers from {@code ctx}:
+     * {@code SyncManager.builder().startInProcess(Multiprocess.getContext())}.
      */
-    public SyncManager startInProcess() {
-        Reducer r = reducer != null ? reducer : Multiprocess.getContext().getReducer();
-        return SyncManager.startHere(spec(r), r);
+    public SyncManager startInProcess(ManagerHost ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        Reducer r = reducer != null ? reducer : ctx.getReducer();
+        return SyncManager.startHere(spec(r), r, ctx);
     }
 
     /**
@@ -116,13 +112,13 @@ public final class ManagerBuilder {
      * (Python's {@code manager.connect()}). Registering types is not needed to use them: {@code create(typeid)}
      * gives a proxy for any type the server knows.
      *
-     * @throws io.multiprocess.AuthenticationException if the server refuses the key
+     * @throws io.multiprocess.errors.AuthenticationException if the server refuses the key
      */
     public SyncManager connect() {
         if (address == null) {
             throw new IllegalStateException("connect() needs the server's address: call address(...) first");
         }
-        Reducer r = reducer != null ? reducer : Multiprocess.getContext().getReducer();
+        Reducer r = reducer != null ? reducer : ContextDefaults.reducer();
         return SyncManager.connectTo(address, authkey, r);
     }
 

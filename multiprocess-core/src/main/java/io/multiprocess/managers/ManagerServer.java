@@ -1,10 +1,11 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.AuthenticationException;
-import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.Listener;
-import io.multiprocess.hosting.Messages;
+import io.multiprocess.internal.hosting.Messages;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
 import io.multiprocess.synchronize.Acquirable;
@@ -31,9 +32,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A manager server (Python's {@code managers.Server}): a {@link Listener}, one thread per connected proxy connection,
@@ -43,92 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ManagerServer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ManagerServer.class);
+    private static final Logger LOG = MpLogger.of(ManagerServer.class);
     private static final Map<String, ManagerServer> RUNNING = new ConcurrentHashMap<>();
     private static final AtomicInteger THREADS = new AtomicInteger();
-
-    /** The built-in types: type id, factory (given the create arguments), and the proxy's interface. */
-    private record Builtin(Function<Object[], Object> factory, Class<?> api) {
-    }
-
-    private static final Map<String, Builtin> BUILTINS = Map.ofEntries(
-            Map.entry("dict", new Builtin(args -> Collections.synchronizedMap(new LinkedHashMap<>()), Map.class)),
-            Map.entry("list", new Builtin(args -> Collections.synchronizedList(new ArrayList<>()), List.class)),
-            Map.entry("set", new Builtin(args -> Collections.synchronizedSet(new LinkedHashSet<>()), Set.class)),
-            Map.entry("namespace", new Builtin(args -> new NamespaceObject(), Namespace.class)),
-            Map.entry("queue", new Builtin(args -> intArg(args, 0) > 0 ? new LinkedBlockingQueue<>(intArg(args, 0))
-                    : new LinkedBlockingQueue<>(), BlockingQueue.class)),
-            Map.entry("joinableQueue", new Builtin(args -> new JoinableQueueObject<>(intArg(args, 0)),
-                    JoinableQueueProxy.class)),
-            Map.entry("array", new Builtin(ManagerServer::newArray, List.class)),
-            Map.entry("lock", new Builtin(args -> new SyncObjects.SemaphoreObject(1, 1, "lock"), Acquirable.class)),
-            Map.entry("semaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1), 0,
-                    "semaphore"), Acquirable.class)),
-            Map.entry("boundedSemaphore", new Builtin(args -> new SyncObjects.SemaphoreObject(intArg(args, 1),
-                    intArg(args, 1), "bounded semaphore"), Acquirable.class)),
-            Map.entry("rlock", new Builtin(args -> new SyncObjects.RLockObject(), Acquirable.class)),
-            Map.entry("condition", new Builtin(args -> new SyncObjects.ConditionObject(new SyncObjects.RLockObject()),
-                    ConditionProxy.class)),
-            Map.entry("pool", new Builtin(args -> new SyncObjects.PoolObject(intArg(args, 1)), PoolProxy.class)),
-            Map.entry("event", new Builtin(args -> new SyncObjects.EventObject(), EventProxy.class)),
-            Map.entry("barrier", new Builtin(args -> new SyncObjects.BarrierObject(intArg(args, 0)),
-                    BarrierProxy.class)),
-            Map.entry("value", new Builtin(args -> new SyncObjects.ValueObject<>(args.length > 0 ? args[0] : null),
-                    ValueProxy.class)));
-
-    /** The first create argument, an int, or {@code fallback} without one (Python's defaults: a semaphore of 1). */
-    private static int intArg(Object[] args, int fallback) {
-        return args.length > 0 && args[0] instanceof Integer value ? value : fallback;
-    }
-
-    /**
-     * A fixed-size list over an array of the element class (args: the class name, then the size or the initial
-     * elements), so storing a value of another type fails in the server with {@link ArrayStoreException}.
-     */
-    private static Object newArray(Object[] args) {
-        Class<?> type;
-        try {
-            type = Class.forName((String) args[0], false, ManagerServer.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("the manager cannot make an array of " + args[0]
-                    + ": the class is not on its classpath", e);
-        }
-        Object[] elements;
-        if (args[1] instanceof Integer size) {
-            elements = (Object[]) java.lang.reflect.Array.newInstance(type, size);
-            java.util.Arrays.fill(elements, zero(type));
-        } else {
-            Collection<?> initial = (Collection<?>) args[1];
-            elements = initial.toArray((Object[]) java.lang.reflect.Array.newInstance(type, initial.size()));
-        }
-        return Collections.synchronizedList(java.util.Arrays.asList(elements));
-    }
-
-    /** Python's Array starts zeroed: 0 for numbers, false, the NUL character; null for other types. */
-    private static Object zero(Class<?> type) {
-        if (type == Integer.class) {
-            return 0;
-        } else if (type == Long.class) {
-            return 0L;
-        } else if (type == Double.class) {
-            return 0.0;
-        } else if (type == Float.class) {
-            return 0.0f;
-        } else if (type == Short.class) {
-            return (short) 0;
-        } else if (type == Byte.class) {
-            return (byte) 0;
-        } else if (type == Character.class) {
-            return '\0';
-        } else if (type == Boolean.class) {
-            return false;
-        }
-        return null;
-    }
-
-    static boolean isBuiltin(String typeid) {
-        return BUILTINS.containsKey(typeid);
-    }
 
     private record Entry(Object referent, String typeid, List<Class<?>> interfaces, SharedHandle proxy) {
     }
@@ -136,7 +54,7 @@ final class ManagerServer {
     private final String serverId = UUID.randomUUID().toString();
     private final Listener listener;
     private final String reducerName;
-    private final Map<String, Registration> registrations = new HashMap<>();
+    private final ManagerTypes types;
     private final Map<Long, Entry> objects = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
     private final Map<String, Map<String, Method>> methodsByType = new ConcurrentHashMap<>();
@@ -145,17 +63,18 @@ final class ManagerServer {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    private ManagerServer(Listener listener, String reducerName, List<Registration> registrations) {
+    private ManagerServer(Listener listener, String reducerName, List<Registration> registrations,
+            ManagerHost host) {
         this.listener = listener;
         this.reducerName = reducerName;
-        registrations.forEach(registration -> this.registrations.put(registration.typeid(), registration));
+        this.types = new ManagerTypes(registrations, host);
     }
 
     /** Binds the listener and starts accepting connections. */
-    static ManagerServer start(ServerSpec spec) {
+    static ManagerServer start(ServerSpec spec, ManagerHost host) {
         Listener listener = Listener.bind(spec.address(), spec.authkey());
         listener.setReducer(Messages.reducer(spec.reducer()));
-        ManagerServer server = new ManagerServer(listener, spec.reducer(), spec.registrations());
+        ManagerServer server = new ManagerServer(listener, spec.reducer(), spec.registrations(), host);
         RUNNING.put(server.serverId, server);
         Thread acceptor = new Thread(server::acceptLoop, "multiprocess-manager-accept-" + THREADS.incrementAndGet());
         acceptor.setDaemon(true);
@@ -164,13 +83,13 @@ final class ManagerServer {
     }
 
     /** What a manager's process runs: start, report to the parent through {@code report}, serve until shut down. */
-    static void runAsProcess(ServerSpec spec, Connection report) throws InterruptedException {
+    static void runAsProcess(ServerSpec spec, Connection report, ManagerHost host) throws InterruptedException {
         // This process is daemonic (it ends with its parent), and may have children all the same, a pool's workers:
         // they end with it.
-        io.multiprocess.process.ServiceProcess.allowChildren();
+        io.multiprocess.internal.launch.ServiceProcess.allowChildren();
         ManagerServer server;
         try {
-            server = start(spec);
+            server = start(spec, host);
         } catch (RuntimeException e) {
             report.send(new Wire.StartFailed(e.toString()));
             report.close();
@@ -288,34 +207,15 @@ final class ManagerServer {
 
     /** Makes a new object of {@code typeid} and returns a proxy for it (which travels as its token). */
     SharedHandle create(String typeid, Object[] args) {
-        Object referent;
-        List<Class<?>> interfaces;
-        Builtin builtin = BUILTINS.get(typeid);
+        ManagerTypes.Made made;
         if (typeid.equals("condition") && args != null && args.length == 1) {
-            referent = new SyncObjects.ConditionObject(rlockOf(args[0]));
-            interfaces = List.of(builtin.api());
-        } else if (builtin != null) {
-            referent = builtin.factory().apply(args == null ? new Object[0] : args);
-            interfaces = List.of(builtin.api());
+            // A condition over a lock this server already holds: made here, where the lock's object is.
+            made = new ManagerTypes.Made(new SyncObjects.ConditionObject(rlockOf(args[0])), ConditionProxy.class);
         } else {
-            Registration registration = registrations.get(typeid);
-            if (registration == null) {
-                throw new IllegalArgumentException("this manager has no type '" + typeid + "'; registered: "
-                        + registrations.keySet() + ", built in: " + BUILTINS.keySet());
-            }
-            if (registration.factory() == null) {
-                throw new IllegalStateException("type '" + typeid + "' was registered in the server without a factory");
-            }
-            referent = registration.factory().get();
-            Class<?> api = new ManagerToken(serverId, null, 0, typeid, List.of(registration.api()), reducerName,
-                    null).interfaceClasses().get(0);
-            if (!api.isInstance(referent)) {
-                throw new IllegalStateException("the factory of type '" + typeid + "' made a "
-                        + (referent == null ? "null" : referent.getClass().getName()) + ", which does not implement "
-                        + api.getName());
-            }
-            interfaces = List.of(api);
+            made = types.make(typeid, args == null ? new Object[0] : args, serverId, reducerName);
         }
+        Object referent = made.referent();
+        List<Class<?>> interfaces = List.of(made.api());
         long id = nextId.incrementAndGet();
         ManagerToken token = new ManagerToken(serverId, listener.address(), id, typeid,
                 interfaces.stream().map(Class::getName).toList(), reducerName, null);
@@ -440,7 +340,7 @@ final class ManagerServer {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
         return new Wire.Failure(e.getClass().getName(), e.getMessage(), "in process " + ProcessHandle.current().pid()
-                + " (" + Multiprocess.currentProcess().getName() + "):\n" + trace);
+                + " (" + CurrentProcess.name() + "):\n" + trace);
     }
 
     /** Stops listening, closes every connection and forgets every object; a process serving it then exits. */

@@ -1,6 +1,7 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.hosting.Messages;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.hosting.Messages;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.SharedHandle;
 import java.net.SocketAddress;
@@ -20,7 +21,7 @@ record ManagerToken(String serverId, SocketAddress address, long id, String type
         if (local != null) {
             return local.proxyFor(id);
         }
-        byte[] key = authkey != null ? authkey : io.multiprocess.Multiprocess.currentProcess().getAuthkey();
+        byte[] key = authkey != null ? authkey : CurrentProcess.authkey();
         Endpoint endpoint = Endpoint.forToken(serverId, address, key, Messages.reducer(reducer));
         return ProxyHandler.remoteProxy(endpoint, withoutKey(), interfaceClasses());
     }

@@ -1,7 +1,8 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.Multiprocess;
-import io.multiprocess.hosting.Messages;
+import io.multiprocess.internal.context.MessageScope;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.hosting.Messages;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
@@ -213,8 +214,8 @@ final class ProxyHandler implements InvocationHandler {
         // The address this JVM reaches the server by (a server bound to 0.0.0.0 names itself so), which is more
         // likely to work where the token goes than the one the server gave.
         ManagerToken travelling = token.withAddress(endpoint.address);
-        if (Wire.sending() || Messages.dumpingMessage()
-                || Arrays.equals(endpoint.authkey, Multiprocess.currentProcess().getAuthkey())) {
+        if (MessageScope.within(MessageScope.Kind.MANAGER_CALL) || MessageScope.within(MessageScope.Kind.MESSAGE)
+                || Arrays.equals(endpoint.authkey, CurrentProcess.authkey())) {
             return travelling;
         }
         return travelling.withKey(endpoint.authkey);

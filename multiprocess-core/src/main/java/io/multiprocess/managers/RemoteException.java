@@ -1,6 +1,6 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /**
  * An exception raised in a manager server while it served a proxy's call, as seen by the caller (Python's

@@ -1,11 +1,9 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.BaseContext;
-import io.multiprocess.MpProcess;
-import io.multiprocess.Multiprocess;
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.connection.Connection;
-import io.multiprocess.connection.EndOfStreamException;
+import io.multiprocess.errors.EndOfStreamException;
 import io.multiprocess.connection.Pipe;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.synchronize.Acquirable;
@@ -59,11 +57,12 @@ public final class SyncManager implements AutoCloseable {
 
     private final Endpoint endpoint;
     private final Wire.ServerInfo info;
-    private final MpProcess process;
+    private final ManagerHost.ServerProcess process;
     private final ManagerServer server;
     private final AtomicBoolean shutdown = new AtomicBoolean();
 
-    private SyncManager(Endpoint endpoint, Wire.ServerInfo info, MpProcess process, ManagerServer server) {
+    private SyncManager(Endpoint endpoint, Wire.ServerInfo info, ManagerHost.ServerProcess process,
+            ManagerServer server) {
         this.endpoint = endpoint;
         this.info = info;
         this.process = process;
@@ -75,26 +74,25 @@ public final class SyncManager implements AutoCloseable {
         return new ManagerBuilder();
     }
 
-    static SyncManager startProcess(BaseContext ctx, ServerSpec spec, Reducer reducer) {
-        Pipe pipe = ctx.pipe(false);
+    static SyncManager startProcess(ManagerHost host, ServerSpec spec, Reducer reducer) {
+        Pipe pipe = Pipe.open(false, host.getReducer());
         Connection reader = pipe.first();
         Connection writer = pipe.second();
-        MpProcess process = ctx.process("SyncManager-" + COUNTER.incrementAndGet(),
-                () -> ManagerServer.runAsProcess(spec, writer));
-        process.setDaemon(true);
+        ManagerHost.ServerProcess process = null;
         Object report;
         try {
-            process.start();
+            process = host.startServer("SyncManager-" + COUNTER.incrementAndGet(),
+                    childHost -> ManagerServer.runAsProcess(spec, writer, childHost));
             writer.close();
             if (!reader.poll(START_TIMEOUT)) {
-                throw new MultiprocessException("the manager process " + process.getName() + " did not report "
+                throw new MultiprocessException("the manager process " + process.name() + " did not report "
                         + "that it listens within " + START_TIMEOUT.toSeconds() + " s");
             }
             report = reader.recv();
         } catch (EndOfStreamException e) {
             process.join(Duration.ofSeconds(10));
             stop(process);
-            throw new MultiprocessException("the manager process " + process.getName() + " exited before it "
+            throw new MultiprocessException("the manager process " + process.name() + " exited before it "
                     + "listened (exit code " + process.exitCode() + "); see its output above", e);
         } catch (RuntimeException e) {
             stop(process);
@@ -108,19 +106,19 @@ public final class SyncManager implements AutoCloseable {
             throw new MultiprocessException("the manager process could not start: " + failed.message());
         }
         Wire.ServerInfo info = (Wire.ServerInfo) report;
-        byte[] key = spec.authkey() != null ? spec.authkey() : Multiprocess.currentProcess().getAuthkey();
+        byte[] key = spec.authkey() != null ? spec.authkey() : CurrentProcess.authkey();
         return new SyncManager(Endpoint.register(info.serverId(), info.address(), key, reducer), info, process, null);
     }
 
-    static SyncManager startHere(ServerSpec spec, Reducer reducer) {
-        ManagerServer server = ManagerServer.start(spec);
+    static SyncManager startHere(ServerSpec spec, Reducer reducer, ManagerHost host) {
+        ManagerServer server = ManagerServer.start(spec, host);
         Wire.ServerInfo info = server.info();
-        byte[] key = spec.authkey() != null ? spec.authkey() : Multiprocess.currentProcess().getAuthkey();
+        byte[] key = spec.authkey() != null ? spec.authkey() : CurrentProcess.authkey();
         return new SyncManager(Endpoint.register(info.serverId(), info.address(), key, reducer), info, null, server);
     }
 
     static SyncManager connectTo(SocketAddress address, byte[] authkey, Reducer reducer) {
-        byte[] key = authkey != null ? authkey : Multiprocess.currentProcess().getAuthkey();
+        byte[] key = authkey != null ? authkey : CurrentProcess.authkey();
         Endpoint probe = Endpoint.probe(address, key, reducer);
         Wire.Reply reply = probe.call(new Wire.Request(Wire.Op.HELLO, 0, null, null), "connect");
         probe.closeIdle();
@@ -357,14 +355,14 @@ public final class SyncManager implements AutoCloseable {
         return info.address();
     }
 
-    /** The pid of the server's process (this JVM's for {@link ManagerBuilder#startInProcess()}). */
+    /** The pid of the server's process (this JVM's for {@link ManagerBuilder#startInProcess(Multiprocess.getContext())}). */
     public long serverPid() {
         return info.pid();
     }
 
     /** The process running the server, if this manager started one; empty when it runs here or was connected to. */
-    public java.util.Optional<MpProcess> process() {
-        return java.util.Optional.ofNullable(process);
+    public java.util.Optional<ProcessHandle> process() {
+        return process == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(process.handle());
     }
 
     /**
@@ -398,15 +396,15 @@ public final class SyncManager implements AutoCloseable {
         shutdown();
     }
 
-    private static void stop(MpProcess process) {
-        if (process.pid() == null) {
+    private static void stop(ManagerHost.ServerProcess process) {
+        if (process == null || process.pid() == null) {
             return;                                   // never started: start() itself failed
         }
         if (!process.join(Duration.ofSeconds(10))) {
             process.terminate();
             if (!process.join(Duration.ofSeconds(5))) {
                 process.kill();
-                process.join();
+                process.join(Duration.ofDays(1));
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.synchronize.Acquirable;
 import io.multiprocess.synchronize.BarrierBrokenException;
 import java.time.Duration;
@@ -229,21 +229,22 @@ final class SyncObjects {
 
     /** A process pool whose workers are children of the server's process (Python's {@code manager.Pool(n)}). */
     static final class PoolObject implements PoolProxy {
-        private final io.multiprocess.ProcessPool pool;
+        private final PoolProxy pool;
         private final int processes;
 
-        PoolObject(int processes) {
+        PoolObject(int processes, ManagerHost host) {
             if (processes < 1) {
                 throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
             }
             this.processes = processes;
-            this.pool = io.multiprocess.Multiprocess.getContext().pool(processes);
+            this.pool = host.newPool(processes);
         }
 
         @Override
         public <R> R apply(io.multiprocess.function.SerializableCallable<R> task) {
             return pool.apply(task);
         }
+
 
         @Override
         public <T, R> java.util.List<R> map(io.multiprocess.function.SerializableFunction<? super T, ? extends R>

@@ -1,5 +1,6 @@
 package io.multiprocess.managers;
 
+import io.multiprocess.internal.context.MessageScope;
 import java.io.Serializable;
 import java.net.SocketAddress;
 
@@ -39,20 +40,8 @@ final class Wire {
     record StartFailed(String message) implements Serializable {
     }
 
-    /** Set while this thread reduces a manager request or reply: tokens then never carry a key. */
-    private static final ThreadLocal<Boolean> SENDING = new ThreadLocal<>();
-
-    static boolean sending() {
-        return SENDING.get() != null;
-    }
-
+    /** Sends a manager request or reply: in its scope, tokens never carry a key. */
     static void send(io.multiprocess.connection.Connection connection, Object message) {
-        Boolean outer = SENDING.get();
-        SENDING.set(Boolean.TRUE);
-        try {
-            connection.send(message);
-        } finally {
-            SENDING.set(outer);
-        }
+        MessageScope.run(MessageScope.Kind.MANAGER_CALL, () -> connection.send(message));
     }
 }

@@ -1,6 +1,5 @@
 package io.multiprocess.pool;
 
-import io.multiprocess.Multiprocess;
 import io.multiprocess.function.SerializableRunnable;
 import java.time.Duration;
 import java.util.List;
@@ -68,8 +67,8 @@ public record PoolOptions(int processes, SerializableRunnable initializer, int m
 
     /** One worker per CPU, no initializer, no recycling, no timeout. */
     public static PoolOptions defaults() {
-        return new PoolOptions(Multiprocess.cpuCount(), null, 0, null, 0, 0, List.of(), ExitPolicy.terminate(),
-                DEFAULT_THREAD_DUMP_TIMEOUT);
+        return new PoolOptions(Runtime.getRuntime().availableProcessors(), null, 0, null, 0, 0, List.of(),
+                ExitPolicy.terminate(), DEFAULT_THREAD_DUMP_TIMEOUT);
     }
 
     public PoolOptions processes(int count) {

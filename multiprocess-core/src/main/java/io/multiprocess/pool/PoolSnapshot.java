@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The state of a pool at one moment, e.g. for a health check or an actuator endpoint.
  *
- * @param state {@code RUNNING}, {@code CLOSED} (no new work; finishing what it has), {@code TERMINATED}, or
- *     {@code BROKEN} (workers die at start-up, so work is refused)
+ * @param state running, closed (no new work; finishing what it has), terminated, or broken (workers die at
+ *     start-up, so work is refused)
  * @param processes the number of workers the pool keeps
  * @param workers the worker JVMs now
  * @param queuedTasks tasks not started yet: waiting in the pool's queue, or handed to a busy worker ahead
@@ -17,7 +17,7 @@ import java.util.List;
  * @param replacementBackoff how long the next such worker's replacement waits: zero normally, growing while
  *     workers keep dying (a crash loop), back to zero when a task finishes
  */
-public record PoolSnapshot(String state, int processes, List<Worker> workers, int queuedTasks, int runningTasks,
+public record PoolSnapshot(PoolState state, int processes, List<Worker> workers, int queuedTasks, int runningTasks,
         int consecutiveCrashes, Duration replacementBackoff) {
 
     /** Whether workers keep dying, so their replacements are slowed down. */
@@ -29,11 +29,11 @@ public record PoolSnapshot(String state, int processes, List<Worker> workers, in
      * One worker JVM.
      *
      * @param pid its process id
-     * @param state {@code STARTING}, {@code IDLE}, {@code BUSY} or {@code STOPPING}
+     * @param state starting, idle, busy or stopping
      * @param tasksDone tasks it completed
      * @param uptime since it was launched
      * @param heapUsedBytes its used heap after its last task, or -1 before the first
      */
-    public record Worker(long pid, String state, long tasksDone, Duration uptime, long heapUsedBytes) {
+    public record Worker(long pid, WorkerState state, long tasksDone, Duration uptime, long heapUsedBytes) {
     }
 }

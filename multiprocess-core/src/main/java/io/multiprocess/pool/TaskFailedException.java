@@ -1,6 +1,6 @@
 package io.multiprocess.pool;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /**
  * A task threw in its worker. The cause is the task's own exception, with its type, message and the stack trace it

@@ -1,6 +1,6 @@
 package io.multiprocess.pool;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import java.util.Optional;
 
 /**

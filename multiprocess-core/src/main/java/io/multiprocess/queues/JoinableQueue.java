@@ -1,7 +1,7 @@
 package io.multiprocess.queues;
 
-import io.multiprocess.hosting.MailboxAccess;
-import io.multiprocess.hosting.ObjectHost;
+import io.multiprocess.internal.hosting.MailboxAccess;
+import io.multiprocess.internal.hosting.ObjectHost;
 import io.multiprocess.reduction.Reducer;
 import java.time.Duration;
 

@@ -1,8 +1,8 @@
 package io.multiprocess.queues;
 
-import io.multiprocess.hosting.MailboxAccess;
-import io.multiprocess.hosting.Messages;
-import io.multiprocess.hosting.ObjectHost;
+import io.multiprocess.internal.hosting.MailboxAccess;
+import io.multiprocess.internal.hosting.Messages;
+import io.multiprocess.internal.hosting.ObjectHost;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
@@ -36,7 +36,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The queue lives in the process that created it; other processes reach it through that process (see
  * docs/communication.md), so it works for as long as its creator runs. Interrupting a thread blocked in
- * {@code get} or {@code put} throws {@link io.multiprocess.MultiprocessException} with the interrupt flag set, and
+ * {@code get} or {@code put} throws {@link io.multiprocess.errors.MultiprocessException} with the interrupt flag set, and
  * loses nothing.
  *
  * @param <T> the type of the items

@@ -1,6 +1,6 @@
 package io.multiprocess.queues;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /** The queue was empty for as long as the caller would wait (Python's {@code queue.Empty}). */
 public class QueueEmptyException extends MultiprocessException {

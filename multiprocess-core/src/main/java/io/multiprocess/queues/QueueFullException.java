@@ -1,6 +1,6 @@
 package io.multiprocess.queues;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /** The queue was full for as long as the caller would wait (Python's {@code queue.Full}). */
 public class QueueFullException extends MultiprocessException {

@@ -1,8 +1,8 @@
 package io.multiprocess.queues;
 
-import io.multiprocess.hosting.HostAddress;
-import io.multiprocess.hosting.MailboxAccess;
-import io.multiprocess.hosting.Messages;
+import io.multiprocess.internal.hosting.HostAddress;
+import io.multiprocess.internal.hosting.MailboxAccess;
+import io.multiprocess.internal.hosting.Messages;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.SharedHandle;

@@ -1,6 +1,6 @@
 package io.multiprocess.reduction;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /**
  * A value could not be reduced to bytes, or bytes could not be rebuilt into a value (Python's

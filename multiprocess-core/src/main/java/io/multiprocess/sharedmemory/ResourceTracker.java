@@ -1,5 +1,7 @@
 package io.multiprocess.sharedmemory;
 
+import io.multiprocess.internal.LibraryTimer;
+import io.multiprocess.internal.MpLogger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,11 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Removes the tracked segments of a process that ended without removing them (SIGKILL, a crash): Python's
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResourceTracker {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResourceTracker.class);
+    private static final Logger LOG = MpLogger.of(ResourceTracker.class);
     static final String PREFIX = "mp-tracker-";
     private static final long RETRY_MILLIS = 250;
     private static final long RETRY_FOR_MILLIS = 120_000;
@@ -56,7 +55,6 @@ public final class ResourceTracker {
     private static final long START = startOf(PID).orElse(0L);
     private static final Set<Long> CHILDREN = new LinkedHashSet<>();
     private static Path registry;
-    private static ScheduledExecutorService sweeper;
     private static long retryUntil;
     private static boolean retrying;
 
@@ -187,15 +185,8 @@ public final class ResourceTracker {
         return true;
     }
 
-    private static synchronized void scheduleSweep(long delayMillis) {
-        if (sweeper == null) {
-            sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "multiprocess-resource-tracker");
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        sweeper.schedule(ResourceTracker::sweepAndRetry, delayMillis, TimeUnit.MILLISECONDS);
+    private static void scheduleSweep(long delayMillis) {
+        LibraryTimer.schedule(ResourceTracker::sweepAndRetry, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private static void sweepAndRetry() {
@@ -203,7 +194,7 @@ public final class ResourceTracker {
         synchronized (ResourceTracker.class) {
             if (waiting > 0 && !retrying && System.currentTimeMillis() < retryUntil) {
                 retrying = true;
-                sweeper.schedule(() -> {
+                LibraryTimer.schedule(() -> {
                     synchronized (ResourceTracker.class) {
                         retrying = false;
                     }

@@ -12,7 +12,7 @@ public interface Acquirable {
      * Blocks until acquired.
      *
      * @throws OwnerDiedException if a holder died while this call waited (or this call found it dead); not acquired
-     * @throws io.multiprocess.MultiprocessException if the thread was interrupted while waiting (the interrupt
+     * @throws io.multiprocess.errors.MultiprocessException if the thread was interrupted while waiting (the interrupt
      *         flag stays set); not acquired
      */
     void acquire();

@@ -1,6 +1,6 @@
 package io.multiprocess.synchronize;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.SharedHandle;
@@ -85,7 +85,7 @@ public final class Barrier implements SharedHandle {
      *
      * @return this party's index, 0 to {@code parties - 1}
      * @throws BarrierBrokenException if the barrier is or becomes broken, or the timeout passes (which breaks it)
-     * @throws io.multiprocess.MultiprocessException if interrupted (the interrupt flag stays set)
+     * @throws io.multiprocess.errors.MultiprocessException if interrupted (the interrupt flag stays set)
      */
     public int await() {
         return timeoutNanos < 0 ? await(false, 0) : await(true, System.nanoTime() + timeoutNanos);

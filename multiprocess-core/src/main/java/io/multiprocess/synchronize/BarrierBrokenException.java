@@ -1,6 +1,6 @@
 package io.multiprocess.synchronize;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /**
  * A {@link Barrier} is broken, or broke while this party waited (Python's {@code BrokenBarrierError}): it was

@@ -1,6 +1,6 @@
 package io.multiprocess.synchronize;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.SharedHandle;
 import io.multiprocess.sharedmemory.AtomicView;
@@ -100,7 +100,7 @@ public final class Condition implements Acquirable, SharedHandle {
      * waiter may have taken what was signalled): wait in a loop, or use {@link #awaitUntil(BooleanSupplier)}.
      *
      * @throws IllegalStateException if the calling thread does not hold the lock
-     * @throws io.multiprocess.MultiprocessException if interrupted; the lock is held again and the interrupt flag
+     * @throws io.multiprocess.errors.MultiprocessException if interrupted; the lock is held again and the interrupt flag
      *         set
      * @throws OwnerDiedException if a process died holding the lock while this call waited to get it back; the
      *         lock is held again all the same, so a {@code finally} that releases it stays right

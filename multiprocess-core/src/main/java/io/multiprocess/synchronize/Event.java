@@ -1,6 +1,6 @@
 package io.multiprocess.synchronize;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.SharedHandle;
 import io.multiprocess.sharedmemory.AtomicView;
@@ -70,7 +70,7 @@ public final class Event implements SharedHandle {
     /**
      * Waits until the flag is set; returns at once if it is.
      *
-     * @throws io.multiprocess.MultiprocessException if interrupted (the interrupt flag stays set)
+     * @throws io.multiprocess.errors.MultiprocessException if interrupted (the interrupt flag stays set)
      */
     public void await() {
         await(false, 0);

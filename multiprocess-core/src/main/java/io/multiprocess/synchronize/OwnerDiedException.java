@@ -1,6 +1,6 @@
 package io.multiprocess.synchronize;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 
 /**
  * A process that held a lock or semaphore permits died without releasing them. What it held has been released,

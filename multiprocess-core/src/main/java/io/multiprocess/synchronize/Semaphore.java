@@ -1,6 +1,6 @@
 package io.multiprocess.synchronize;
 
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.SharedHandle;
 import io.multiprocess.sharedmemory.AtomicView;

@@ -2,6 +2,7 @@ package io.multiprocess.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multiprocess.internal.transport.Acceptor;
 import io.multiprocess.reduction.Reducers;
 import java.io.BufferedReader;
 import java.io.IOException;

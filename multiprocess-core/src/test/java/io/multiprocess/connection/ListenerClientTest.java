@@ -3,7 +3,11 @@ package io.multiprocess.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.AuthenticationException;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.errors.EndOfStreamException;
+import io.multiprocess.internal.transport.Authentication;
+import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.RuntimeDirectory;
 import io.multiprocess.reduction.Reducers;
 import java.io.IOException;
 import java.io.ObjectInputStream;

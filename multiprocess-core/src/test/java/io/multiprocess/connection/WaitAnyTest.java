@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.EndOfStreamException;
+import io.multiprocess.errors.MultiprocessException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -126,7 +126,7 @@ class ManagerSyncTest {
 
     @Test
     void shuttingDownAnInProcessServerEndsCallsWaitingInIt() throws Exception {
-        SyncManager manager = SyncManager.builder().startInProcess();
+        SyncManager manager = SyncManager.builder().startInProcess(Multiprocess.getContext());
         java.util.concurrent.BlockingQueue<String> queue = manager.queue();
         MpProcess child = run(Multiprocess.getContext(), () -> {
             try {

@@ -3,11 +3,11 @@ package io.multiprocess.managers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.AuthenticationException;
+import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
-import io.multiprocess.MultiprocessException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.testing.FreshContexts;
 import java.io.IOException;
@@ -198,7 +198,7 @@ class ManagerTest {
     @Test
     void serverExceptionsArriveWithTheirTypeMessageAndTheRemoteStackTrace() {
         try (SyncManager manager = SyncManager.builder().register("Counter", Counter::new, CounterApi.class)
-                .start()) {
+                .start(Multiprocess.getContext())) {
             List<String> list = manager.list(List.of("only"));
             assertThatThrownBy(() -> list.get(5))
                     .isInstanceOf(IndexOutOfBoundsException.class)
@@ -260,7 +260,7 @@ class ManagerTest {
                 .register("shared map", () -> sharedMap, Map.class)
                 .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .authkey(key)
-                .startInProcess()) {
+                .startInProcess(Multiprocess.getContext())) {
             SocketAddress address = manager.address();
             assertThat(address).isInstanceOf(InetSocketAddress.class);
             MpProcess child = run(Multiprocess.getContext(), () -> {
@@ -289,7 +289,8 @@ class ManagerTest {
     void aProxyOfAManagerWithItsOwnKeyWorksInAChildThatWasNotGivenTheKey() {
         byte[] key = "another key".getBytes(StandardCharsets.UTF_8);
         try (SyncManager manager = SyncManager.builder()
-                .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).authkey(key).start()) {
+                .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).authkey(key)
+                .start(Multiprocess.getContext())) {
             Map<String, Long> map = manager.dict();
             MpProcess child = run(Multiprocess.getContext(), () -> map.put("child", ProcessHandle.current().pid()));
             joinedWithExitCodeZero(child);
@@ -301,7 +302,8 @@ class ManagerTest {
     void aWrongAuthkeyIsRefused() {
         byte[] key = "right".getBytes(StandardCharsets.UTF_8);
         try (SyncManager manager = SyncManager.builder()
-                .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).authkey(key).startInProcess()) {
+                .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).authkey(key)
+                .startInProcess(Multiprocess.getContext())) {
             assertThatThrownBy(() -> SyncManager.builder().address(manager.address())
                     .authkey("wrong".getBytes(StandardCharsets.UTF_8)).connect())
                     .isInstanceOf(AuthenticationException.class)
@@ -319,7 +321,9 @@ class ManagerTest {
         SyncManager manager = Multiprocess.getContext().manager();
         Map<String, String> map = manager.dict();
         map.put("k", "v");
-        MpProcess server = manager.process().orElseThrow();
+        long serverPid = manager.process().orElseThrow().pid();
+        MpProcess server = Multiprocess.activeChildren().stream().filter(child -> child.pid() == serverPid)
+                .findFirst().orElseThrow();
         assertThat(server.isAlive()).isTrue();
         manager.shutdown();
         assertThat(server.isAlive()).isFalse();

@@ -1,8 +1,8 @@
 package io.multiprocess.testing;
 
 import io.multiprocess.BaseContext;
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.context.SpawnContext;
+import io.multiprocess.ForkServerContext;
+import io.multiprocess.Multiprocess;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -18,7 +18,7 @@ public final class FreshContexts implements AfterEachCallback {
 
     /** A new context for {@code spawn} or {@code forkserver}. */
     public BaseContext create(String method) {
-        BaseContext context = method.equals("spawn") ? new SpawnContext() : new ForkServerContext();
+        BaseContext context = Multiprocess.newContext(method);
         created.add(context);
         return context;
     }

@@ -3,7 +3,7 @@ package io.multiprocess.testing;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.context.SpawnContext;
+import io.multiprocess.SpawnContext;
 import io.multiprocess.sharedctypes.IntValue;
 import io.multiprocess.sharedmemory.SharedMemory;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package io.multiprocess.testing;
 
+import io.multiprocess.internal.launch.LiveChildren;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.multiprocess.process.ChildJvm;
+import io.multiprocess.internal.launch.ChildJvm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class NoLeakedChildJvms implements AfterAllCallback {
     }
 
     private static List<ProcessHandle> leaked() {
-        Set<Long> spares = ChildJvm.live().stream().filter(ChildJvm::isIdleSpare).map(ChildJvm::pid)
+        Set<Long> spares = LiveChildren.all().stream().filter(ChildJvm::isIdleSpare).map(ChildJvm::pid)
                 .collect(Collectors.toSet());
         return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(handle -> !spares.contains(handle.pid())).toList();

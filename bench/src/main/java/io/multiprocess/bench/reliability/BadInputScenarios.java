@@ -1,5 +1,6 @@
 package io.multiprocess.bench.reliability;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
@@ -8,7 +9,6 @@ import io.multiprocess.function.SerializableCallable;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.WorkerCrashedException;
-import io.multiprocess.process.ChildJvm;
 import io.multiprocess.reduction.ReductionException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -272,7 +272,7 @@ final class BadInputScenarios {
                         outcome.millis()) : outcome.describe());
             }
             works = works(pool);
-            state = pool.snapshot().state();
+            state = pool.snapshot().state().name();
             if (!works) {
                 pool.terminate();
             }
@@ -362,7 +362,7 @@ final class BadInputScenarios {
             SerializableCallable<Integer> task = () -> 1;
             return created[0].applyAsync(task).get(LONG);
         });
-        String state = created[0] == null ? "not created" : created[0].snapshot().state();
+        String state = created[0] == null ? "not created" : created[0].snapshot().state().name();
         String terminate = "terminate() returned";
         if (created[0] != null) {
             try {
@@ -372,10 +372,10 @@ final class BadInputScenarios {
             }
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!ChildJvm.live().isEmpty() && System.nanoTime() < deadline) {
+        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
             Os.sleep(10);
         }
-        int left = ChildJvm.live().size();
+        int left = Diagnostics.liveChildJvms().size();
         boolean works;
         try (ProcessPool pool = context.pool(1)) {
             works = works(pool);

@@ -1,5 +1,6 @@
 package io.multiprocess.bench.reliability;
 
+import io.multiprocess.pool.PoolState;
 import io.multiprocess.AsyncResult;
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
@@ -276,7 +277,7 @@ final class CrashScenarios {
                 for (int burst = 0; burst < 2; burst++) {
                     long deadline = System.nanoTime() + 60_000_000_000L;
                     List<Integer> running = List.of();
-                    while (System.nanoTime() < deadline && !pool.snapshot().state().equals("BROKEN")) {
+                    while (System.nanoTime() < deadline && pool.snapshot().state() != PoolState.BROKEN) {
                         running = ledger.running(items, 50, 1_500).stream().filter(i -> !killed.contains(i)).toList();
                         if (running.size() == workers) {
                             break;
@@ -305,7 +306,7 @@ final class CrashScenarios {
             }
             outcomes.consume(pool.imap(ledger.sleeper(2_000), input, 1), killed, new AtomicInteger());
             killer.join(60_000);
-            state = pool.snapshot().state();
+            state = pool.snapshot().state().name();
             if (outcomes.hangs > 0) {
                 pool.terminate();
             }

@@ -4,7 +4,7 @@ import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.Listener;
-import io.multiprocess.process.ControlServer;
+import io.multiprocess.Diagnostics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.UnixDomainSocketAddress;
@@ -47,7 +47,7 @@ public final class FloodTarget {
         }, "flood-target-accept");
         acceptLoop.setDaemon(true);
         acceptLoop.start();
-        System.out.println("CONTROL " + ControlServer.get().address());
+        System.out.println("CONTROL " + Diagnostics.controlSocket().orElseThrow());
         System.out.println("LISTENER " + ((UnixDomainSocketAddress) listener.address()).getPath());
         System.out.println("KEY " + HexFormat.of().formatHex(key));
         System.out.println("READY");

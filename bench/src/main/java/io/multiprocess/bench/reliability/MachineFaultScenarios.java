@@ -3,11 +3,9 @@ package io.multiprocess.bench.reliability;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.connection.FrameChannel;
-import io.multiprocess.context.SpawnContext;
+import io.multiprocess.SpawnContext;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.TaskFailedException;
-import io.multiprocess.process.ChildChannel;
 import io.multiprocess.sharedmemory.SharedMemory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -64,7 +62,7 @@ final class MachineFaultScenarios {
 
             ProcessPool pool = context.pool(PoolOptions.defaults().processes(2));
             BadInputScenarios.Outcome apply = BadInputScenarios.attempt(() -> pool.applyAsync(() -> 1).get(LONG));
-            String state = pool.snapshot().state();
+            String state = pool.snapshot().state().name();
             pool.terminate();
 
             MpProcess process = context.process(() -> { });
@@ -108,10 +106,16 @@ final class MachineFaultScenarios {
         }
     }
 
-    /** In a worker: bytes that are no frame, written on its own control channel below the framing. */
+    /**
+     * In a worker: bytes that are no frame, written on its own control channel below the framing. A fault injector
+     * reaches into the library's internals by reflection, by name, so the bench never compiles against them; when
+     * they change, this scenario fails loudly (it cannot find the socket), it does not pass.
+     */
     private static void writeGarbageOnOwnChannel() throws Exception {
-        FrameChannel connection = (FrameChannel) field(ChildChannel.class, "connection").get(ChildChannel.current());
-        SocketChannel socket = (SocketChannel) field(FrameChannel.class, "channel").get(connection);
+        Class<?> childChannel = Class.forName("io.multiprocess.internal.launch.ChildChannel");
+        Object channel = childChannel.getMethod("current").invoke(null);
+        Object connection = field(childChannel, "connection").get(channel);
+        SocketChannel socket = (SocketChannel) field(connection.getClass(), "channel").get(connection);
         socket.write(ByteBuffer.allocate(4 + 40).putInt(0x7FFF_FFF0)
                 .put("garbage, not a frame of the protocol....".getBytes(StandardCharsets.US_ASCII)).flip());
     }

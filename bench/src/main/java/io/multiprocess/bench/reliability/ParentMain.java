@@ -1,8 +1,8 @@
 package io.multiprocess.bench.reliability;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.process.ChildJvm;
 
 /**
  * The parent JVM the parent-SIGKILL scenario kills: a pool of 2 on the default (forkserver) context with a busy
@@ -23,11 +23,11 @@ public final class ParentMain {
         });
         // The spare that replaces a handed-out one boots in the background: wait for it to be up too.
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while ((ChildJvm.live().size() < 3 || ChildJvm.live().stream().anyMatch(child -> !child.isReady()))
+        while ((Diagnostics.liveChildJvms().size() < 3 || Diagnostics.liveChildJvms().stream().anyMatch(child -> !child.ready()))
                 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        System.out.println("READY " + ChildJvm.live().size());
+        System.out.println("READY " + Diagnostics.liveChildJvms().size());
         System.out.flush();
         Thread.sleep(600_000);
     }

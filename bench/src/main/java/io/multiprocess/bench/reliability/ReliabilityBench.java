@@ -1,6 +1,7 @@
 package io.multiprocess.bench.reliability;
 
-import io.multiprocess.process.ChildJvm;
+import io.multiprocess.diagnostics.ChildJvmInfo;
+import io.multiprocess.Diagnostics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,14 +111,14 @@ public final class ReliabilityBench {
     /** Empty when every child JVM of this one is gone within 10 s, else what is left. */
     private static String awaitNoChildren() {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!ChildJvm.live().isEmpty() && System.nanoTime() < deadline) {
+        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
             Os.sleep(20);
         }
-        List<ChildJvm> left = ChildJvm.live();
+        List<ChildJvmInfo> left = Diagnostics.liveChildJvms();
         if (left.isEmpty()) {
             return "";
         }
-        left.forEach(ChildJvm::kill);
+        left.forEach(child -> ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroyForcibly));
         return String.format(Locale.ROOT, "%d child JVMs still running 10 s after the scenario (killed)",
                 left.size());
     }

@@ -2,7 +2,7 @@ package io.multiprocess.spring.boot.autoconfigure;
 
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
-import io.multiprocess.context.ForkServerContext;
+import io.multiprocess.ForkServerContext;
 import io.multiprocess.pool.ExitPolicy;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.reduction.Reducer;

@@ -1,8 +1,7 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
-import io.multiprocess.connection.AcceptorStats;
-import io.multiprocess.hosting.ObjectHost;
-import io.multiprocess.process.ControlServer;
+import io.multiprocess.Diagnostics;
+import io.multiprocess.diagnostics.AcceptorStats;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -21,8 +20,8 @@ public final class RefusedConnections {
 
     /** The sockets, by the name the health, the endpoint and the {@code socket} tag give them. */
     public static final Map<String, Supplier<AcceptorStats>> SOCKETS = Map.of(
-            "control", ControlServer::acceptorStatsIfOpen,
-            "host", ObjectHost::acceptorStats);
+            "control", () -> Diagnostics.libraryAcceptors().get("control"),
+            "host", () -> Diagnostics.libraryAcceptors().get("host"));
 
     /** The reasons a peer is dropped, by the name the health and the {@code reason} tag give them. */
     public static final Map<String, ToLongFunction<AcceptorStats>> REASONS = reasons();
@@ -42,14 +41,7 @@ public final class RefusedConnections {
 
     /** The stats of each socket that is open, by socket name, in a stable order. */
     public static Map<String, AcceptorStats> open() {
-        Map<String, AcceptorStats> open = new java.util.TreeMap<>();
-        SOCKETS.forEach((name, stats) -> {
-            AcceptorStats current = stats.get();
-            if (current != null) {
-                open.put(name, current);
-            }
-        });
-        return open;
+        return new java.util.TreeMap<>(Diagnostics.libraryAcceptors());
     }
 
     /** The reasons {@code stats} counts above zero, by reason name, and their {@code total}. */

@@ -1,5 +1,6 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
+import io.multiprocess.Diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,10 +8,9 @@ import io.multiprocess.AsyncResult;
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.context.ForkServerContext;
-import io.multiprocess.context.SpawnContext;
+import io.multiprocess.ForkServerContext;
+import io.multiprocess.SpawnContext;
 import io.multiprocess.pool.PoolSnapshot;
-import io.multiprocess.process.ChildJvm;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.reduction.JavaReducer;
 import io.multiprocess.reduction.KryoReducer;
@@ -33,10 +33,10 @@ class MultiprocessAutoConfigurationTest {
     @AfterEach
     void noWorkerOutlivesItsApplicationContext() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!ChildJvm.live().isEmpty() && System.nanoTime() < deadline) {
+        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(ChildJvm.live()).as("child JVMs left by the application context").isEmpty();
+        assertThat(Diagnostics.liveChildJvms()).as("child JVMs left by the application context").isEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
+import io.multiprocess.pool.PoolState;
+import io.multiprocess.Diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,8 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.process.ChildJvm;
-import io.multiprocess.process.ControlServer;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpoint;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpointAutoConfiguration;
@@ -44,10 +44,10 @@ class ObservabilityAutoConfigurationTest {
     @AfterEach
     void noWorkerOutlivesItsApplicationContext() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!ChildJvm.live().isEmpty() && System.nanoTime() < deadline) {
+        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(ChildJvm.live()).isEmpty();
+        assertThat(Diagnostics.liveChildJvms()).isEmpty();
     }
 
     @Test
@@ -129,7 +129,7 @@ class ObservabilityAutoConfigurationTest {
 
             // What a port scanner or a stray HTTP client sends: not the challenge's answer.
             try (SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                peer.connect(UnixDomainSocketAddress.of(ControlServer.get().address()));
+                peer.connect(UnixDomainSocketAddress.of(Diagnostics.controlSocket().orElseThrow()));
                 peer.write(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
                         java.nio.charset.StandardCharsets.US_ASCII)));
                 ByteBuffer answer = ByteBuffer.allocate(512);
@@ -172,7 +172,7 @@ class ObservabilityAutoConfigurationTest {
                     MultiprocessEndpoint.Report report = context.getBean(MultiprocessEndpoint.class).report();
 
                     assertThat(report.startMethod()).isEqualTo("forkserver");
-                    assertThat(report.pool().state()).isEqualTo("RUNNING");
+                    assertThat(report.pool().state()).isEqualTo(PoolState.RUNNING);
                     assertThat(report.pool().workers()).singleElement().satisfies(worker -> {
                         assertThat(worker.pid()).isPositive().isNotEqualTo(ProcessHandle.current().pid());
                         assertThat(worker.tasksDone()).isEqualTo(1);

@@ -1,8 +1,10 @@
 package io.multiprocess.spring.boot.autoconfigure.endpoint;
 
+import io.multiprocess.pool.PoolState;
+import io.multiprocess.pool.WorkerState;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.connection.AcceptorStats;
+import io.multiprocess.diagnostics.AcceptorStats;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
@@ -49,7 +51,7 @@ public class MultiprocessEndpoint {
     }
 
     /** The pool and its workers. */
-    public record PoolReport(String state, int processes, int queuedTasks, int runningTasks,
+    public record PoolReport(PoolState state, int processes, int queuedTasks, int runningTasks,
             List<WorkerReport> workers) {
 
         static PoolReport of(PoolSnapshot snapshot) {
@@ -61,6 +63,6 @@ public class MultiprocessEndpoint {
     }
 
     /** One worker JVM; {@code heapUsedBytes} is -1 before its first task. */
-    public record WorkerReport(long pid, String state, long tasksDone, long uptimeMillis, long heapUsedBytes) {
+    public record WorkerReport(long pid, WorkerState state, long tasksDone, long uptimeMillis, long heapUsedBytes) {
     }
 }

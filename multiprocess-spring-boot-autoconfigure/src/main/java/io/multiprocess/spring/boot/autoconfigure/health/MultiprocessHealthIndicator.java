@@ -43,9 +43,9 @@ public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
         }
         PoolSnapshot snapshot = pool.snapshot();
         Map<String, Integer> workers = new TreeMap<>();
-        snapshot.workers().forEach(worker -> workers.merge(worker.state().toLowerCase(java.util.Locale.ROOT), 1,
+        snapshot.workers().forEach(worker -> workers.merge(worker.state().name().toLowerCase(java.util.Locale.ROOT), 1,
                 Integer::sum));
-        builder.withDetail("pool", snapshot.state().toLowerCase(java.util.Locale.ROOT))
+        builder.withDetail("pool", snapshot.state().name().toLowerCase(java.util.Locale.ROOT))
                 .withDetail("processes", snapshot.processes())
                 .withDetail("workers", workers)
                 .withDetail("queuedTasks", snapshot.queuedTasks())
@@ -57,11 +57,11 @@ public class MultiprocessHealthIndicator extends AbstractHealthIndicator {
                     + snapshot.replacementBackoff().toMillis() + " ms (the log names the exits)");
         }
         switch (snapshot.state()) {
-            case "RUNNING" -> builder.up();
-            case "CLOSED" -> builder.outOfService();
-            case "BROKEN" -> builder.down().withDetail("reason", "workers die at start-up: check the pool's JVM "
+            case RUNNING -> builder.up();
+            case CLOSED -> builder.outOfService();
+            case BROKEN -> builder.down().withDetail("reason", "workers die at start-up: check the pool's JVM "
                     + "arguments, initializer and classpath (the log has the workers' stderr)");
-            default -> builder.down();
+            case TERMINATED -> builder.down();
         }
     }
 }

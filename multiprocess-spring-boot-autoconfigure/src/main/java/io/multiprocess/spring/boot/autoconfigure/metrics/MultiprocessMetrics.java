@@ -1,5 +1,6 @@
 package io.multiprocess.spring.boot.autoconfigure.metrics;
 
+import io.multiprocess.pool.WorkerState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,8 +41,6 @@ import java.util.Locale;
  */
 public class MultiprocessMetrics implements MeterBinder, PoolListener, ProcessListener {
 
-    private static final List<String> WORKER_STATES = List.of("STARTING", "IDLE", "BUSY", "STOPPING");
-
     private final BaseContext context;
     private final ProcessPool pool;
     private final MultiprocessQueues queues;
@@ -60,10 +59,10 @@ public class MultiprocessMetrics implements MeterBinder, PoolListener, ProcessLi
         context.addProcessListener(this);
         if (pool != null) {
             pool.addListener(this);
-            for (String state : WORKER_STATES) {
+            for (WorkerState state : WorkerState.values()) {
                 Gauge.builder("multiprocess.pool.workers", pool, p -> p.snapshot().workers().stream()
-                        .filter(worker -> worker.state().equals(state)).count())
-                        .tag("state", state.toLowerCase(Locale.ROOT))
+                        .filter(worker -> worker.state() == state).count())
+                        .tag("state", state.name().toLowerCase(Locale.ROOT))
                         .description("Worker JVMs of the process pool, by state")
                         .register(registry);
             }

@@ -1,0 +1,168 @@
+package io.multiprocess;
+
+import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.internal.launch.ChildChannel;
+import io.multiprocess.internal.launch.ControlMessage;
+import io.multiprocess.internal.pool.PoolFrames;
+import io.multiprocess.internal.pool.TaskBatch;
+import io.multiprocess.internal.pool.ThreadDumps;
+import io.multiprocess.pool.WorkerCrashedException;
+import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.ReductionException;
+import io.multiprocess.reduction.Reducers;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pool worker: a process whose {@code run()} runs the initializer, then takes TASK messages from its control
+ * channel, runs each batch and sends back one RESULT, until STOP (Python's {@code pool.worker}).
+ *
+ * <p>Internal: created by {@link io.multiprocess.ProcessPool}.
+ */
+public final class PoolWorkerProcess extends MpProcess {
+
+    private static final long serialVersionUID = 1L;
+    /** Exit code of a worker that ends itself after a VM error (e.g. OutOfMemoryError) in a task. */
+    public static final int FATAL_ERROR_EXIT_CODE = 75;
+    private static volatile VirtualMachineError fatal;
+
+    private final SerializableRunnable initializer;
+    private final String reducerName;
+
+    /**
+     * A worker, not started yet.
+     *
+     * @param reducerName the reducer of the pool: tasks arrive and results leave through it, whatever the
+     *     context's reducer is by the time this worker starts
+     */
+    public static PoolWorkerProcess create(BaseContext context, String name, SerializableRunnable initializer,
+            String reducerName) {
+        return new PoolWorkerProcess(context, name, initializer, reducerName);
+    }
+
+    // Private, as the one below: Jackson would take a public constructor with parameters for its creator and call
+    // it without a context, so a worker could not be rebuilt in the child under reducer 'jackson'.
+    private PoolWorkerProcess(BaseContext context, String name, SerializableRunnable initializer,
+            String reducerName) {
+        super(context);
+        setName(name);
+        setDaemon(true);
+        this.initializer = initializer;
+        this.reducerName = reducerName;
+    }
+
+    private PoolWorkerProcess() {
+        this.initializer = null;
+        this.reducerName = null;
+    }
+
+    /** What one TASK message carries: {@code function} applied to each of {@code items}. */
+    public static Object batch(SerializableFunction<Object, Object> function, List<Object> items) {
+        return new TaskBatch(function, items);
+    }
+
+    @Override
+    public void run() throws Exception {
+        if (initializer != null) {
+            initializer.run();
+        }
+        ChildChannel channel = ChildChannel.current();
+        Reducer reducer = Reducers.byName(reducerName);
+        Thread taskThread = Thread.currentThread();
+        channel.answerThreadDumps(() -> PoolFrames.threads(ThreadDumps.capture(taskThread)));
+        // Tasks come only after this: a worker that dies before it (a bad initializer) never took one, and the pool
+        // counts it as one that could not start.
+        channel.send(PoolFrames.workerReady());
+        while (true) {
+            byte[] message = channel.receive();
+            if (message[0] == ControlMessage.STOP) {
+                return;
+            }
+            if (message[0] == ControlMessage.TASK) {
+                byte[] result = runBatch(reducer, PoolFrames.taskId(message), PoolFrames.taskPayload(message));
+                channel.send(result);
+                if (fatal != null) {
+                    // After an OutOfMemoryError or another VM error this JVM cannot be trusted: end it, so the pool
+                    // replaces it with a fresh one.
+                    System.exit(FATAL_ERROR_EXIT_CODE);
+                }
+            }
+        }
+    }
+
+    private static byte[] runBatch(Reducer reducer, long batchId, byte[] payload) {
+        List<Object> results;
+        try {
+            TaskBatch batch = (TaskBatch) reducer.loads(payload);
+            results = new ArrayList<>(batch.items().size());
+            for (Object item : batch.items()) {
+                results.add(batch.function().apply(item));
+            }
+        } catch (Throwable failure) {
+            byte status = PoolFrames.FAILED;
+            if (failure instanceof VirtualMachineError error) {
+                fatal = error;
+                status = PoolFrames.FAILED_WORKER_EXITS;
+            }
+            return failedResult(reducer, batchId, status, failure);
+        }
+        try {
+            return PoolFrames.result(batchId, PoolFrames.OK, heapUsed(), reducer.dumps(results));
+        } catch (ReductionException e) {
+            // Also a result too deep for the stack: the reducer turns the StackOverflowError into this once the
+            // stack has unwound, and the worker goes on serving; KryoReducer prepares that path.
+            String text = "the result could not be sent back from the worker: " + e.getMessage();
+            return PoolFrames.result(batchId, PoolFrames.UNREDUCIBLE, heapUsed(),
+                    text.getBytes(StandardCharsets.UTF_8));
+        } catch (Throwable e) {
+            // Not a value the reducer refused: this JVM failed while reducing (a class that could not be
+            // initialized, memory). It cannot be trusted with the next task.
+            fatal = e instanceof VirtualMachineError error ? error : new InternalError(e.toString(), e);
+            return failedResult(reducer, batchId, PoolFrames.FAILED_WORKER_EXITS, new MultiprocessException(
+                    "the result could not be sent back from the worker: reducing it failed with " + e
+                    + "; the worker exits and is replaced", e));
+        }
+    }
+
+    private static byte[] failedResult(Reducer reducer, long batchId, byte status, Throwable failure) {
+        try {
+            return PoolFrames.result(batchId, status, heapUsed(), reduceFailure(reducer, failure));
+        } catch (Throwable e) {
+            // Even the stand-in could not be reduced: this JVM is broken. Its stderr tail tells the parent why,
+            // in the WorkerCrashedException of this task.
+            System.err.println("pool worker: the task failed with " + failure + ", and that could not be sent back"
+                    + " (" + e + "); the worker exits");
+            System.exit(FATAL_ERROR_EXIT_CODE);
+            throw new AssertionError("unreachable", e);
+        }
+    }
+
+    /** The task's exception, or, if it cannot travel, a stand-in with its type, message and stack trace. */
+    private static byte[] reduceFailure(Reducer reducer, Throwable failure) {
+        try {
+            return reducer.dumps(failure);
+        } catch (ReductionException e) {
+            // Also an exception too deep for the stack (a long cause chain, a deep field): the stand-in is shallow.
+            String text = failure + " (the exception itself could not be sent back with reducer '" + reducer.name()
+                    + "': " + e.getMessage() + ")";
+            MultiprocessException standIn = new MultiprocessException(text);
+            standIn.setStackTrace(failure.getStackTrace());
+            try {
+                return reducer.dumps(standIn);
+            } catch (ReductionException notEvenThat) {
+                // Jackson rebuilds only exceptions with a no-argument constructor.
+                RuntimeException plain = new RuntimeException(text);
+                plain.setStackTrace(failure.getStackTrace());
+                return reducer.dumps(plain);
+            }
+        }
+    }
+
+    private static long heapUsed() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}

@@ -1,0 +1,31 @@
+package io.multiprocess.internal.pool;
+
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.pool.PoolListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** The listeners of one pool; an exception from one is logged and does not stop the others or the pool. */
+final class PoolListeners {
+
+    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+
+    void add(PoolListener listener) {
+        listeners.add(listener);
+    }
+
+    void remove(PoolListener listener) {
+        listeners.remove(listener);
+    }
+
+    void fire(Consumer<PoolListener> event) {
+        for (PoolListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (Throwable e) {
+                MpLogger.INSTANCE.warn("a pool listener failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,836 @@
+package io.multiprocess.internal.pool;
+
+import io.multiprocess.pool.PoolState;
+import io.multiprocess.pool.WorkerState;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.ExitSequence;
+import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.LibraryTimer;
+import io.multiprocess.internal.launch.ChildJvm;
+import io.multiprocess.internal.launch.ControlMessage;
+import io.multiprocess.internal.launch.ExitStatus;
+import io.multiprocess.pool.ExitPolicy;
+import io.multiprocess.pool.PoolListener;
+import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.TaskFailedException;
+import io.multiprocess.pool.TaskOutcome;
+import io.multiprocess.pool.TaskTimeoutException;
+import io.multiprocess.pool.ThreadDump;
+import io.multiprocess.pool.WorkerCrashedException;
+import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.reduction.Reducer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * A process pool's work and workers: tasks (already reduced) wait in the {@link Dispatcher}'s queue; an idle worker
+ * gets the next one as a TASK message; its RESULT frees the worker for the next. This class carries out what the
+ * dispatcher and {@link Replacements} decide: it launches and replaces workers, sends their messages, reads their
+ * results, kills a worker whose task outlives its timeout or is cancelled (after asking it for a thread dump),
+ * recycles workers by task count and memory, closes and terminates, does what the pool's exit policy says at JVM
+ * exit, and fires listener events.
+ *
+ * <p>A worker runs one task at a time, in the order its TASK messages arrive, so the first task it holds is the
+ * one running and results come back in that order. A worker that dies fails exactly the task it was running; the
+ * ones it held ahead never started, and go back to the front of the queue.
+ *
+ * <p>Once the pool is shutting down (closed, terminated, or the JVM exits) no worker is replaced except, for a pool
+ * closed gracefully while the JVM goes on, to run the tasks still queued (as Python's pool keeps itself populated
+ * until its cache is empty); a worker that dies then fails only its own task, never the pool.
+ *
+ * <p>Internal: {@link io.multiprocess.ProcessPool} is the public face.
+ */
+public final class Scheduler implements TaskRunner {
+
+    private static final Logger LOG = MpLogger.INSTANCE;
+    private static final long TERMINATE_GRACE_MILLIS = 1000;
+    /** What terminating takes at most at exit: SIGTERM, the grace before SIGKILL, and the exit to be seen. */
+    private static final Duration TERMINATE_AT_EXIT = Duration.ofSeconds(3);
+    /** Tasks a worker may hold beyond the one it runs; see {@link Dispatcher#PREFETCH}. */
+    public static final int PREFETCH = Dispatcher.PREFETCH;
+
+
+
+    private final PoolOptions options;
+    private final Supplier<ChildJvm> launcher;
+    private final Reducer reducer;
+    private final Object lock = new Object();
+    private final Dispatcher dispatcher;
+    private final Map<Long, PoolWorker> workers = new LinkedHashMap<>();
+    private final AtomicLong taskIds = new AtomicLong();
+    private final PoolListeners listeners = new PoolListeners();
+    private final CompletableFuture<Void> allWorkersGone = new CompletableFuture<>();
+    private PoolState state = PoolState.RUNNING;
+    private final Replacements replacements = new Replacements();
+    /** Workers decided on but not yet in {@link #workers}: launching, or waiting for a back-off to pass. */
+    private int pendingLaunches;
+    private String brokenReason;
+    private ExitSequence.Registration atExit;
+
+    /**
+     * @param launcher starts one worker process and returns its JVM
+     * @param reducer the reducer results come back with
+     */
+    public Scheduler(PoolOptions options, Supplier<ChildJvm> launcher, Reducer reducer) {
+        this.options = options;
+        this.dispatcher = new Dispatcher(options.maxTasksPerChild());
+        this.launcher = launcher;
+        this.reducer = reducer;
+    }
+
+    /** Launches all workers at once; they start in parallel. */
+    public void start() {
+        ExitPolicy policy = options.exitPolicy();
+        atExit = ExitSequence.register(ExitSequence.Phase.POOLS, "pool", policy.gracePeriod().plus(TERMINATE_AT_EXIT),
+                this::applyExitPolicy);
+        allWorkersGone.thenRun(atExit::cancel);
+        synchronized (lock) {
+            pendingLaunches += options.processes();
+        }
+        for (int i = 0; i < options.processes(); i++) {
+            launchWorker();
+        }
+    }
+
+    /** At JVM exit, before any other child is ended: what {@link PoolOptions#exitPolicy} says. */
+    private void applyExitPolicy() {
+        ExitPolicy policy = options.exitPolicy();
+        switch (policy.mode()) {
+            case DRAIN -> close();
+            case LEAVE_TO_OWNER -> { }
+            case TERMINATE -> terminate();
+        }
+        if (policy.mode() != ExitPolicy.Mode.TERMINATE && !awaitAllWorkersGone(policy.gracePeriod())) {
+            LOG.warn("at exit, the process pool still had work after its {} grace period ({}); terminating it",
+                    policy.gracePeriod(), policy.mode() == ExitPolicy.Mode.DRAIN ? "draining"
+                            : "left to its owner, which did not close it in time");
+            terminate();
+        }
+        awaitAllWorkersGone(TERMINATE_AT_EXIT);
+    }
+
+    private boolean awaitAllWorkersGone(Duration timeout) {
+        try {
+            allWorkersGone.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void addListener(PoolListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(PoolListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Queues a task of {@code size} items, already reduced.
+     *
+     * @param group the call the task belongs to
+     * @param timeout how long it may run on a worker, or null for none
+     * @throws IllegalStateException if the pool no longer takes work
+     */
+    public TaskRunner.Task submit(TaskGroup group, byte[] payload, int size, Duration timeout,
+            Completion completion) {
+        PoolTask task = new PoolTask(taskIds.incrementAndGet(), group, payload, size, timeout, completion);
+        synchronized (lock) {
+            ensureRunning();
+        }
+        // Heard before the task is queued, so no listener hears it start before it was submitted.
+        listeners.fire(listener -> listener.taskSubmitted(task.id, size));
+        boolean queued;
+        synchronized (lock) {
+            queued = state == PoolState.RUNNING;
+            if (queued) {
+                dispatcher.add(task);
+            } else {
+                task.done = true;
+            }
+        }
+        if (!queued) {
+            finish(task, null, new CancellationException("the pool stopped taking work before the task was "
+                    + "queued"), TaskOutcome.CANCELLED);
+            return task;
+        }
+        dispatch();
+        return task;
+    }
+
+    /**
+     * Cancels a task: a queued one is dropped; a running one, if {@code killRunning}, ends with its worker, which
+     * is replaced.
+     *
+     * @return whether the task was cancelled
+     */
+    @Override
+    public boolean cancel(TaskRunner.Task handle, boolean killRunning) {
+        PoolTask task = (PoolTask) handle;
+        PoolWorker running;
+        boolean dumpFirst = false;
+        synchronized (lock) {
+            if (task.done) {
+                return false;
+            }
+            if (dispatcher.remove(task)) {
+                task.done = true;
+                running = null;
+            } else if (killRunning && task.worker != null) {
+                // The worker runs it or holds it ahead; either way only killing the worker stops it. Whatever else
+                // the worker holds belongs to the same call (see TaskGroup), so no other call's task dies with it.
+                running = task.worker;
+                task.killReason = WorkerExitCause.CANCELLED;
+                running.plannedExit = WorkerExitCause.CANCELLED;
+                dumpFirst = !options.threadDumpTimeout().isZero() && running.tasks.peekFirst() == task;
+                if (dumpFirst) {
+                    running.dumpTask = task;
+                    running.killWhenDumped = true;
+                }
+            } else {
+                return false;
+            }
+        }
+        if (running != null && dumpFirst) {
+            // Killed when its stacks arrive, or when they do not in time.
+            PoolWorker worker = running;
+            sendQuietly(worker, PoolFrames.threadDumpRequest());
+            LibraryTimer.schedule(worker.child::kill, options.threadDumpTimeout());
+        } else if (running != null) {
+            running.child.kill();
+        } else {
+            finish(task, null, new CancellationException("the task was cancelled before it started"),
+                    TaskOutcome.CANCELLED);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        List<PoolTask> stranded;
+        synchronized (lock) {
+            if (state == PoolState.RUNNING) {
+                state = PoolState.CLOSED;
+            }
+            stranded = takeStrandedTasks();
+        }
+        failStranded(stranded, "the pool was shut down with no worker left to run it");
+        dispatch();
+    }
+
+    /** Fails what is queued or running with a CancellationException, and stops all workers. */
+    @Override
+    public void terminate() {
+        List<PoolTask> dropped;
+        List<PoolWorker> toStop;
+        synchronized (lock) {
+            if (state == PoolState.TERMINATED) {
+                return;
+            }
+            state = PoolState.TERMINATED;
+            dropped = dispatcher.drain();
+            toStop = new ArrayList<>(workers.values());
+            for (PoolWorker worker : toStop) {
+                worker.plannedExit = WorkerExitCause.POOL_SHUTDOWN;
+                worker.tasks.forEach(task -> task.killReason = WorkerExitCause.POOL_SHUTDOWN);
+            }
+            checkAllWorkersGone();
+        }
+        for (PoolTask task : dropped) {
+            finish(task, null, new CancellationException("the pool was terminated before the task started"),
+                    TaskOutcome.CANCELLED);
+        }
+        for (PoolWorker worker : toStop) {
+            endWorker(worker.child);
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after a grace; never throws, so terminate() always reaches every worker. */
+    private static void endWorker(ChildJvm child) {
+        try {
+            child.terminate();
+        } catch (RuntimeException e) {
+            LOG.debug("could not terminate pool worker {}; killing it", child.pid(), e);
+        }
+        LibraryTimer.schedule(child::kill, TERMINATE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletableFuture<Void> whenAllWorkersGone() {
+        return allWorkersGone.copy();
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lock) {
+            return state == PoolState.RUNNING;
+        }
+    }
+
+    @Override
+    public PoolSnapshot snapshot() {
+        synchronized (lock) {
+            long now = System.nanoTime();
+            List<PoolSnapshot.Worker> snapshot = new ArrayList<>();
+            int running = 0;
+            int heldAhead = 0;
+            for (PoolWorker worker : workers.values()) {
+                if (!worker.tasks.isEmpty()) {
+                    running++;
+                    heldAhead += worker.tasks.size() - 1;
+                }
+                snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state, worker.tasksDone,
+                        Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
+            }
+            return new PoolSnapshot(state, options.processes(), snapshot, dispatcher.size() + heldAhead, running,
+                    replacements.consecutiveCrashes(), replacements.replacementDelay());
+        }
+    }
+
+    private void ensureRunning() {
+        if (state != PoolState.RUNNING) {
+            throw TaskRunner.notRunning(state.name(), brokenReason);
+        }
+    }
+
+    /** Launches a worker the caller counted in {@link #pendingLaunches}. */
+    private void launchWorker() {
+        ChildJvm child;
+        try {
+            child = launcher.get();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("cannot launch a pool worker: {}", e.getMessage());
+            boolean countIt;
+            synchronized (lock) {
+                pendingLaunches--;
+                countIt = state == PoolState.RUNNING;
+                if (countIt) {
+                    replacements.startFailed();
+                }
+            }
+            if (countIt && !breakIfWorkersKeepDying("launching a worker failed: " + e.getMessage())) {
+                // Launching may work again (a passing lack of memory or processes): try again after a pause.
+                synchronized (lock) {
+                    pendingLaunches++;
+                }
+                LibraryTimer.schedule(() -> LibraryThreads.start("multiprocess-pool-replace", this::launchDelayed),
+                        replacements.launchRetryDelay());
+            }
+            failStrandedTasks();
+            return;
+        }
+        PoolWorker worker = new PoolWorker(child);
+        boolean keep;
+        synchronized (lock) {
+            pendingLaunches--;
+            // Terminated (or broken) while it launched: it would be nobody's worker.
+            keep = state == PoolState.RUNNING || state == PoolState.CLOSED;
+            if (keep) {
+                workers.put(child.pid(), worker);
+            } else {
+                checkAllWorkersGone();
+            }
+        }
+        if (!keep) {
+            child.kill();
+            return;
+        }
+        child.onMessage(message -> onMessage(worker, message));
+        child.onExit().thenAccept(code -> onExit(worker, code));
+        listeners.fire(listener -> listener.workerStarted(child.pid()));
+    }
+
+    /** The worker's initializer ran: it takes tasks from now on, and starting workers evidently works. */
+    private void onWorkerReady(PoolWorker worker) {
+        synchronized (lock) {
+            if (worker.state == WorkerState.STARTING && worker.child.isAlive()) {
+                worker.state = WorkerState.IDLE;
+                replacements.workerReady();
+            }
+        }
+        dispatch();
+    }
+
+    /**
+     * Gives queued tasks to workers (see {@link Dispatcher}), then sends them their messages and starts their
+     * tasks' clocks outside the lock.
+     */
+    private void dispatch() {
+        Dispatcher.Round round;
+        synchronized (lock) {
+            round = dispatcher.dispatch(workers.values(), state == PoolState.RUNNING);
+        }
+        round.started().forEach(this::taskStarted);
+        round.toFlush().forEach(Scheduler::flush);
+    }
+
+    /** Outside the lock: the task is now the one its worker runs. */
+    private void taskStarted(PoolTask task) {
+        PoolWorker worker = task.worker;
+        listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
+        if (task.timeout != null) {
+            Duration dumpLead = options.threadDumpTimeout();
+            if (!dumpLead.isZero()) {
+                // Asked ahead, so the kill itself is on time even for a worker that cannot answer (stopped, or
+                // stuck at a safepoint).
+                task.dumpRequest = LibraryTimer.schedule(() -> requestThreadDump(worker, task),
+                        task.timeout.minus(dumpLead));
+            }
+            task.timeoutCheck = LibraryTimer.schedule(() -> onTimeout(worker, task), task.timeout);
+        }
+    }
+
+    private void requestThreadDump(PoolWorker worker, PoolTask task) {
+        synchronized (lock) {
+            if (task.done || worker.tasks.peekFirst() != task) {
+                return;
+            }
+            worker.dumpTask = task;
+            worker.dump = null;
+        }
+        sendQuietly(worker, PoolFrames.threadDumpRequest());
+    }
+
+    /** A worker's THREADS answer: kept for the kill that follows (or done now, for a cancel that waited for it). */
+    private void onThreads(PoolWorker worker, byte[] message) {
+        ThreadDump dump;
+        try {
+            dump = ThreadDumps.decode(worker.child.pid(), Duration.ZERO, message, 1);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("pool worker {} sent a thread dump that could not be read: {}", worker.child.pid(),
+                    e.toString());
+            return;
+        }
+        PoolTask task;
+        boolean killNow;
+        synchronized (lock) {
+            task = worker.dumpTask;
+            if (task == null || task.done) {
+                return;
+            }
+            worker.dump = dump;
+            worker.dumpReceivedNanos = System.nanoTime();
+            killNow = worker.killWhenDumped;
+            if (killNow) {
+                task.threadDump = worker.takeDump(task);
+            }
+        }
+        if (killNow) {
+            ThreadDump taken = task.threadDump;
+            listeners.fire(listener -> listener.threadDumpTaken(task.id, worker.child.pid(),
+                    WorkerExitCause.CANCELLED, taken));
+            worker.child.kill();
+        }
+    }
+
+    /**
+     * Sends the worker's queued messages in the order they were queued, whichever thread queued them: the worker
+     * runs tasks in the order their messages arrive, and results are matched to tasks by that order.
+     */
+    private static void flush(PoolWorker worker) {
+        synchronized (worker.sendLock) {
+            while (true) {
+                byte[] message = worker.outbox.poll();
+                if (message == null) {
+                    return;
+                }
+                sendQuietly(worker, message);
+            }
+        }
+    }
+
+    private void onTimeout(PoolWorker worker, PoolTask task) {
+        ThreadDump dump;
+        synchronized (lock) {
+            if (task.done || worker.tasks.peekFirst() != task) {
+                return;
+            }
+            task.killReason = WorkerExitCause.TIMEOUT;
+            worker.plannedExit = WorkerExitCause.TIMEOUT;
+            dump = worker.takeDump(task);
+            task.threadDump = dump;
+        }
+        if (dump != null) {
+            listeners.fire(listener -> listener.threadDumpTaken(task.id, worker.child.pid(), WorkerExitCause.TIMEOUT,
+                    dump));
+        }
+        worker.child.kill();
+    }
+
+    private void onMessage(PoolWorker worker, byte[] message) {
+        switch (message[0]) {
+            case ControlMessage.RESULT -> onResult(worker, message);
+            case ControlMessage.WORKER_READY -> onWorkerReady(worker);
+            case ControlMessage.THREADS -> onThreads(worker, message);
+            default -> LOG.debug("pool worker {} sent a message of type {}; ignored", worker.child.pid(), message[0]);
+        }
+    }
+
+    private void onResult(PoolWorker worker, byte[] message) {
+        long id = PoolFrames.resultId(message);
+        long heapUsed = PoolFrames.resultHeapUsed(message);
+        long rss = options.maxWorkerRssBytes() > 0 ? worker.child.residentBytes() : -1;
+        PoolTask task;
+        PoolTask next;
+        boolean retire;
+        synchronized (lock) {
+            task = worker.tasks.peekFirst();
+            if (task == null || task.id != id || task.done) {
+                LOG.debug("pool worker {} answered task {}, which has already ended; ignored", worker.child.pid(), id);
+                return;
+            }
+            worker.tasks.pollFirst();
+            long now = System.nanoTime();
+            task.group.ran(now - task.startedNanos);
+            task.done = true;
+            worker.tasksDone++;
+            worker.heapUsed = heapUsed;
+            int crashesBefore = replacements.taskFinished();
+            if (crashesBefore >= Replacements.CRASHES_BEFORE_BACKOFF) {
+                LOG.info("process pool: a task finished again after {} workers in a row died; workers are replaced "
+                        + "at once again", crashesBefore);
+            }
+            boolean exiting = PoolFrames.resultStatus(message) == PoolFrames.FAILED_WORKER_EXITS;
+            retire = !exiting && worker.state != WorkerState.STOPPING
+                    && ((options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
+                    || (options.maxWorkerHeapBytes() > 0 && heapUsed > options.maxWorkerHeapBytes())
+                    || (options.maxWorkerRssBytes() > 0 && rss > options.maxWorkerRssBytes()));
+            next = worker.tasks.peekFirst();
+            if (next != null && !exiting) {
+                next.startedNanos = now;
+            }
+            if (exiting) {
+                // The worker exits after this result; the tasks it held ahead go back to the queue when it does.
+                worker.state = WorkerState.STOPPING;
+                next = null;
+            } else if (retire) {
+                // Queued behind the tasks it still holds, so the worker runs those first.
+                worker.state = WorkerState.STOPPING;
+                worker.plannedExit = WorkerExitCause.RECYCLED;
+                worker.outbox.add(PoolFrames.stop());
+            } else if (worker.state != WorkerState.STOPPING) {
+                worker.state = next == null ? WorkerState.IDLE : WorkerState.BUSY;
+            }
+        }
+        task.cancelTimers();
+        if (retire) {
+            flush(worker);
+        }
+        dispatch();
+        complete(task, message);
+        if (next != null) {
+            // Heard after the previous task's end, as it happened: the worker takes the next one when done.
+            taskStarted(next);
+        }
+    }
+
+    /**
+     * Turns a RESULT message into the task's outcome; runs on the worker's reader thread, outside the lock. Whatever
+     * goes wrong here ends the task: it is no longer the worker's, so nothing else would.
+     */
+    private void complete(PoolTask task, byte[] message) {
+        int offset = PoolFrames.RESULT_HEADER;
+        int length = message.length - offset;
+        long pid = task.worker.child.pid();
+        try {
+            switch (PoolFrames.resultStatus(message)) {
+                case PoolFrames.OK -> {
+                    @SuppressWarnings("unchecked")
+                    List<Object> results = (List<Object>) reducer.loads(message, offset, length);
+                    finish(task, results, null, TaskOutcome.SUCCESS);
+                }
+                case PoolFrames.FAILED, PoolFrames.FAILED_WORKER_EXITS -> {
+                    Throwable error = (Throwable) reducer.loads(message, offset, length);
+                    finish(task, null, new TaskFailedException("task failed in worker pid " + pid + ": " + error,
+                            error), TaskOutcome.FAILURE);
+                }
+                default -> finish(task, null, new TaskFailedException("task ran in worker pid " + pid + ", but "
+                        + new String(message, offset, length, StandardCharsets.UTF_8)), TaskOutcome.FAILURE);
+            }
+        } catch (Throwable e) {
+            // The bytes the worker sent could not be made into a result (corrupt, a class this JVM lacks, too deep,
+            // or this JVM failed reading them). The task fails with what happened, and the worker is taken out of
+            // service, since a worker that sends what cannot be read may be out of step or damaged.
+            // Out of service before the caller hears of it, so no later task is given to this worker.
+            PoolWorker worker = task.worker;
+            synchronized (lock) {
+                worker.state = WorkerState.STOPPING;
+                if (worker.plannedExit == null) {
+                    worker.plannedExit = WorkerExitCause.CHANNEL_FAULT;
+                    worker.fault = e;
+                }
+            }
+            worker.child.kill();
+            LOG.error("could not load the result of a task from pool worker {}; killed it, it is replaced", pid, e);
+            finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid + " could not "
+                    + "be loaded in this JVM: " + e.getMessage() + "; the worker was killed and is replaced", e),
+                    TaskOutcome.FAILURE);
+        }
+    }
+
+    private void onExit(PoolWorker worker, int exitCode) {
+        PoolTask running;
+        List<PoolTask> heldAhead = new ArrayList<>();
+        WorkerExitCause cause;
+        boolean replace;
+        boolean broken;
+        boolean countsAsStartFailure;
+        long backoffNanos = 0;
+        int crashes;
+        String reason;
+        List<PoolTask> stranded;
+        synchronized (lock) {
+            workers.remove(worker.child.pid());
+            boolean neverReady = worker.state == WorkerState.STARTING;
+            cause = worker.plannedExit != null ? worker.plannedExit
+                    : worker.child.fault() != null ? WorkerExitCause.CHANNEL_FAULT : WorkerExitCause.CRASHED;
+            running = worker.tasks.pollFirst();
+            if (running != null && !running.done) {
+                running.done = true;
+            } else {
+                running = null;
+            }
+            // Never started: the worker runs tasks in order and had not answered the first. Back to the front of
+            // the queue in their order, unless they were cancelled or the pool no longer runs queued work.
+            boolean requeue = state == PoolState.RUNNING || state == PoolState.CLOSED;
+            for (PoolTask task = worker.tasks.pollLast(); task != null; task = worker.tasks.pollLast()) {
+                task.worker = null;
+                task.startedNanos = 0;
+                task.cancelTimers();
+                if (requeue && task.killReason == null) {
+                    dispatcher.addFirst(task);
+                } else {
+                    task.done = true;
+                    heldAhead.add(0, task);
+                }
+            }
+            // Deaths while the pool shuts down are expected (and a terminated worker is never ready): they say
+            // nothing about whether workers can start.
+            boolean counting = state == PoolState.RUNNING && !ExitSequence.isExiting();
+            // A worker that never got ready says its settings are wrong, whether it died on its own, never
+            // connected (killed at the connect deadline) or sent garbage while starting.
+            countsAsStartFailure = counting && neverReady
+                    && (cause == WorkerExitCause.CRASHED || cause == WorkerExitCause.CHANNEL_FAULT);
+            if (countsAsStartFailure) {
+                replacements.startFailed();
+            } else if (counting && cause == WorkerExitCause.CRASHED) {
+                replacements.crashed();
+            }
+            crashes = replacements.consecutiveCrashes();
+            replace = !ExitSequence.isExiting()
+                    && (state == PoolState.RUNNING || (state == PoolState.CLOSED && !dispatcher.isEmpty()))
+                    && !(countsAsStartFailure && replacements.gaveUp());
+            if (replace) {
+                pendingLaunches++;
+                if (!countsAsStartFailure && cause == WorkerExitCause.CRASHED) {
+                    backoffNanos = replacements.replacementDelay().toNanos();
+                }
+            }
+            broken = state == PoolState.BROKEN;
+            reason = brokenReason;
+            stranded = replace ? List.of() : takeStrandedTasks();
+            checkAllWorkersGone();
+        }
+        if (running != null) {
+            running.cancelTimers();
+        }
+        listeners.fire(listener -> listener.workerExited(worker.child.pid(), cause, exitCode));
+        if (running != null) {
+            failWithWorker(running, worker, cause, exitCode);
+        }
+        for (PoolTask task : heldAhead) {
+            if (task.killReason == WorkerExitCause.CANCELLED) {
+                finish(task, null, new CancellationException("the task was cancelled before it started"),
+                        TaskOutcome.CANCELLED);
+            } else if (broken) {
+                finish(task, null, new WorkerCrashedException("Pool not running: " + reason, -1, 0,
+                        List.of()), TaskOutcome.CRASH);
+            } else {
+                finish(task, null, new CancellationException("the pool was terminated before the task started"),
+                        TaskOutcome.CANCELLED);
+            }
+        }
+        failStranded(stranded, "the pool was shutting down and its last worker (pid " + worker.child.pid()
+                + ") exited with " + ExitStatus.describe(exitCode) + " before the task started");
+        if (countsAsStartFailure && breakIfWorkersKeepDying("the last worker exited with "
+                + ExitStatus.describe(exitCode) + " before it was ready" + (worker.child.fault() == null
+                        ? stderrNote(worker.child.stderrTail()) : ": " + worker.child.fault().getMessage()))) {
+            dispatch();
+            return;
+        }
+        if (!replace) {
+            dispatch();
+            return;
+        }
+        if (backoffNanos > 0) {
+            long delayMillis = TimeUnit.NANOSECONDS.toMillis(backoffNanos);
+            LOG.warn("process pool: {} workers in a row died on their own (the last, pid {}, with {}); replacing "
+                    + "it in {} ms. Check the tasks: something kills their workers", crashes, worker.child.pid(),
+                    ExitStatus.describe(exitCode), delayMillis);
+            LibraryTimer.schedule(() -> LibraryThreads.start("multiprocess-pool-replace", this::launchDelayed),
+                    backoffNanos, TimeUnit.NANOSECONDS);
+        } else {
+            launchWorker();
+        }
+        dispatch();
+    }
+
+    /** A replacement whose back-off has passed; launched only if the pool still wants it. */
+    private void launchDelayed() {
+        boolean launch;
+        synchronized (lock) {
+            launch = !ExitSequence.isExiting()
+                    && (state == PoolState.RUNNING || (state == PoolState.CLOSED && !dispatcher.isEmpty()));
+            if (!launch) {
+                pendingLaunches--;
+            }
+        }
+        if (launch) {
+            launchWorker();
+        } else {
+            failStrandedTasks();
+        }
+        dispatch();
+    }
+
+    /**
+     * Under the lock: the queued tasks no worker will ever run (the pool is shutting down, no worker is left and none
+     * is coming), taken out of the queue.
+     */
+    private List<PoolTask> takeStrandedTasks() {
+        boolean noneComing = state != PoolState.RUNNING || ExitSequence.isExiting();
+        if (!noneComing || !workers.isEmpty() || pendingLaunches > 0 || dispatcher.isEmpty()) {
+            return List.of();
+        }
+        List<PoolTask> stranded = dispatcher.drain();
+        return stranded;
+    }
+
+    private void failStrandedTasks() {
+        List<PoolTask> stranded;
+        synchronized (lock) {
+            stranded = takeStrandedTasks();
+            checkAllWorkersGone();
+        }
+        failStranded(stranded, "the pool was shut down with no worker left to run it");
+    }
+
+    private void failStranded(List<PoolTask> stranded, String why) {
+        for (PoolTask task : stranded) {
+            finish(task, null, new CancellationException("Pool shut down: " + why), TaskOutcome.CANCELLED);
+        }
+    }
+
+    private void failWithWorker(PoolTask task, PoolWorker worker, WorkerExitCause cause, int exitCode) {
+        long pid = worker.child.pid();
+        switch (task.killReason == null ? cause : task.killReason) {
+            case TIMEOUT -> finish(task, null, new TaskTimeoutException("the task ran longer than its timeout of "
+                    + task.timeout + "; worker pid " + pid + " was killed and replaced" + (task.threadDump != null
+                            ? "; where it was is in threadDump() and in the suppressed stack trace below"
+                            : options.threadDumpTimeout().isZero() ? ""
+                            : "; it did not send its threads' stacks within " + options.threadDumpTimeout()),
+                    task.threadDump), TaskOutcome.TIMEOUT);
+            case CHANNEL_FAULT -> {
+                Throwable fault = worker.fault != null ? worker.fault : worker.child.fault();
+                finish(task, null, new TaskFailedException("this JVM failed while handling a message from worker "
+                        + "pid " + pid + " (" + fault + "); the worker was killed and is replaced", fault),
+                        TaskOutcome.FAILURE);
+            }
+            case CANCELLED -> finish(task, null, new CancellationException("the task was cancelled while running; "
+                    + "worker pid " + pid + " was killed and replaced"), TaskOutcome.CANCELLED);
+            case POOL_SHUTDOWN -> finish(task, null, new CancellationException("the pool was terminated while the "
+                    + "task ran in worker pid " + pid), TaskOutcome.CANCELLED);
+            default -> {
+                List<String> tail = worker.child.stderrTail();
+                String how = ExitStatus.describe(exitCode) + (exitCode >= 0 && !worker.child.exitedInOrder()
+                        ? " without an orderly exit (a native crash, or the JVM aborted)" : "");
+                finish(task, null, new WorkerCrashedException("worker pid " + pid + " died while running the task: "
+                        + how + stderrNote(tail), pid, exitCode, tail), TaskOutcome.CRASH);
+            }
+        }
+    }
+
+    /**
+     * After {@link Replacements#MAX_START_FAILURES} workers in a row died before they were ready, replacing them
+     * would only loop: the pool breaks, fails what is queued and refuses new work, instead of hanging.
+     *
+     * @return whether the pool is broken
+     */
+    private boolean breakIfWorkersKeepDying(String lastFailure) {
+        List<PoolTask> dropped;
+        synchronized (lock) {
+            if (state == PoolState.BROKEN) {
+                return true;
+            }
+            if (!replacements.gaveUp()) {
+                return false;
+            }
+            state = PoolState.BROKEN;
+            brokenReason = Replacements.MAX_START_FAILURES + " workers in a row could not start (" + lastFailure
+                    + "); check the initializer, the JVM arguments and the classpath, then create a new pool";
+            dropped = dispatcher.drain();
+            checkAllWorkersGone();
+        }
+        LOG.error("process pool broken: {}", brokenReason);
+        for (PoolTask task : dropped) {
+            finish(task, null, new WorkerCrashedException("Pool not running: " + brokenReason, -1, 0, List.of()),
+                    TaskOutcome.CRASH);
+        }
+        return true;
+    }
+
+    private void checkAllWorkersGone() {
+        if (state != PoolState.RUNNING && workers.isEmpty() && pendingLaunches == 0) {
+            allWorkersGone.complete(null);
+        }
+    }
+
+    /** Listeners first, so that whoever sees the result sees metrics that already count it. */
+    private void finish(PoolTask task, List<Object> results, RuntimeException error, TaskOutcome outcome) {
+        Duration duration = task.startedNanos == 0 ? Duration.ZERO
+                : Duration.ofNanos(System.nanoTime() - task.startedNanos);
+        listeners.fire(listener -> listener.taskFinished(task.id, task.size, outcome, duration));
+        if (error == null) {
+            task.completion.succeeded(results);
+        } else {
+            task.completion.failed(error);
+        }
+    }
+
+    private static void sendQuietly(PoolWorker worker, byte[] message) {
+        try {
+            worker.child.send(message);
+        } catch (IOException e) {
+            // The worker is dying; its exit fails the task it held and replaces it.
+            LOG.debug("could not send to pool worker {}: {}", worker.child.pid(), e.toString());
+        }
+    }
+
+    private static String stderrNote(List<String> tail) {
+        return tail.isEmpty() ? "" : "; its stderr ended with:\n  " + String.join("\n  ", tail);
+    }
+}
