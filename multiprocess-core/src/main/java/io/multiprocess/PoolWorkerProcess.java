@@ -4,14 +4,14 @@ import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.internal.launch.ChildChannel;
-import io.multiprocess.internal.launch.ControlMessage;
 import io.multiprocess.internal.pool.PoolFrames;
 import io.multiprocess.internal.pool.TaskBatch;
 import io.multiprocess.internal.pool.ThreadDumps;
+import io.multiprocess.internal.transport.FrameTypes;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.reduction.Reducer;
-import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducers;
+import io.multiprocess.reduction.ReductionException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,11 +78,12 @@ public final class PoolWorkerProcess extends MpProcess {
         channel.send(PoolFrames.workerReady());
         while (true) {
             byte[] message = channel.receive();
-            if (message[0] == ControlMessage.STOP) {
+            if (message[0] == FrameTypes.Pool.STOP) {
                 return;
             }
-            if (message[0] == ControlMessage.TASK) {
-                byte[] result = runBatch(reducer, PoolFrames.taskId(message), PoolFrames.taskPayload(message));
+            if (message[0] == FrameTypes.Pool.TASK) {
+                PoolFrames.Task task = PoolFrames.Task.read(message);
+                byte[] result = runBatch(reducer, task.batchId(), task.payload());
                 channel.send(result);
                 if (fatal != null) {
                     // After an OutOfMemoryError or another VM error this JVM cannot be trusted: end it, so the pool
@@ -102,26 +103,26 @@ public final class PoolWorkerProcess extends MpProcess {
                 results.add(batch.function().apply(item));
             }
         } catch (Throwable failure) {
-            byte status = PoolFrames.FAILED;
+            byte status = FrameTypes.Pool.FAILED;
             if (failure instanceof VirtualMachineError error) {
                 fatal = error;
-                status = PoolFrames.FAILED_WORKER_EXITS;
+                status = FrameTypes.Pool.FAILED_WORKER_EXITS;
             }
             return failedResult(reducer, batchId, status, failure);
         }
         try {
-            return PoolFrames.result(batchId, PoolFrames.OK, heapUsed(), reducer.dumps(results));
+            return PoolFrames.result(batchId, FrameTypes.Pool.OK, heapUsed(), reducer.dumps(results));
         } catch (ReductionException e) {
             // Also a result too deep for the stack: the reducer turns the StackOverflowError into this once the
             // stack has unwound, and the worker goes on serving; KryoReducer prepares that path.
             String text = "the result could not be sent back from the worker: " + e.getMessage();
-            return PoolFrames.result(batchId, PoolFrames.UNREDUCIBLE, heapUsed(),
+            return PoolFrames.result(batchId, FrameTypes.Pool.UNREDUCIBLE, heapUsed(),
                     text.getBytes(StandardCharsets.UTF_8));
         } catch (Throwable e) {
             // Not a value the reducer refused: this JVM failed while reducing (a class that could not be
             // initialized, memory). It cannot be trusted with the next task.
             fatal = e instanceof VirtualMachineError error ? error : new InternalError(e.toString(), e);
-            return failedResult(reducer, batchId, PoolFrames.FAILED_WORKER_EXITS, new MultiprocessException(
+            return failedResult(reducer, batchId, FrameTypes.Pool.FAILED_WORKER_EXITS, new MultiprocessException(
                     "the result could not be sent back from the worker: reducing it failed with " + e
                     + "; the worker exits and is replaced", e));
         }

@@ -1,10 +1,11 @@
 package io.multiprocess.internal.hosting;
 
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.internal.MpLogger;
-import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -87,13 +88,13 @@ public final class HostClient {
     CompletableFuture<byte[]> get(long mailboxId, long timeoutNanos) {
         long id = requestIds.incrementAndGet();
         RemoteRequest<byte[]> getter = new RemoteRequest<>(id);
-        request(id, HostFrame.GET, mailboxId, timeoutNanos, new byte[0]).whenComplete((reply, error) -> {
+        request(id, FrameTypes.Host.GET, mailboxId, timeoutNanos, new byte[0]).whenComplete((reply, error) -> {
             if (error != null) {
                 getter.completeExceptionally(error);
             } else {
                 getter.complete(switch (reply.code()) {
-                    case HostFrame.ITEM -> reply.payload();
-                    case HostFrame.END -> Mailbox.END;
+                    case FrameTypes.Host.ITEM -> reply.payload();
+                    case FrameTypes.Host.END -> Mailbox.END;
                     default -> null;
                 });
             }
@@ -105,7 +106,7 @@ public final class HostClient {
         throwOneWayFailure(mailboxId);
         long id = requestIds.incrementAndGet();
         RemoteRequest<Boolean> put = new RemoteRequest<>(id);
-        request(id, HostFrame.PUT, mailboxId, timeoutNanos, item).whenComplete((reply, error) -> {
+        request(id, FrameTypes.Host.PUT, mailboxId, timeoutNanos, item).whenComplete((reply, error) -> {
             if (error != null) {
                 put.completeExceptionally(error);
             } else {
@@ -121,7 +122,7 @@ public final class HostClient {
      */
     <T> boolean withdraw(long mailboxId, CompletableFuture<T> request, T withdrawnResult) {
         if (request instanceof RemoteRequest<T> remote && !request.isDone()) {
-            oneWay(HostFrame.WITHDRAW, mailboxId, ByteBuffer.allocate(8).putLong(remote.requestId).array());
+            oneWay(FrameTypes.Host.WITHDRAW, mailboxId, ByteBuffer.allocate(8).putLong(remote.requestId).array());
         }
         try {
             return java.util.Objects.equals(request.join(), withdrawnResult);
@@ -142,23 +143,23 @@ public final class HostClient {
 
     void putOneWay(long mailboxId, byte[] item) {
         throwOneWayFailure(mailboxId);
-        send(HostFrame.request(HostFrame.PUT_ONE_WAY, requestIds.incrementAndGet(), mailboxId, -1, item));
+        send(HostFrame.request(FrameTypes.Host.PUT_ONE_WAY, requestIds.incrementAndGet(), mailboxId, -1, item));
     }
 
     void putBack(long mailboxId, byte[] item) {
-        oneWay(HostFrame.PUT_BACK, mailboxId, item);
+        oneWay(FrameTypes.Host.PUT_BACK, mailboxId, item);
     }
 
     CompletableFuture<Integer> size(long mailboxId) {
-        return request(HostFrame.SIZE, mailboxId, 0, new byte[0]).thenApply(HostFrame::payloadInt);
+        return request(FrameTypes.Host.SIZE, mailboxId, 0, new byte[0]).thenApply(HostFrame::payloadInt);
     }
 
     CompletableFuture<HostFrame> taskDone(long mailboxId) {
-        return request(HostFrame.TASK_DONE, mailboxId, 0, new byte[0]);
+        return request(FrameTypes.Host.TASK_DONE, mailboxId, 0, new byte[0]);
     }
 
     CompletableFuture<Boolean> join(long mailboxId, long timeoutNanos) {
-        return request(HostFrame.JOIN, mailboxId, timeoutNanos, new byte[0]).thenApply(r -> r.payload()[0] == 1);
+        return request(FrameTypes.Host.JOIN, mailboxId, timeoutNanos, new byte[0]).thenApply(r -> r.payload()[0] == 1);
     }
 
     /** Tells the host about a pipe end: {@code ATTACH}, {@code DETACH} or {@code IN_TRANSIT}. */
@@ -202,7 +203,7 @@ public final class HostClient {
                 CompletableFuture<HostFrame> waiting = pending.remove(reply.requestId());
                 if (waiting != null) {
                     waiting.complete(reply);
-                } else if (reply.code() == HostFrame.FAILED) {
+                } else if (reply.code() == FrameTypes.Host.FAILED) {
                     // A one-way put failed (e.g. a pipe whose reader closed): the next put on it reports it.
                     oneWayFailures.put(reply.objectId(), reply.payloadText());
                 }
@@ -235,7 +236,7 @@ public final class HostClient {
     }
 
     private static HostFrame throwIfFailed(HostFrame reply) {
-        if (reply.code() == HostFrame.FAILED) {
+        if (reply.code() == FrameTypes.Host.FAILED) {
             throw rebuild(reply.payloadText());
         }
         return reply;

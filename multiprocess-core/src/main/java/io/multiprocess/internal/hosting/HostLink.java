@@ -2,6 +2,7 @@ package io.multiprocess.internal.hosting;
 
 import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameTypes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -79,7 +80,7 @@ final class HostLink implements Closeable {
             byte[] payload = frame.payload();
             long start = payload.length >= SHARED_THRESHOLD ? toRing(payload, request) : -1;
             if (start >= 0) {
-                code |= HostFrame.SHARED;
+                code |= FrameTypes.Host.SHARED;
                 payload = ByteBuffer.allocate(SHARED_DESCRIPTOR).putLong(start).putInt(payload.length).array();
             }
             sendWhole(HostFrame.header(code, frame.requestId(), frame.objectId(), frame.timeoutNanos(), request),
@@ -125,7 +126,7 @@ final class HostLink implements Closeable {
             }
             outgoing = ring;
             byte[] name = ring.name().getBytes(StandardCharsets.UTF_8);
-            sendWhole(HostFrame.header(HostFrame.RING, 0, 0, 0, request), name);
+            sendWhole(HostFrame.header(FrameTypes.Host.RING, 0, 0, 0, request), name);
             // The peer maps it when it reads this; until then payloads go in their frames.
             return -1;
         }
@@ -136,17 +137,16 @@ final class HostLink implements Closeable {
         while (true) {
             byte[] head = new byte[request ? HostFrame.REQUEST_HEADER : HostFrame.REPLY_HEADER];
             byte[] payload = channel.recvBytes(head);
-            ByteBuffer header = ByteBuffer.wrap(head);
-            byte code = header.get();
-            if (code == HostFrame.RING) {
+            byte code = head[0];
+            if (code == FrameTypes.Host.RING) {
                 attach(new String(payload, StandardCharsets.UTF_8));
                 continue;
             }
-            if ((code & HostFrame.SHARED) != 0) {
-                code &= (byte) ~HostFrame.SHARED;
+            if ((code & FrameTypes.Host.SHARED) != 0) {
+                code &= (byte) ~FrameTypes.Host.SHARED;
                 payload = fromRing(payload);
             }
-            return new HostFrame(code, header.getLong(), header.getLong(), request ? header.getLong() : 0, payload);
+            return HostFrame.read(head, request, code, payload);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.multiprocess.internal.hosting;
 
 import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.transport.FrameTypes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,9 +53,9 @@ final class HostSession {
         long objectId = request.objectId();
         try {
             switch (request.code()) {
-                case HostFrame.GET -> get(ObjectHost.mailbox(objectId), id, request.timeoutNanos());
-                case HostFrame.PUT -> put(ObjectHost.mailbox(objectId), id, request);
-                case HostFrame.PUT_ONE_WAY -> {
+                case FrameTypes.Host.GET -> get(ObjectHost.mailbox(objectId), id, request.timeoutNanos());
+                case FrameTypes.Host.PUT -> put(ObjectHost.mailbox(objectId), id, request);
+                case FrameTypes.Host.PUT_ONE_WAY -> {
                     CompletableFuture<Boolean> put = ObjectHost.mailbox(objectId).put(request.payload(), -1);
                     put.whenComplete((accepted, error) -> {
                         if (error != null) {
@@ -65,32 +66,32 @@ final class HostSession {
                     // waits (its socket fills) as it would on a full OS pipe, and its frames keep their order.
                     awaitQuietly(put);
                 }
-                case HostFrame.PUT_BACK -> ObjectHost.mailbox(objectId).putBackFirst(request.payload());
-                case HostFrame.SIZE -> send(HostFrame.reply(HostFrame.OK, id, objectId,
+                case FrameTypes.Host.PUT_BACK -> ObjectHost.mailbox(objectId).putBackFirst(request.payload());
+                case FrameTypes.Host.SIZE -> send(HostFrame.reply(FrameTypes.Host.OK, id, objectId,
                         HostFrame.intPayload(ObjectHost.mailbox(objectId).size())));
-                case HostFrame.TASK_DONE -> {
+                case FrameTypes.Host.TASK_DONE -> {
                     ObjectHost.mailbox(objectId).taskDone();
-                    send(HostFrame.reply(HostFrame.OK, id, objectId, new byte[0]));
+                    send(HostFrame.reply(FrameTypes.Host.OK, id, objectId, new byte[0]));
                 }
-                case HostFrame.JOIN -> ObjectHost.mailbox(objectId).join(request.timeoutNanos())
+                case FrameTypes.Host.JOIN -> ObjectHost.mailbox(objectId).join(request.timeoutNanos())
                         .whenComplete((done, error) -> reply(id, objectId, error,
-                                () -> HostFrame.reply(HostFrame.OK, id, objectId, new byte[] {(byte) (done ? 1 : 0)})));
-                case HostFrame.WITHDRAW -> {
+                                () -> HostFrame.reply(FrameTypes.Host.OK, id, objectId, new byte[] {(byte) (done ? 1 : 0)})));
+                case FrameTypes.Host.WITHDRAW -> {
                     Runnable withdrawal = waiting.get(ByteBuffer.wrap(request.payload()).getLong());
                     if (withdrawal != null) {
                         // Completes the get or put as timed out if it still waits; its reply tells the client.
                         withdrawal.run();
                     }
                 }
-                case HostFrame.ATTACH -> {
+                case FrameTypes.Host.ATTACH -> {
                     PipeEnd end = ObjectHost.pipeEnd(objectId);
                     end.attach(this);
                     synchronized (heldEnds) {
                         heldEnds.add(end);
                     }
                 }
-                case HostFrame.DETACH -> ObjectHost.pipeEnd(objectId).detach(this);
-                case HostFrame.IN_TRANSIT -> ObjectHost.pipeEnd(objectId).inTransit();
+                case FrameTypes.Host.DETACH -> ObjectHost.pipeEnd(objectId).detach(this);
+                case FrameTypes.Host.IN_TRANSIT -> ObjectHost.pipeEnd(objectId).inTransit();
                 default -> throw new IllegalArgumentException("unknown request " + request.code());
             }
         } catch (RuntimeException e) {
@@ -103,9 +104,9 @@ final class HostSession {
         waiting.put(id, () -> mailbox.withdraw(getter));
         getter.whenComplete((item, error) -> {
             waiting.remove(id);
-            HostFrame frame = item == null ? HostFrame.reply(HostFrame.TIMED_OUT, id, mailbox.id(), new byte[0])
-                    : item == Mailbox.END ? HostFrame.reply(HostFrame.END, id, mailbox.id(), new byte[0])
-                    : HostFrame.reply(HostFrame.ITEM, id, mailbox.id(), item);
+            HostFrame frame = item == null ? HostFrame.reply(FrameTypes.Host.TIMED_OUT, id, mailbox.id(), new byte[0])
+                    : item == Mailbox.END ? HostFrame.reply(FrameTypes.Host.END, id, mailbox.id(), new byte[0])
+                    : HostFrame.reply(FrameTypes.Host.ITEM, id, mailbox.id(), item);
             if (item == null || item == Mailbox.END) {
                 send(frame);
             } else if (send(frame)) {
@@ -131,7 +132,7 @@ final class HostSession {
         waiting.put(id, () -> mailbox.withdrawPut(put));
         put.whenComplete((accepted, error) -> {
             waiting.remove(id);
-            reply(id, request.objectId(), error, () -> HostFrame.reply(HostFrame.OK, id, request.objectId(),
+            reply(id, request.objectId(), error, () -> HostFrame.reply(FrameTypes.Host.OK, id, request.objectId(),
                     new byte[] {(byte) (Boolean.TRUE.equals(accepted) ? 1 : 0)}));
         });
     }

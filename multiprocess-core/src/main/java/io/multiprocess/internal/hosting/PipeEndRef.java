@@ -1,5 +1,6 @@
 package io.multiprocess.internal.hosting;
 
+import io.multiprocess.internal.transport.FrameTypes;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,7 +48,7 @@ public final class PipeEndRef {
         PipeEndRef ref = new PipeEndRef(host, endId,
                 inboundId == 0 ? null : new MailboxAccess.Remote(host, inboundId, 0),
                 outboundId == 0 ? null : new MailboxAccess.Remote(host, outboundId, 0), null);
-        ref.notifyHost(HostFrame.ATTACH);
+        ref.notifyHost(FrameTypes.Host.ATTACH);
         return ref;
     }
 
@@ -85,7 +86,7 @@ public final class PipeEndRef {
         if (local != null) {
             local.inTransit();
         } else {
-            HostClient.of(host).pipeEnd(HostFrame.IN_TRANSIT, endId);
+            HostClient.of(host).pipeEnd(FrameTypes.Host.IN_TRANSIT, endId);
         }
     }
 
@@ -98,7 +99,7 @@ public final class PipeEndRef {
             local.detachLocal();
             return;
         }
-        notifyHost(HostFrame.DETACH);
+        notifyHost(FrameTypes.Host.DETACH);
     }
 
     private void notifyHost(byte op) {

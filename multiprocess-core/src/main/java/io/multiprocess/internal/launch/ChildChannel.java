@@ -1,16 +1,17 @@
 package io.multiprocess.internal.launch;
 
+import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameCodec;
+import io.multiprocess.internal.transport.FrameTypes;
 import io.multiprocess.internal.transport.RuntimeDirectory;
-import io.multiprocess.internal.LibraryThreads;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -98,15 +99,15 @@ public final class ChildChannel {
         socketChannel.connect(UnixDomainSocketAddress.of(socket));
         FrameChannel connection = new FrameChannel(socketChannel);
         Authentication.authenticateAsClient(connection, authkey);
-        connection.sendBytes(ByteBuffer.allocate(9).put(ControlMessage.HELLO)
-                .putLong(ProcessHandle.current().pid()).array());
+        connection.sendBytes(FrameCodec.frame(FrameTypes.Control.HELLO, 8).putLong(ProcessHandle.current().pid())
+                .toBytes());
         ChildChannel channel = new ChildChannel(connection);
         current = channel;
         return channel;
     }
 
     public void sendReady() throws IOException {
-        connection.sendBytes(new byte[] {ControlMessage.READY});
+        connection.sendBytes(FrameCodec.bare(FrameTypes.Control.READY));
     }
 
     /** Waits for the process to become. */
@@ -117,17 +118,17 @@ public final class ChildChannel {
 
     /** Tells the parent the process object is loaded and its run() begins. */
     public void sendStarted() {
-        sendQuietly(new byte[] {ControlMessage.STARTED});
+        sendQuietly(FrameCodec.bare(FrameTypes.Control.STARTED));
     }
 
     /** Tells the parent the exit that follows is caused by this signal. */
     public void sendSignaled(int signal) {
-        sendQuietly(ByteBuffer.allocate(5).put(ControlMessage.SIGNALED).putInt(signal).array());
+        sendQuietly(FrameCodec.frame(FrameTypes.Control.SIGNALED, 4).putInt(signal).toBytes());
     }
 
     /** Tells the parent the exit that follows is orderly, so its status is an exit code. */
     public void sendExiting() {
-        sendQuietly(new byte[] {ControlMessage.EXITING});
+        sendQuietly(FrameCodec.bare(FrameTypes.Control.EXITING));
     }
 
     /** Sends a message to the parent. */
@@ -157,7 +158,7 @@ public final class ChildChannel {
             try {
                 while (true) {
                     byte[] message = connection.recvBytes();
-                    if (message.length > 0 && message[0] == ControlMessage.THREAD_DUMP) {
+                    if (message.length > 0 && message[0] == FrameTypes.Pool.THREAD_DUMP) {
                         answerThreadDump();
                     } else if (message.length > 0) {
                         inbox.add(message);

@@ -1,23 +1,19 @@
 package io.multiprocess.internal.launch;
 
-import io.multiprocess.internal.MpLogger;
-import io.multiprocess.errors.MultiprocessException;
-import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.errors.MalformedFrameException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.internal.ConnectTimeout;
-import io.multiprocess.internal.ExitSequence;
 import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.LibraryTimer;
-import io.multiprocess.sharedmemory.ResourceTracker;
-import java.io.DataOutputStream;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameCodec;
+import io.multiprocess.internal.transport.FrameTypes;
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -326,10 +322,10 @@ public final class ChildJvm {
                     continue;
                 }
                 switch (message[0]) {
-                    case ControlMessage.READY -> onReady();
-                    case ControlMessage.STARTED -> running.complete(null);
-                    case ControlMessage.SIGNALED -> signalReported = ByteBuffer.wrap(message, 1, 4).getInt();
-                    case ControlMessage.EXITING -> orderlyExitReported = true;
+                    case FrameTypes.Control.READY -> onReady();
+                    case FrameTypes.Control.STARTED -> running.complete(null);
+                    case FrameTypes.Control.SIGNALED -> signalReported = FrameCodec.read(message).getInt();
+                    case FrameTypes.Control.EXITING -> orderlyExitReported = true;
                     default -> deliver(message);
                 }
             }

@@ -1,18 +1,19 @@
 package io.multiprocess.internal.launch;
 
-import io.multiprocess.internal.MpLogger;
-import io.multiprocess.internal.transport.Acceptor;
 import io.multiprocess.diagnostics.AcceptorStats;
-import io.multiprocess.internal.transport.Authentication;
-import io.multiprocess.internal.transport.FrameChannel;
-import io.multiprocess.internal.transport.RuntimeDirectory;
 import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.LibraryTimer;
+import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.transport.Acceptor;
+import io.multiprocess.internal.transport.Authentication;
+import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameCodec;
+import io.multiprocess.internal.transport.FrameTypes;
+import io.multiprocess.internal.transport.RuntimeDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -144,10 +145,11 @@ public final class ControlServer {
                 TimeUnit.NANOSECONDS);
         try {
             byte[] hello = connection.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE);
-            if (hello.length != 9 || hello[0] != ControlMessage.HELLO) {
+            FrameCodec.Reader reader = FrameCodec.read(hello);
+            if (hello.length != 9 || reader.type() != FrameTypes.Control.HELLO) {
                 throw new IOException("expected HELLO from an authenticated child");
             }
-            long pid = ByteBuffer.wrap(hello, 1, 8).getLong();
+            long pid = reader.getLong();
             ChildJvm child = expected.remove(pid);
             if (child == null) {
                 throw new IOException("an authenticated peer claims pid " + pid + ", which is not a child "

@@ -1,38 +1,34 @@
 package io.multiprocess.internal.pool;
 
-import io.multiprocess.pool.PoolState;
-import io.multiprocess.pool.WorkerState;
-import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.ExitSequence;
 import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.LibraryTimer;
+import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.launch.ChildJvm;
-import io.multiprocess.internal.launch.ControlMessage;
 import io.multiprocess.internal.launch.ExitStatus;
+import io.multiprocess.internal.transport.FrameTypes;
 import io.multiprocess.pool.ExitPolicy;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.ThreadDump;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.pool.WorkerState;
 import io.multiprocess.reduction.Reducer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -483,16 +479,23 @@ public final class Scheduler implements TaskRunner {
 
     private void onMessage(PoolWorker worker, byte[] message) {
         switch (message[0]) {
-            case ControlMessage.RESULT -> onResult(worker, message);
-            case ControlMessage.WORKER_READY -> onWorkerReady(worker);
-            case ControlMessage.THREADS -> onThreads(worker, message);
+            case FrameTypes.Pool.RESULT -> onResult(worker, message);
+            case FrameTypes.Pool.WORKER_READY -> onWorkerReady(worker);
+            case FrameTypes.Pool.THREADS -> onThreads(worker, message);
             default -> LOG.debug("pool worker {} sent a message of type {}; ignored", worker.child.pid(), message[0]);
         }
     }
 
     private void onResult(PoolWorker worker, byte[] message) {
-        long id = PoolFrames.resultId(message);
-        long heapUsed = PoolFrames.resultHeapUsed(message);
+        PoolFrames.Result result;
+        try {
+            result = PoolFrames.Result.read(message);
+        } catch (IOException e) {
+            // Handled as any fault of a control message: the worker is killed, its exit fails its task.
+            throw new java.io.UncheckedIOException(e);
+        }
+        long id = result.batchId();
+        long heapUsed = result.heapUsed();
         long rss = options.maxWorkerRssBytes() > 0 ? worker.child.residentBytes() : -1;
         PoolTask task;
         PoolTask next;
@@ -514,7 +517,7 @@ public final class Scheduler implements TaskRunner {
                 LOG.info("process pool: a task finished again after {} workers in a row died; workers are replaced "
                         + "at once again", crashesBefore);
             }
-            boolean exiting = PoolFrames.resultStatus(message) == PoolFrames.FAILED_WORKER_EXITS;
+            boolean exiting = result.status() == FrameTypes.Pool.FAILED_WORKER_EXITS;
             retire = !exiting && worker.state != WorkerState.STOPPING
                     && ((options.maxTasksPerChild() > 0 && worker.tasksDone >= options.maxTasksPerChild())
                     || (options.maxWorkerHeapBytes() > 0 && heapUsed > options.maxWorkerHeapBytes())
@@ -541,7 +544,7 @@ public final class Scheduler implements TaskRunner {
             flush(worker);
         }
         dispatch();
-        complete(task, message);
+        complete(task, result.status(), message);
         if (next != null) {
             // Heard after the previous task's end, as it happened: the worker takes the next one when done.
             taskStarted(next);
@@ -552,18 +555,18 @@ public final class Scheduler implements TaskRunner {
      * Turns a RESULT message into the task's outcome; runs on the worker's reader thread, outside the lock. Whatever
      * goes wrong here ends the task: it is no longer the worker's, so nothing else would.
      */
-    private void complete(PoolTask task, byte[] message) {
+    private void complete(PoolTask task, byte status, byte[] message) {
         int offset = PoolFrames.RESULT_HEADER;
         int length = message.length - offset;
         long pid = task.worker.child.pid();
         try {
-            switch (PoolFrames.resultStatus(message)) {
-                case PoolFrames.OK -> {
+            switch (status) {
+                case FrameTypes.Pool.OK -> {
                     @SuppressWarnings("unchecked")
                     List<Object> results = (List<Object>) reducer.loads(message, offset, length);
                     finish(task, results, null, TaskOutcome.SUCCESS);
                 }
-                case PoolFrames.FAILED, PoolFrames.FAILED_WORKER_EXITS -> {
+                case FrameTypes.Pool.FAILED, FrameTypes.Pool.FAILED_WORKER_EXITS -> {
                     Throwable error = (Throwable) reducer.loads(message, offset, length);
                     finish(task, null, new TaskFailedException("task failed in worker pid " + pid + ": " + error,
                             error), TaskOutcome.FAILURE);

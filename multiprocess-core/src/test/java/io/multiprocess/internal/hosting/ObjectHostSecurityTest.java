@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameTypes;
 import io.multiprocess.reduction.Reducers;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -40,7 +41,7 @@ class ObjectHostSecurityTest {
 
         try (FrameChannel peer = connect(host)) {
             peer.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE);
-            new HostLink(peer).sendRequest(HostFrame.request(HostFrame.PUT_ONE_WAY, 1, mailbox.id(), -1, canary));
+            new HostLink(peer).sendRequest(HostFrame.request(FrameTypes.Host.PUT_ONE_WAY, 1, mailbox.id(), -1, canary));
             assertThat(new String(peer.recvBytes(Authentication.MAX_UNAUTHENTICATED_MESSAGE))).isEqualTo("#FAILURE#");
             assertThatThrownBy(() -> peer.recvBytes(16)).isInstanceOf(IOException.class);
         }

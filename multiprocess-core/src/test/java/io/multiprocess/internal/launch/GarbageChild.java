@@ -2,6 +2,7 @@ package io.multiprocess.internal.launch;
 
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.internal.transport.FrameChannel;
+import io.multiprocess.internal.transport.FrameTypes;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.StandardProtocolFamily;
@@ -32,7 +33,7 @@ public final class GarbageChild {
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         FrameChannel connection = new FrameChannel(socket);
         Authentication.authenticateAsClient(connection, key);
-        connection.sendBytes(ByteBuffer.allocate(9).put(ControlMessage.HELLO)
+        connection.sendBytes(ByteBuffer.allocate(9).put(FrameTypes.Control.HELLO)
                 .putLong(ProcessHandle.current().pid()).array());
         socket.write(ByteBuffer.wrap(GARBAGE));
         Thread.sleep(300_000);
