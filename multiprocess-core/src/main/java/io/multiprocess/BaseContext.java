@@ -1,13 +1,13 @@
 package io.multiprocess;
 
 import io.multiprocess.connection.Pipe;
-import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.function.SerializableConsumer;
+import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.internal.launch.LaunchSettings;
+import io.multiprocess.internal.launch.ProcessStarter;
 import io.multiprocess.managers.ManagerHost;
 import io.multiprocess.managers.PoolProxy;
 import io.multiprocess.managers.SyncManager;
-import io.multiprocess.internal.launch.LaunchSettings;
-import io.multiprocess.internal.launch.ProcessStarter;
 import io.multiprocess.queues.JoinableQueue;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.queues.SimpleQueue;

@@ -1,12 +1,12 @@
 package io.multiprocess;
 
-import io.multiprocess.internal.launch.ChildArguments;
-import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.function.SerializableCallable;
 import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.internal.launch.ChildArguments;
 import io.multiprocess.internal.launch.ChildChannel;
 import io.multiprocess.internal.launch.LaunchSettings;
 import io.multiprocess.internal.launch.RunRequest;
+import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import java.io.ByteArrayInputStream;

@@ -3,7 +3,6 @@ package io.multiprocess;
 import io.multiprocess.internal.launch.ForkServerStarter;
 import io.multiprocess.internal.launch.LaunchSettings;
 import io.multiprocess.internal.launch.ProcessStarter;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,14 +1,14 @@
 package io.multiprocess;
 
 import io.multiprocess.function.SerializableFunction;
-import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.internal.launch.ChildJvm;
 import io.multiprocess.internal.pool.Scheduler;
 import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
-import io.multiprocess.internal.launch.ChildJvm;
+import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.reduction.Reducer;
-import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducers;
+import io.multiprocess.reduction.ReductionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

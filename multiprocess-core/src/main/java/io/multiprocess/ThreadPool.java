@@ -1,10 +1,10 @@
 package io.multiprocess;
 
 import io.multiprocess.function.SerializableFunction;
-import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
 import io.multiprocess.internal.pool.ThreadRunner;
+import io.multiprocess.pool.PoolOptions;
 import java.time.Duration;
 import java.util.List;
 

@@ -2,15 +2,15 @@ package io.multiprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multiprocess.testing.FreshContexts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import io.multiprocess.testing.FreshContexts;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Warm spares: handed over at once, replenished, with preload classes initialized before they take work. */

@@ -1,14 +1,14 @@
 package io.multiprocess;
 
-import io.multiprocess.pool.PoolState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.multiprocess.internal.ConnectTimeout;
-import io.multiprocess.pool.PoolOptions;
-import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.internal.launch.GarbageChild;
+import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.PoolState;
+import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.testing.FreshContexts;
 import io.multiprocess.testing.MachineFaultParent;
 import java.io.IOException;

@@ -1,17 +1,17 @@
 package io.multiprocess;
 
-import io.multiprocess.pool.PoolState;
-import io.multiprocess.pool.WorkerState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.pool.WorkerState;
 import io.multiprocess.sharedctypes.IntArray;
 import io.multiprocess.testing.PidFiles;
 import java.nio.file.Files;

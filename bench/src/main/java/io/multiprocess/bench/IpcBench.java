@@ -1,7 +1,7 @@
 package io.multiprocess.bench;
 
-import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
+import io.multiprocess.Diagnostics;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.connection.Connection;

@@ -1,12 +1,12 @@
 package io.multiprocess.bench;
 
-import io.multiprocess.diagnostics.ChildJvmInfo;
-import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ChildMain;
-import io.multiprocess.Multiprocess;
-import io.multiprocess.MpProcess;
+import io.multiprocess.Diagnostics;
 import io.multiprocess.ForkServerContext;
+import io.multiprocess.MpProcess;
+import io.multiprocess.Multiprocess;
+import io.multiprocess.diagnostics.ChildJvmInfo;
 import io.multiprocess.reduction.Reducers;
 import java.io.File;
 import java.io.IOException;

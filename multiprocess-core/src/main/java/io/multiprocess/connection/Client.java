@@ -1,8 +1,8 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.internal.context.ContextDefaults;
-import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.context.ContextDefaults;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.reduction.Reducer;

@@ -1,7 +1,7 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.errors.EndOfStreamException;
+import io.multiprocess.internal.CurrentProcess;
 import java.time.Duration;
 
 /**

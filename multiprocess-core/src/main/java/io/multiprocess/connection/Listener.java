@@ -1,15 +1,15 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.internal.context.ContextDefaults;
-import io.multiprocess.internal.CurrentProcess;
-import io.multiprocess.errors.AuthenticationException;
-import io.multiprocess.internal.transport.Acceptor;
 import io.multiprocess.diagnostics.AcceptorStats;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.context.ContextDefaults;
+import io.multiprocess.internal.transport.Acceptor;
 import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.internal.transport.RuntimeDirectory;
 import io.multiprocess.reduction.HandleToken;
-import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducer;
+import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
 import java.io.IOException;
 import java.io.InterruptedIOException;

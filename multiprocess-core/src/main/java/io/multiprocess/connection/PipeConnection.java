@@ -1,9 +1,9 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.internal.context.MessageScope;
-import io.multiprocess.internal.context.ContextDefaults;
 import io.multiprocess.errors.EndOfStreamException;
 import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.context.ContextDefaults;
+import io.multiprocess.internal.context.MessageScope;
 import io.multiprocess.internal.hosting.HostAddress;
 import io.multiprocess.internal.hosting.Mailbox;
 import io.multiprocess.internal.hosting.MailboxAccess;
@@ -12,8 +12,8 @@ import io.multiprocess.internal.hosting.PipeEndRef;
 import io.multiprocess.internal.hosting.SpareArrays;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.Reducer;
-import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.Reducers;
+import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.errors.AuthenticationException;
-import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.connection.Client;
 import io.multiprocess.connection.Connection;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.reduction.Reducer;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;

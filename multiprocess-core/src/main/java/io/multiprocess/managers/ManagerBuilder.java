@@ -1,7 +1,7 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.internal.context.ContextDefaults;
 import io.multiprocess.function.SerializableSupplier;
+import io.multiprocess.internal.context.ContextDefaults;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import java.net.SocketAddress;

@@ -1,14 +1,13 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.internal.CurrentProcess;
-import io.multiprocess.internal.MpLogger;
-import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.Listener;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.CurrentProcess;
+import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.hosting.Messages;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;
-import io.multiprocess.synchronize.Acquirable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -16,9 +15,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +25,9 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**

@@ -1,8 +1,7 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.internal.context.MessageScope;
 import io.multiprocess.internal.CurrentProcess;
-import io.multiprocess.internal.hosting.Messages;
+import io.multiprocess.internal.context.MessageScope;
 import io.multiprocess.reduction.HandleToken;
 import io.multiprocess.reduction.ReductionException;
 import io.multiprocess.reduction.SharedHandle;

@@ -1,10 +1,10 @@
 package io.multiprocess.managers;
 
-import io.multiprocess.internal.CurrentProcess;
-import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.connection.Connection;
-import io.multiprocess.errors.EndOfStreamException;
 import io.multiprocess.connection.Pipe;
+import io.multiprocess.errors.EndOfStreamException;
+import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.synchronize.Acquirable;
 import java.net.SocketAddress;

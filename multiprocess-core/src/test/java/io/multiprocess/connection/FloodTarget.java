@@ -1,10 +1,10 @@
 package io.multiprocess.connection;
 
-import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
-import io.multiprocess.internal.launch.ControlServer;
 import io.multiprocess.diagnostics.AcceptorStats;
+import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.launch.ControlServer;
 import io.multiprocess.reduction.Reducers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -3,10 +3,10 @@ package io.multiprocess.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.errors.EndOfStreamException;
 import io.multiprocess.reduction.ReductionException;
 import java.io.Serializable;

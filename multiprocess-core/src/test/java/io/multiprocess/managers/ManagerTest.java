@@ -3,10 +3,10 @@ package io.multiprocess.managers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.testing.FreshContexts;

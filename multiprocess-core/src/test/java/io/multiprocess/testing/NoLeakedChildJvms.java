@@ -1,9 +1,9 @@
 package io.multiprocess.testing;
 
-import io.multiprocess.internal.launch.LiveChildren;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.multiprocess.internal.launch.ChildJvm;
+import io.multiprocess.internal.launch.LiveChildren;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

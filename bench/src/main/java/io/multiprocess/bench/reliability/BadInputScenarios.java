@@ -1,7 +1,7 @@
 package io.multiprocess.bench.reliability;
 
-import io.multiprocess.Diagnostics;
 import io.multiprocess.BaseContext;
+import io.multiprocess.Diagnostics;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.ResultIterator;

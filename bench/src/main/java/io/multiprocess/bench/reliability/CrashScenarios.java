@@ -1,6 +1,5 @@
 package io.multiprocess.bench.reliability;
 
-import io.multiprocess.pool.PoolState;
 import io.multiprocess.AsyncResult;
 import io.multiprocess.BaseContext;
 import io.multiprocess.Multiprocess;
@@ -9,6 +8,7 @@ import io.multiprocess.ResultIterator;
 import io.multiprocess.ResultTimeoutException;
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.sharedctypes.LongArray;

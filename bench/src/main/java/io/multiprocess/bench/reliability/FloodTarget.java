@@ -1,10 +1,10 @@
 package io.multiprocess.bench.reliability;
 
+import io.multiprocess.Diagnostics;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.connection.Connection;
 import io.multiprocess.connection.Listener;
-import io.multiprocess.Diagnostics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.UnixDomainSocketAddress;

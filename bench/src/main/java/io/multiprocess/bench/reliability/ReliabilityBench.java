@@ -1,7 +1,7 @@
 package io.multiprocess.bench.reliability;
 
-import io.multiprocess.diagnostics.ChildJvmInfo;
 import io.multiprocess.Diagnostics;
+import io.multiprocess.diagnostics.ChildJvmInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.multiprocess.internal.hosting;
 
+import io.multiprocess.diagnostics.AcceptorStats;
 import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.internal.transport.Acceptor;
-import io.multiprocess.diagnostics.AcceptorStats;
 import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.internal.transport.RuntimeDirectory;
 import java.io.IOException;

@@ -1,17 +1,17 @@
 package io.multiprocess.internal.launch;
 
-import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.ExitSequence;
 import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.MpLogger;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**

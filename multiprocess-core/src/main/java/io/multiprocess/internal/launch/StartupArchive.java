@@ -1,8 +1,7 @@
 package io.multiprocess.internal.launch;
 
-import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.ExitSequence;
-import java.time.Duration;
+import io.multiprocess.internal.MpLogger;
 import java.io.File;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -13,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;

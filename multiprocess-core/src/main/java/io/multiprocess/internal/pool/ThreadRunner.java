@@ -1,18 +1,18 @@
 package io.multiprocess.internal.pool;
 
-import io.multiprocess.pool.PoolState;
-import io.multiprocess.pool.WorkerState;
-import io.multiprocess.internal.MpLogger;
+import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.LibraryTimer;
-import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.internal.MpLogger;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.pool.WorkerState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

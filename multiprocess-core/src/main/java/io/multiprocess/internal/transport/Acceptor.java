@@ -2,8 +2,8 @@ package io.multiprocess.internal.transport;
 
 import io.multiprocess.connection.Listener;
 import io.multiprocess.diagnostics.AcceptorStats;
-import io.multiprocess.internal.MpLogger;
 import io.multiprocess.errors.AuthenticationException;
+import io.multiprocess.internal.MpLogger;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;

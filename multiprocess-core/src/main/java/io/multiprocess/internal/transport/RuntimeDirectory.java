@@ -1,7 +1,7 @@
 package io.multiprocess.internal.transport;
 
-import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.ExitSequence;
+import io.multiprocess.internal.MpLogger;
 import io.multiprocess.sharedmemory.ResourceTracker;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
 import io.multiprocess.BaseContext;
-import io.multiprocess.Multiprocess;
 import io.multiprocess.ForkServerContext;
+import io.multiprocess.Multiprocess;
 import io.multiprocess.pool.ExitPolicy;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.reduction.Reducer;

@@ -1,14 +1,14 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
-import io.multiprocess.Diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.AsyncResult;
 import io.multiprocess.BaseContext;
+import io.multiprocess.Diagnostics;
+import io.multiprocess.ForkServerContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.ForkServerContext;
 import io.multiprocess.SpawnContext;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.queues.MpQueue;

@@ -1,14 +1,14 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
-import io.multiprocess.pool.PoolState;
-import io.multiprocess.Diagnostics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.multiprocess.Diagnostics;
 import io.multiprocess.ProcessPool;
+import io.multiprocess.pool.PoolState;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpoint;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpointAutoConfiguration;

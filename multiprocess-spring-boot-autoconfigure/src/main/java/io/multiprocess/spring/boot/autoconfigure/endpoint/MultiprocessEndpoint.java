@@ -1,13 +1,13 @@
 package io.multiprocess.spring.boot.autoconfigure.endpoint;
 
-import io.multiprocess.pool.PoolState;
-import io.multiprocess.pool.WorkerState;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.diagnostics.AcceptorStats;
 import io.multiprocess.pool.PoolSnapshot;
-import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
+import io.multiprocess.pool.PoolState;
+import io.multiprocess.pool.WorkerState;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
+import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

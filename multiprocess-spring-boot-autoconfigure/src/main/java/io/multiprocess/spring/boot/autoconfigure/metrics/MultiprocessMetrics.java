@@ -1,6 +1,5 @@
 package io.multiprocess.spring.boot.autoconfigure.metrics;
 
-import io.multiprocess.pool.WorkerState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,10 +13,10 @@ import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.WorkerExitCause;
+import io.multiprocess.pool.WorkerState;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
 import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 
 /**
