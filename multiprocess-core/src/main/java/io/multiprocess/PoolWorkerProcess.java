@@ -22,11 +22,11 @@ import java.util.List;
  *
  * <p>Internal: created by {@link io.multiprocess.ProcessPool}.
  */
-public final class PoolWorkerProcess extends MpProcess {
+final class PoolWorkerProcess extends MpProcess {
 
     private static final long serialVersionUID = 1L;
     /** Exit code of a worker that ends itself after a VM error (e.g. OutOfMemoryError) in a task. */
-    public static final int FATAL_ERROR_EXIT_CODE = 75;
+    static final int FATAL_ERROR_EXIT_CODE = 75;
     private static volatile VirtualMachineError fatal;
 
     private final SerializableRunnable initializer;
@@ -38,7 +38,7 @@ public final class PoolWorkerProcess extends MpProcess {
      * @param reducerName the reducer of the pool: tasks arrive and results leave through it, whatever the
      *     context's reducer is by the time this worker starts
      */
-    public static PoolWorkerProcess create(BaseContext context, String name, SerializableRunnable initializer,
+    static PoolWorkerProcess create(BaseContext context, String name, SerializableRunnable initializer,
             String reducerName) {
         return new PoolWorkerProcess(context, name, initializer, reducerName);
     }
@@ -60,7 +60,7 @@ public final class PoolWorkerProcess extends MpProcess {
     }
 
     /** What one TASK message carries: {@code function} applied to each of {@code items}. */
-    public static Object batch(SerializableFunction<Object, Object> function, List<Object> items) {
+    static Object batch(SerializableFunction<Object, Object> function, List<Object> items) {
         return new TaskBatch(function, items);
     }
 
