@@ -268,14 +268,16 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
     public ManagerHost.ServerProcess startServer(String name, SerializableConsumer<ManagerHost> server) {
         MpProcess process = process(name, () -> server.accept(Multiprocess.getContext()));
         process.setDaemon(true);
-        ManagerServerProcess handle = new ManagerServerProcess(process);
         process.start();
-        return handle;
+        return new ManagerServerProcess(process);
     }
 
     /** A pool of this context for a manager to serve ({@code manager.pool(n)}); see {@link ManagerHost}. */
     @Override
     public PoolProxy newPool(int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
+        }
         return new ManagedPool(pool(processes), processes);
     }
 

@@ -34,11 +34,8 @@ import sun.misc.Signal;
  */
 public final class ChildMain {
 
-    private static final String TRAIN_STARTUP_ARCHIVE = ChildArguments.TRAIN_STARTUP_ARCHIVE;
     /** Fourth argument: comma-separated classes a spare loads, without initializing them, before READY. */
     private static final int LOAD_AHEAD = 3;
-    private static final String SPARE = ChildArguments.SPARE;
-    private static final String ASSIGNED = ChildArguments.ASSIGNED;
     /** Exit code of a child whose parent disappeared. */
     static final int ORPHANED_EXIT_CODE = 70;
     private static final long HALT_AFTER_MILLIS = 3000;
@@ -47,11 +44,12 @@ public final class ChildMain {
     }
 
     public static void main(String[] args) {
-        if (args.length == 2 && args[0].equals(TRAIN_STARTUP_ARCHIVE)) {
+        if (args.length == 2 && args[0].equals(ChildArguments.TRAIN_STARTUP_ARCHIVE)) {
             trainStartupArchive(args[1]);
             return;
         }
-        if (args.length != 5 || !(args[4].equals(SPARE) || args[4].equals(ASSIGNED))) {
+        if (args.length != 5
+                || !(args[4].equals(ChildArguments.SPARE) || args[4].equals(ChildArguments.ASSIGNED))) {
             System.err.println("io.multiprocess.ChildMain is started by a parent JVM, not by hand");
             System.exit(2);
         }
@@ -72,7 +70,7 @@ public final class ChildMain {
             installExitReporting(channel);
             preload(args[2]);
             reducer = prepared(preparation);
-            if (args[4].equals(SPARE)) {
+            if (args[4].equals(ChildArguments.SPARE)) {
                 rehearseHandOff(reducer);
                 loadAhead(args[LOAD_AHEAD]);
             }
@@ -184,7 +182,7 @@ public final class ChildMain {
 
     /**
      * Runs, without a parent, what a child runs before it takes work, so that a training JVM records it in a
-     * startup archive (see {@code process/StartupArchive}): the HMAC challenge over a UNIX-domain socket, the
+     * startup archive (see {@code internal/launch/StartupArchive}): the HMAC challenge over a UNIX-domain socket, the
      * reducer, a process object and a pool task.
      */
     private static void trainStartupArchive(String reducerName) {

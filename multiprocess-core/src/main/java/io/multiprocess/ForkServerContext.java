@@ -98,8 +98,8 @@ public final class ForkServerContext extends BaseContext {
     @Override
     BaseContext copy() {
         ForkServerContext copy = (ForkServerContext) super.copy();
+        // The preload list, not the spare count: a copy (a pool's own workers) keeps one spare, replaced as used.
         copy.preload = preload;
-        copy.spares = spares;
         return copy;
     }
 

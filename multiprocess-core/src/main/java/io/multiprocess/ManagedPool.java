@@ -35,4 +35,9 @@ final class ManagedPool implements PoolProxy {
     public void terminate() {
         pool.terminate();
     }
+
+    @Override
+    public String toString() {
+        return "Pool(" + processes + " processes)";
+    }
 }

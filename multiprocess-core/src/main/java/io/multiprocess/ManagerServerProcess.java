@@ -7,9 +7,13 @@ import java.time.Duration;
 final class ManagerServerProcess implements ManagerHost.ServerProcess {
 
     private final MpProcess process;
+    /** Taken once it started, so it still answers (not alive) after the exit and never names a reused pid. */
+    private final ProcessHandle handle;
 
+    /** @param process started */
     ManagerServerProcess(MpProcess process) {
         this.process = process;
+        this.handle = ProcessHandle.of(process.pid()).orElse(null);
     }
 
     @Override
@@ -44,7 +48,6 @@ final class ManagerServerProcess implements ManagerHost.ServerProcess {
 
     @Override
     public ProcessHandle handle() {
-        Long pid = process.pid();
-        return pid == null ? null : ProcessHandle.of(pid).orElse(null);
+        return handle;
     }
 }

@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The child of the same-bootstrap baseline for {@code spawn} ({@link BootstrapBaseline}): the least a child JVM
  * must do before a target sent by its parent can run, with the library's public pieces (a {@link Client} speaks the
  * framing and the authkey challenge a child speaks). It reads the key from stdin, connects back over a UNIX-domain
- * socket, authenticates both ways, receives the reduced target, loads it with the reducer and runs it. No control protocol, no exit reporting, no process object: what a spawn start costs beyond
- * this is the library's overhead.
+ * socket, authenticates both ways, receives the reduced target, loads it with the reducer and runs it. No control
+ * protocol, no exit reporting, no process object: what a spawn start costs beyond this is the library's overhead.
  */
 public final class BootstrapMain {
 
@@ -46,7 +46,10 @@ public final class BootstrapMain {
         DataInputStream stdin = new DataInputStream(System.in);
         byte[] key = new byte[stdin.readInt()];
         stdin.readFully(key);
-        try (Connection connection = Client.connect(UnixDomainSocketAddress.of(Path.of(args[0])), key)) {
+        // The connection's own reducer is never used (the target arrives as bytes): the cheapest one, so that no
+        // Kryo is built on this thread while the preparing one builds the real reducer.
+        try (Connection connection = Client.connect(UnixDomainSocketAddress.of(Path.of(args[0])), key,
+                Reducers.byName("java"))) {
             Reducer reducer = preparation.get();
             SerializableRunnable target = (SerializableRunnable) reducer.loads(connection.recvBytes());
             target.run();

@@ -270,7 +270,8 @@ public final class StartLatency {
     }
 
     private static void awaitNoChildren() throws InterruptedException {
-        await(() -> Diagnostics.liveChildJvms().isEmpty() ? Optional.of(true) : Optional.empty(), "every child JVM to exit");
+        await(() -> Diagnostics.liveChildJvms().isEmpty() ? Optional.of(true) : Optional.empty(),
+                "every child JVM to exit");
     }
 
     private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {

@@ -1,7 +1,6 @@
 package io.multiprocess.connection;
 
 import io.multiprocess.errors.EndOfStreamException;
-import io.multiprocess.internal.CurrentProcess;
 import java.time.Duration;
 
 /**
@@ -14,7 +13,7 @@ import java.time.Duration;
  * Connection parentEnd = pipe.first();
  * Connection childEnd = pipe.second();
  * MpProcess child = ctx.process(() -> {
- *     childEnd.send("hello from " + CurrentProcess.name());
+ *     childEnd.send("hello from " + Multiprocess.currentProcess().getName());
  *     childEnd.close();
  * });
  * child.start();

@@ -1,10 +1,8 @@
 package io.multiprocess.diagnostics;
 
 
-import io.multiprocess.internal.transport.Acceptor;
-import io.multiprocess.internal.transport.Authentication;
 /**
- * What one server socket's {@link Acceptor} has done since it opened: how many connections it took, how many
+ * What one server socket's {@code Acceptor} has done since it opened: how many connections it took, how many
  * authenticated, and how many it dropped before they did, by reason. A snapshot; read it again for newer figures.
  *
  * <pre>{@code
@@ -22,7 +20,7 @@ import io.multiprocess.internal.transport.Authentication;
  * @param failedAuthentication peers that sent a wrong digest or refused this side's
  * @param protocolErrors peers that sent something else than the challenge's messages, or closed their end in the
  *     middle of it
- * @param oversized peers that announced a message longer than {@link Authentication#MAX_UNAUTHENTICATED_MESSAGE}
+ * @param oversized peers that announced a message longer than {@code Authentication.MAX_UNAUTHENTICATED_MESSAGE}
  *     bytes (garbage read as a length, often)
  * @param timedOut peers that did not finish the challenge within the handshake timeout (silent, or slow)
  * @param acceptErrors failures of the socket's accept itself, such as "Too many open files"; accepting resumes

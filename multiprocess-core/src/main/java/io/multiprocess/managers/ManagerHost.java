@@ -28,7 +28,12 @@ public interface ManagerHost {
      */
     ServerProcess startServer(String name, SerializableConsumer<ManagerHost> server);
 
-    /** A pool of {@code processes} worker processes, children of the calling process (Python's {@code Pool(n)}). */
+    /**
+     * A pool of {@code processes} worker processes, children of the calling process (Python's {@code Pool(n)}), for
+     * a manager to serve; the server terminates it when it shuts down.
+     *
+     * @throws IllegalArgumentException if {@code processes} is less than 1
+     */
     PoolProxy newPool(int processes);
 
     /** The child process running a manager's server, as the manager that started it controls it. */

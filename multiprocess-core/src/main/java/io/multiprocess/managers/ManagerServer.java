@@ -354,7 +354,7 @@ final class ManagerServer {
             }
         }
         for (Entry entry : objects.values()) {
-            if (entry.referent() instanceof SyncObjects.PoolObject pool) {
+            if (entry.referent() instanceof PoolProxy pool) {
                 try {
                     pool.terminate();
                 } catch (RuntimeException e) {

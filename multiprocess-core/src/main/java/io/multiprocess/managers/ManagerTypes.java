@@ -47,7 +47,7 @@ final class ManagerTypes {
             builtin("rlock", Acquirable.class, (host, args) -> new SyncObjects.RLockObject()),
             builtin("condition", ConditionProxy.class,
                     (host, args) -> new SyncObjects.ConditionObject(new SyncObjects.RLockObject())),
-            builtin("pool", PoolProxy.class, (host, args) -> new SyncObjects.PoolObject(intArg(args, 1), host)),
+            builtin("pool", PoolProxy.class, (host, args) -> host.newPool(intArg(args, 1))),
             builtin("event", EventProxy.class, (host, args) -> new SyncObjects.EventObject()),
             builtin("barrier", BarrierProxy.class, (host, args) -> new SyncObjects.BarrierObject(intArg(args, 0))),
             builtin("value", ValueProxy.class,

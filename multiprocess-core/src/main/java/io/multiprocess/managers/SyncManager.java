@@ -355,7 +355,7 @@ public final class SyncManager implements AutoCloseable {
         return info.address();
     }
 
-    /** The pid of the server's process (this JVM's for {@link ManagerBuilder#startInProcess(Multiprocess.getContext())}). */
+    /** The pid of the server's process (this JVM's for {@link ManagerBuilder#startInProcess(ManagerHost)}). */
     public long serverPid() {
         return info.pid();
     }

@@ -227,47 +227,6 @@ final class SyncObjects {
         }
     }
 
-    /** A process pool whose workers are children of the server's process (Python's {@code manager.Pool(n)}). */
-    static final class PoolObject implements PoolProxy {
-        private final PoolProxy pool;
-        private final int processes;
-
-        PoolObject(int processes, ManagerHost host) {
-            if (processes < 1) {
-                throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
-            }
-            this.processes = processes;
-            this.pool = host.newPool(processes);
-        }
-
-        @Override
-        public <R> R apply(io.multiprocess.function.SerializableCallable<R> task) {
-            return pool.apply(task);
-        }
-
-
-        @Override
-        public <T, R> java.util.List<R> map(io.multiprocess.function.SerializableFunction<? super T, ? extends R>
-                function, java.util.List<? extends T> items) {
-            return pool.map(function, items);
-        }
-
-        @Override
-        public int processes() {
-            return processes;
-        }
-
-        @Override
-        public void terminate() {
-            pool.terminate();
-        }
-
-        @Override
-        public String toString() {
-            return "Pool(" + processes + " processes)";
-        }
-    }
-
     static final class EventObject implements EventProxy {
         private boolean flag;
 

@@ -186,7 +186,7 @@ public final class ResourceTracker {
     }
 
     private static void scheduleSweep(long delayMillis) {
-        LibraryTimer.schedule(ResourceTracker::sweepAndRetry, delayMillis, TimeUnit.MILLISECONDS);
+        LibraryTimer.scheduleHandOff(ResourceTracker::sweepAndRetry, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private static void sweepAndRetry() {
@@ -194,7 +194,7 @@ public final class ResourceTracker {
         synchronized (ResourceTracker.class) {
             if (waiting > 0 && !retrying && System.currentTimeMillis() < retryUntil) {
                 retrying = true;
-                LibraryTimer.schedule(() -> {
+                LibraryTimer.scheduleHandOff(() -> {
                     synchronized (ResourceTracker.class) {
                         retrying = false;
                     }

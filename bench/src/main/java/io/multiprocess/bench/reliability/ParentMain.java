@@ -23,7 +23,8 @@ public final class ParentMain {
         });
         // The spare that replaces a handed-out one boots in the background: wait for it to be up too.
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while ((Diagnostics.liveChildJvms().size() < 3 || Diagnostics.liveChildJvms().stream().anyMatch(child -> !child.ready()))
+        while ((Diagnostics.liveChildJvms().size() < 3
+                || Diagnostics.liveChildJvms().stream().anyMatch(child -> !child.ready()))
                 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }

@@ -24,11 +24,16 @@ public final class ContextDefaults {
 
     /**
      * The default context's reducer. Before {@code Multiprocess} is first used there is no default context yet, and
-     * the one it will make has {@link Reducers#defaultReducer()}, so that is the answer.
+     * the one it will make has {@link Reducers#defaultReducer()}, so that is the answer (one instance, shared).
      */
     public static Reducer reducer() {
         Supplier<Reducer> source = reducerSource;
-        return source != null ? source.get() : Reducers.defaultReducer();
+        return source != null ? source.get() : Fallback.REDUCER;
+    }
+
+    /** Made once, when first needed: a reducer holds pools that every connection of this JVM may share. */
+    private static final class Fallback {
+        static final Reducer REDUCER = Reducers.defaultReducer();
     }
 
     public static void allowConnectionPickling() {

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
  * {@link HostFrame}s over its {@link FrameChannel}, each frame one message.
  *
  * <p>A payload of {@link #SHARED_THRESHOLD} bytes or more goes through this side's {@link PayloadRing} when there
- * is room: the frame then carries the flag {@link HostFrame#SHARED} and, as its payload, the position and length
- * in the ring. The ring is announced in the stream by a {@link HostFrame#RING} frame before its first use, and
+ * is room: the frame then carries the flag {@link FrameTypes.Host#SHARED} and, as its payload, the position and length
+ * in the ring. The ring is announced in the stream by a {@link FrameTypes.Host#RING} frame before its first use, and
  * replaced (announced again, larger) for a payload too large for it; the receiver switches rings when it reads
  * the announcement, after every frame that used the old one. Smaller payloads, and any payload the ring has no
  * room for, travel in the frame: small frames do not pay for the ring, and a sender never waits for it.

@@ -69,9 +69,12 @@ public final class ChildJvm {
                     if (connection == null) {
                         channelDone.complete(null);
                     }
-                    // Its last words on stderr and on the channel are read before the exit is reported.
-                    return CompletableFuture.allOf(channelDone, stderr.finished())
-                            .completeOnTimeout(null, CHANNEL_DRAIN_SECONDS, TimeUnit.SECONDS);
+                    // Its last words on stderr and on the channel are read before the exit is reported, for at most
+                    // a few seconds (a grandchild may hold its stderr open).
+                    CompletableFuture<Void> lastWords = CompletableFuture.allOf(channelDone, stderr.finished());
+                    LibraryTimer.expireUnlessDone(TimeUnit.SECONDS.toNanos(CHANNEL_DRAIN_SECONDS), lastWords,
+                            () -> lastWords.complete(null));
+                    return lastWords;
                 })
                 .thenApply(drained -> {
                     ScheduledFuture<?> deadline = connectDeadline;

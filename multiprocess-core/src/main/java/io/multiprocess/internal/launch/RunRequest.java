@@ -3,6 +3,7 @@ package io.multiprocess.internal.launch;
 import io.multiprocess.internal.transport.FrameCodec;
 import io.multiprocess.internal.transport.FrameTypes;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * What a child needs to become a process: its identity, the settings it inherits to start children of its own,
@@ -56,5 +57,10 @@ public record RunRequest(String name, int[] identity, boolean daemon, byte[] aut
         String stderrLogLevel = in.getString();
         byte[] payload = in.getBytes();
         return new RunRequest(name, identity, daemon, authkey, parentName, settings, stderrLogLevel, payload);
+    }
+
+    @Override
+    public String toString() {
+        return "RunRequest[" + name + " " + Arrays.toString(identity) + "]";
     }
 }

@@ -19,7 +19,7 @@ final class PoolWorker {
     WorkerState state = WorkerState.STARTING;
     /** The task it runs first, then the ones it holds ahead, in the order their TASK messages were queued. */
     final ArrayDeque<PoolTask> tasks = new ArrayDeque<>();
-    /** Messages queued under the scheduler's lock, sent in that order by {@link #flush}. */
+    /** Messages queued under the scheduler's lock, sent in that order by the scheduler. */
     final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
     final Object sendLock = new Object();
     long tasksDone;

@@ -61,8 +61,6 @@ public final class Scheduler implements TaskRunner {
     /** Tasks a worker may hold beyond the one it runs; see {@link Dispatcher#PREFETCH}. */
     public static final int PREFETCH = Dispatcher.PREFETCH;
 
-
-
     private final PoolOptions options;
     private final Supplier<ChildJvm> launcher;
     private final Reducer reducer;

@@ -1,6 +1,5 @@
 package io.multiprocess.internal.transport;
 
-import io.multiprocess.connection.Listener;
 import io.multiprocess.diagnostics.AcceptorStats;
 import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.internal.MpLogger;
@@ -30,7 +29,7 @@ import org.slf4j.Logger;
 
 /**
  * The one place where this JVM's server sockets take connections and run the authkey challenge: the control
- * socket children call back on, the host of queues and pipes, and every {@link Listener}. Internal to the
+ * socket children call back on, the host of queues and pipes, and every {@code Listener}. Internal to the
  * library; its owners hand it a bound server socket and get back each connection once its peer has proven it
  * knows the key.
  *

@@ -1,8 +1,5 @@
 package io.multiprocess.internal.transport;
 
-import io.multiprocess.connection.Client;
-import io.multiprocess.connection.Connection;
-import io.multiprocess.connection.Listener;
 import io.multiprocess.errors.MalformedFrameException;
 import io.multiprocess.internal.FrameLimit;
 import java.io.Closeable;
@@ -28,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Everything that crosses a process boundary is sent in frames through this class: the control channel between
  * a parent and its child JVMs, pool tasks, the traffic of hosted queues and pipes, and the public
- * {@link Connection}s of {@link Listener} and {@link Client}. The wire format is a frame per message: a
+ * {@code Connection}s of {@code Listener} and {@code Client}. The wire format is a frame per message: a
  * 4-byte big-endian length, then that many bytes. Message boundaries are kept; an empty message is a message.
  *
  * <p>Sends and receives are each serialized by their own lock, so one thread may send while another receives.
