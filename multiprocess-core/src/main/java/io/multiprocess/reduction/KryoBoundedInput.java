@@ -14,12 +14,22 @@ import com.esotericsoftware.kryo.io.Input;
  * (an element reads at least one byte, nested elements begin after their container's header), so the claims of a
  * well-formed message never add up to more than its length. That makes everything allocated because of a size
  * at most a few bytes per byte of the message: 8 for an array or a list slot, about 11 for a presized hash map.
+ *
+ * <p>One exception: Kryo writes a collection whose elements are all null as its size and a single byte (the null
+ * class), whatever the size. Such nulls are allowed beyond the bytes, up to {@link #NULLS_PER_MESSAGE} in a message
+ * (8 MiB of list slots), so a list of nulls travels and a forged size still cannot make this JVM allocate more.
  */
 final class KryoBoundedInput extends Input {
+
+    /** Null elements a message may hold beyond its bytes, in collections written as all null. */
+    static final int NULLS_PER_MESSAGE = 1 << 20;
+    /** Kryo's class id of null: what follows the size of a collection whose elements are all null. */
+    private static final byte NULL_CLASS = 0;
 
     /** Elements that the sizes read so far may still claim. */
     private long claimsLeft;
     private int messageLength;
+    private long nullsLeft;
 
     KryoBoundedInput() {
         super();
@@ -30,6 +40,7 @@ final class KryoBoundedInput extends Input {
         super.setBuffer(bytes, offset, count);
         claimsLeft = count;
         messageLength = count;
+        nullsLeft = NULLS_PER_MESSAGE;
     }
 
     /**
@@ -38,6 +49,22 @@ final class KryoBoundedInput extends Input {
      */
     static void claim(Input input, long count, String kind) {
         if (input instanceof KryoBoundedInput bounded) {
+            bounded.claim(count, count, kind + " of " + count + " elements");
+        }
+    }
+
+    /**
+     * As {@link #claim(Input, long, String)} for a collection, which Kryo may write as all null in one byte: such a
+     * collection's nulls are counted against {@link #NULLS_PER_MESSAGE} instead of the bytes.
+     */
+    static void claimCollection(Input input, long count, String kind) {
+        if (input instanceof KryoBoundedInput bounded) {
+            int left = bounded.limit - bounded.position;
+            if (count > left && left > 0 && bounded.buffer[bounded.position] == NULL_CLASS
+                    && count <= bounded.nullsLeft) {
+                bounded.nullsLeft -= count;
+                return;
+            }
             bounded.claim(count, count, kind + " of " + count + " elements");
         }
     }

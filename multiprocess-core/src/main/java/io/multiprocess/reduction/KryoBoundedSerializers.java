@@ -65,7 +65,7 @@ final class KryoBoundedSerializers {
         @Override
         protected Collection<Object> create(Kryo kryo, Input input, Class<? extends Collection<Object>> type,
                 int size) {
-            KryoBoundedInput.claim(input, size, "a collection");
+            KryoBoundedInput.claimCollection(input, size, "a collection");
             return super.create(kryo, input, type, size);
         }
     }
@@ -84,7 +84,7 @@ final class KryoBoundedSerializers {
         @Override
         @SuppressWarnings("rawtypes")
         protected PriorityQueue create(Kryo kryo, Input input, Class<? extends PriorityQueue> type, int size) {
-            KryoBoundedInput.claim(input, size, "a priority queue");
+            KryoBoundedInput.claimCollection(input, size, "a priority queue");
             return super.create(kryo, input, type, size);
         }
     }
@@ -93,7 +93,7 @@ final class KryoBoundedSerializers {
         @Override
         @SuppressWarnings("rawtypes")
         protected List create(Kryo kryo, Input input, Class type, int size) {
-            KryoBoundedInput.claim(input, size, "a list");
+            KryoBoundedInput.claimCollection(input, size, "a list");
             return super.create(kryo, input, type, size);
         }
     }
@@ -106,7 +106,7 @@ final class KryoBoundedSerializers {
 
         @Override
         protected List<Object> create(Kryo kryo, Input input, Class<? extends List<Object>> type, int size) {
-            KryoBoundedInput.claim(input, size, "a list");
+            KryoBoundedInput.claimCollection(input, size, "a list");
             return new ArrayList<>(size);
         }
 

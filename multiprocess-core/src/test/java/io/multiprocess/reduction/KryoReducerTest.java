@@ -35,6 +35,25 @@ class KryoReducerTest {
     }
 
     @Test
+    void collectionsOfNullsComeBackThoughKryoWritesThemInOneByte() {
+        List<Object> twoNulls = new ArrayList<>(Arrays.asList(null, null));
+        assertThat(reducer.loads(reducer.dumps(twoNulls))).isEqualTo(twoNulls);
+        assertThat(reducer.loads(reducer.dumps(Arrays.asList(null, null, null)))).isEqualTo(Arrays.asList(null, null,
+                null));
+        List<Object> many = new ArrayList<>(Collections.nCopies(100_000, null));
+        assertThat(reducer.loads(reducer.dumps(many))).isEqualTo(many);
+    }
+
+    @Test
+    void moreNullsThanAMessageMayHoldBeyondItsBytesAreRefusedBeforeTheListIsMade() {
+        List<Object> tooMany = new ArrayList<>(Collections.nCopies(KryoBoundedInput.NULLS_PER_MESSAGE + 1, null));
+        byte[] bytes = reducer.dumps(tooMany);
+        assertThat(bytes).as("a size and a byte, whatever the size").hasSizeLessThan(64);
+        assertThatThrownBy(() -> reducer.loads(bytes)).isInstanceOf(ReductionException.class)
+                .hasMessageContaining("cannot fit");
+    }
+
+    @Test
     void isNamedKryo() {
         assertThat(reducer.name()).isEqualTo("kryo");
     }
