@@ -13,6 +13,7 @@ import io.multiprocess.queues.MpQueue;
 import io.multiprocess.queues.SimpleQueue;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.SharedArray;
 import io.multiprocess.sharedctypes.SharedCTypes;
 import io.multiprocess.sharedctypes.SharedValue;
@@ -206,52 +207,108 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
 
     /**
      * A value of a primitive type in shared memory with its own cross-process {@link RLock} (Python's
-     * {@code Value(typecode, initial)}): {@code IntValue hits = ctx.value(int.class, 0);}. The result is the class
-     * for that type ({@link io.multiprocess.sharedctypes.IntValue}, {@code LongValue}, {@code DoubleValue}, ...),
-     * whose {@code get()} and {@code set()} take and return the primitive; see
-     * {@link io.multiprocess.sharedctypes.SharedValue}.
+     * {@code Value(typecode, initial)}). The {@link CType} token names the type and, at compile time, the class of
+     * the result and of {@code initial}:
      *
-     * @param type {@code int.class}, {@code long.class}, {@code short.class}, {@code byte.class}, {@code char.class},
-     *     {@code float.class}, {@code double.class} or {@code boolean.class}
-     * @throws IllegalArgumentException if {@code initial} does not fit {@code type}
+     * <pre>{@code
+     * IntValue hits = ctx.value(CType.INT, 0);          // Python: Value('i', 0)
+     * DoubleValue mean = ctx.value(CType.DOUBLE, 0.5);  // Value('d', 0.5)
+     * }</pre>
+     *
+     * <p>Each class ({@link io.multiprocess.sharedctypes.IntValue}, {@code LongValue}, {@code DoubleValue}, ...) has
+     * {@code get()} and {@code set()} of the primitive itself; see {@link SharedValue}.
      */
-    public <V extends SharedValue> V value(Class<?> type, Object initial) {
+    public <V extends SharedValue, E> V value(CType<V, ?, E, ?> type, E initial) {
         return SharedCTypes.value(type, initial, true);
     }
 
+    /** As {@link #value(CType, Object)}, holding zero ({@code false} for a boolean), as Python's {@code Value('i')}. */
+    public <V extends SharedValue> V value(CType<V, ?, ?, ?> type) {
+        return zeroValue(type, true);
+    }
+
     /**
-     * As {@link #value(Class, Object)} without a lock (Python's {@code RawValue}): {@code getLock()} refuses, and
-     * {@code get()}/{@code set()} are single volatile accesses.
+     * As {@link #value(CType, Object)} for a type known only at run time, by Python's type code ({@code "i"},
+     * {@code "q"}, {@code "d"}, ...): {@code SharedValue v = ctx.value("d", 1.5);}. The result is the sealed base
+     * class; {@code initial} is checked when it runs, as {@link SharedCTypes} tells.
+     *
+     * @throws IllegalArgumentException if the code is unknown or {@code initial} does not fit its type
      */
-    public <V extends SharedValue> V rawValue(Class<?> type, Object initial) {
+    public SharedValue value(String typecode, Object initial) {
+        return SharedCTypes.value(typecode, initial, true);
+    }
+
+    /**
+     * As {@link #value(CType, Object)} without a lock (Python's {@code RawValue}): {@code getLock()} refuses, and
+     * {@code get()}/{@code set()} are single volatile accesses. {@code IntValue n = ctx.rawValue(CType.INT, 0);}
+     */
+    public <V extends SharedValue, E> V rawValue(CType<V, ?, E, ?> type, E initial) {
         return SharedCTypes.value(type, initial, false);
+    }
+
+    /** As {@link #rawValue(CType, Object)}, holding zero ({@code false} for a boolean). */
+    public <V extends SharedValue> V rawValue(CType<V, ?, ?, ?> type) {
+        return zeroValue(type, false);
+    }
+
+    /** As {@link #value(String, Object)} without a lock (Python's {@code RawValue(typecode, initial)}). */
+    public SharedValue rawValue(String typecode, Object initial) {
+        return SharedCTypes.value(typecode, initial, false);
+    }
+
+    private static <V extends SharedValue, E> V zeroValue(CType<V, ?, E, ?> type, boolean lock) {
+        return SharedCTypes.value(type, type.zero(), lock);
     }
 
     /**
      * An array of {@code size} elements of a primitive type in shared memory, all zero, with its own cross-process
-     * {@link RLock} (Python's {@code Array(typecode, size)}): {@code DoubleArray xs = ctx.array(double.class, 100);}.
-     * See {@link io.multiprocess.sharedctypes.SharedArray}.
+     * {@link RLock} (Python's {@code Array(typecode, size)}):
+     * {@code DoubleArray xs = ctx.array(CType.DOUBLE, 100);}. See {@link SharedArray}.
+     *
+     * @throws IllegalArgumentException if {@code size} is negative
      */
-    public <A extends SharedArray> A array(Class<?> type, int size) {
+    public <A extends SharedArray> A array(CType<?, A, ?, ?> type, int size) {
         return SharedCTypes.array(type, size, true);
     }
 
     /**
-     * A copy of {@code initial}, a primitive array of {@code type}, in shared memory with its own lock (Python's
-     * {@code Array(typecode, sequence)}): {@code IntArray a = ctx.array(int.class, new int[] {1, 2, 3});}.
+     * A copy of {@code initial}, a primitive array of the token's type, in shared memory with its own lock (Python's
+     * {@code Array(typecode, sequence)}): {@code IntArray a = ctx.array(CType.INT, new int[] {1, 2, 3});}.
      */
-    public <A extends SharedArray> A array(Class<?> type, Object initial) {
+    public <A extends SharedArray, P> A array(CType<?, A, ?, P> type, P initial) {
         return SharedCTypes.array(type, initial, true);
     }
 
-    /** As {@link #array(Class, int)} without a lock (Python's {@code RawArray(typecode, size)}). */
-    public <A extends SharedArray> A rawArray(Class<?> type, int size) {
+    /** As {@link #array(CType, int)}, by Python's type code: {@code SharedArray a = ctx.array("d", 100);}. */
+    public SharedArray array(String typecode, int size) {
+        return SharedCTypes.array(typecode, size, true);
+    }
+
+    /**
+     * As {@link #array(CType, Object)}, by Python's type code; {@code initial} must be a primitive array of its type.
+     */
+    public SharedArray array(String typecode, Object initial) {
+        return SharedCTypes.array(typecode, initial, true);
+    }
+
+    /** As {@link #array(CType, int)} without a lock (Python's {@code RawArray(typecode, size)}). */
+    public <A extends SharedArray> A rawArray(CType<?, A, ?, ?> type, int size) {
         return SharedCTypes.array(type, size, false);
     }
 
-    /** As {@link #array(Class, Object)} without a lock (Python's {@code RawArray(typecode, sequence)}). */
-    public <A extends SharedArray> A rawArray(Class<?> type, Object initial) {
+    /** As {@link #array(CType, Object)} without a lock (Python's {@code RawArray(typecode, sequence)}). */
+    public <A extends SharedArray, P> A rawArray(CType<?, A, ?, P> type, P initial) {
         return SharedCTypes.array(type, initial, false);
+    }
+
+    /** As {@link #array(String, int)} without a lock. */
+    public SharedArray rawArray(String typecode, int size) {
+        return SharedCTypes.array(typecode, size, false);
+    }
+
+    /** As {@link #array(String, Object)} without a lock. */
+    public SharedArray rawArray(String typecode, Object initial) {
+        return SharedCTypes.array(typecode, initial, false);
     }
 
     /**

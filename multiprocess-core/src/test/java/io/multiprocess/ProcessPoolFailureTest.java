@@ -12,6 +12,7 @@ import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.pool.WorkerState;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.IntArray;
 import io.multiprocess.testing.PidFiles;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class ProcessPoolFailureTest {
     void aWorkerThatDiesWithShortTasksHandedToItAheadFailsOnlyTheOneItRanAndTheOthersRunOnceElsewhere() {
         // Short tasks are handed to a busy worker ahead (Scheduler.PREFETCH): the crash must fail the task that was
         // running, run each task it held ahead exactly once on another worker, and lose none.
-        IntArray runs = Multiprocess.getContext().rawArray(int.class, 400);
+        IntArray runs = Multiprocess.getContext().rawArray(CType.INT, 400);
         try (ProcessPool pool = Multiprocess.getContext().pool(2)) {
             ResultIterator<Integer> results = pool.imap((Integer x) -> {
                 runs.getAndAdd(x, 1);
@@ -100,7 +101,7 @@ class ProcessPoolFailureTest {
     @Test
     void cancellingAMapOfShortTasksKillsOnlyTheWorkersHoldingItsTasksAndNoQueuedOneRunsAfterwards()
             throws Exception {
-        IntArray runs = Multiprocess.getContext().rawArray(int.class, 2000);
+        IntArray runs = Multiprocess.getContext().rawArray(CType.INT, 2000);
         try (ProcessPool pool = Multiprocess.getContext().pool(2)) {
             String started = dir.resolve("started").toString();
             AsyncResult<List<Integer>> map = pool.mapAsync((Integer x) -> {

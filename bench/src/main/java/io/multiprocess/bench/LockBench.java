@@ -4,6 +4,7 @@ import io.multiprocess.BaseContext;
 import io.multiprocess.Diagnostics;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.IntValue;
 import io.multiprocess.sharedctypes.LongArray;
 import io.multiprocess.synchronize.Barrier;
@@ -54,8 +55,8 @@ public final class LockBench {
             int warmup = options.warmupReps();
             int reps = options.reps();
             int pairs = options.pairs();
-            IntValue value = ctx.value(int.class, 0);
-            IntValue raw = ctx.rawValue(int.class, 0);
+            IntValue value = ctx.value(CType.INT, 0);
+            IntValue raw = ctx.rawValue(CType.INT, 0);
             MpProcess child = ctx.process(() -> Files.writeString(Path.of(file), String.format(Locale.ROOT,
                     "%f %f %f %f %f %f %f", nanosPerPair(lock, warmup, reps, pairs),
                     nanosPerPair(rlock, warmup, reps, pairs), nanosPerPair(semaphore, warmup, reps, pairs),
@@ -92,8 +93,8 @@ public final class LockBench {
 
     /** {@code processes} children increment one shared int under its lock, all at once; increments per second. */
     static double lockedIncrementsPerSecond(BaseContext ctx, int processes, int increments) {
-        IntValue counter = ctx.value(int.class, 0);
-        LongArray times = ctx.rawArray(long.class, 2 * processes);
+        IntValue counter = ctx.value(CType.INT, 0);
+        LongArray times = ctx.rawArray(CType.LONG, 2 * processes);
         Barrier start = ctx.barrier(processes);
         List<MpProcess> children = new ArrayList<>();
         for (int p = 0; p < processes; p++) {

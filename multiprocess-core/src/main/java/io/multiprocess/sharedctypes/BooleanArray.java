@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code boolean} array in shared memory (Python's
  * {@code Array('?', ...)}): create it with
- * {@code ctx.array(boolean.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.BOOLEAN, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class BooleanArray extends SharedArray {
 
     BooleanArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.BOOLEAN, lock);
+        super(memory, CType.BOOLEAN, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static BooleanArray create(int length, boolean lock) {
-        return new BooleanArray(Segments.create(ElementType.BOOLEAN, true, length), lock ? RLock.create() : null);
+        return new BooleanArray(Segments.create(CType.BOOLEAN, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */
@@ -31,7 +31,7 @@ public final class BooleanArray extends SharedArray {
         int at = offset(index);
         enter();
         try {
-            return (view.getByte(at) != 0);
+            return view.getByte(at) != 0;
         } finally {
             exit();
         }

@@ -4,19 +4,19 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code boolean} in shared memory (Python's {@code Value('?')}):
- * create it with {@code ctx.value(boolean.class, initial)} or {@code ctx.rawValue(boolean.class, initial)};
+ * A shared {@code boolean} (Python's {@code Value('?')}):
+ * create it with {@code ctx.value(CType.BOOLEAN, initial)} or {@code ctx.rawValue(CType.BOOLEAN, initial)};
  * see {@link SharedValue}.
  */
 public final class BooleanValue extends SharedValue {
 
     BooleanValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.BOOLEAN, lock);
+        super(memory, CType.BOOLEAN, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static BooleanValue create(boolean initial, boolean lock) {
-        BooleanValue value = new BooleanValue(newSegment(ElementType.BOOLEAN), lock ? RLock.create() : null);
+        BooleanValue value = new BooleanValue(newSegment(CType.BOOLEAN), lock ? RLock.create() : null);
         value.view.setByte(AT, (byte) (initial ? 1 : 0));
         return value;
     }
@@ -25,7 +25,7 @@ public final class BooleanValue extends SharedValue {
     public boolean get() {
         enter();
         try {
-            return (view.getByte(AT) != 0);
+            return view.getByte(AT) != 0;
         } finally {
             exit();
         }

@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code byte} array in shared memory (Python's
  * {@code Array('b', ...)}): create it with
- * {@code ctx.array(byte.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.BYTE, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class ByteArray extends SharedArray {
 
     ByteArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.BYTE, lock);
+        super(memory, CType.BYTE, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static ByteArray create(int length, boolean lock) {
-        return new ByteArray(Segments.create(ElementType.BYTE, true, length), lock ? RLock.create() : null);
+        return new ByteArray(Segments.create(CType.BYTE, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

@@ -4,19 +4,19 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code byte} in shared memory (Python's {@code Value('b')}):
- * create it with {@code ctx.value(byte.class, initial)} or {@code ctx.rawValue(byte.class, initial)};
+ * A shared {@code byte} (Python's {@code Value('b')}):
+ * create it with {@code ctx.value(CType.BYTE, initial)} or {@code ctx.rawValue(CType.BYTE, initial)};
  * see {@link SharedValue}.
  */
 public final class ByteValue extends SharedValue {
 
     ByteValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.BYTE, lock);
+        super(memory, CType.BYTE, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static ByteValue create(byte initial, boolean lock) {
-        ByteValue value = new ByteValue(newSegment(ElementType.BYTE), lock ? RLock.create() : null);
+        ByteValue value = new ByteValue(newSegment(CType.BYTE), lock ? RLock.create() : null);
         value.view.setByte(AT, initial);
         return value;
     }

@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code char} array in shared memory (Python's
  * {@code Array('u', ...)}): create it with
- * {@code ctx.array(char.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.CHAR, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class CharArray extends SharedArray {
 
     CharArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.CHAR, lock);
+        super(memory, CType.CHAR, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static CharArray create(int length, boolean lock) {
-        return new CharArray(Segments.create(ElementType.CHAR, true, length), lock ? RLock.create() : null);
+        return new CharArray(Segments.create(CType.CHAR, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

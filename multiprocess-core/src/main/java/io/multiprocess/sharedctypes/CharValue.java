@@ -4,19 +4,19 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code char} in shared memory (Python's {@code Value('u')}):
- * create it with {@code ctx.value(char.class, initial)} or {@code ctx.rawValue(char.class, initial)};
+ * A shared {@code char} (Python's {@code Value('u')}):
+ * create it with {@code ctx.value(CType.CHAR, initial)} or {@code ctx.rawValue(CType.CHAR, initial)};
  * see {@link SharedValue}.
  */
 public final class CharValue extends SharedValue {
 
     CharValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.CHAR, lock);
+        super(memory, CType.CHAR, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static CharValue create(char initial, boolean lock) {
-        CharValue value = new CharValue(newSegment(ElementType.CHAR), lock ? RLock.create() : null);
+        CharValue value = new CharValue(newSegment(CType.CHAR), lock ? RLock.create() : null);
         value.view.setChar(AT, initial);
         return value;
     }

@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code double} array in shared memory (Python's
  * {@code Array('d', ...)}): create it with
- * {@code ctx.array(double.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.DOUBLE, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class DoubleArray extends SharedArray {
 
     DoubleArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.DOUBLE, lock);
+        super(memory, CType.DOUBLE, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static DoubleArray create(int length, boolean lock) {
-        return new DoubleArray(Segments.create(ElementType.DOUBLE, true, length), lock ? RLock.create() : null);
+        return new DoubleArray(Segments.create(CType.DOUBLE, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

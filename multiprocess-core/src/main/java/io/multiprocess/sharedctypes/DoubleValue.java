@@ -4,20 +4,20 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code double} in shared memory (Python's {@code Value('d')}):
- * create it with {@code ctx.value(double.class, initial)} or {@code ctx.rawValue(double.class, initial)};
+ * A shared {@code double} (Python's {@code Value('d')}):
+ * create it with {@code ctx.value(CType.DOUBLE, initial)} or {@code ctx.rawValue(CType.DOUBLE, initial)};
  * see {@link SharedValue}.
  * Atomic helper: {@code compareAndSet} (bit for bit).
  */
 public final class DoubleValue extends SharedValue {
 
     DoubleValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.DOUBLE, lock);
+        super(memory, CType.DOUBLE, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static DoubleValue create(double initial, boolean lock) {
-        DoubleValue value = new DoubleValue(newSegment(ElementType.DOUBLE), lock ? RLock.create() : null);
+        DoubleValue value = new DoubleValue(newSegment(CType.DOUBLE), lock ? RLock.create() : null);
         value.view.setDouble(AT, initial);
         return value;
     }

@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code float} array in shared memory (Python's
  * {@code Array('f', ...)}): create it with
- * {@code ctx.array(float.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.FLOAT, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class FloatArray extends SharedArray {
 
     FloatArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.FLOAT, lock);
+        super(memory, CType.FLOAT, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static FloatArray create(int length, boolean lock) {
-        return new FloatArray(Segments.create(ElementType.FLOAT, true, length), lock ? RLock.create() : null);
+        return new FloatArray(Segments.create(CType.FLOAT, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

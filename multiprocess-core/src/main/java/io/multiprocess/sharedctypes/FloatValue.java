@@ -4,20 +4,20 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code float} in shared memory (Python's {@code Value('f')}):
- * create it with {@code ctx.value(float.class, initial)} or {@code ctx.rawValue(float.class, initial)};
+ * A shared {@code float} (Python's {@code Value('f')}):
+ * create it with {@code ctx.value(CType.FLOAT, initial)} or {@code ctx.rawValue(CType.FLOAT, initial)};
  * see {@link SharedValue}.
  * Atomic helper: {@code compareAndSet} (bit for bit).
  */
 public final class FloatValue extends SharedValue {
 
     FloatValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.FLOAT, lock);
+        super(memory, CType.FLOAT, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static FloatValue create(float initial, boolean lock) {
-        FloatValue value = new FloatValue(newSegment(ElementType.FLOAT), lock ? RLock.create() : null);
+        FloatValue value = new FloatValue(newSegment(CType.FLOAT), lock ? RLock.create() : null);
         value.view.setFloat(AT, initial);
         return value;
     }

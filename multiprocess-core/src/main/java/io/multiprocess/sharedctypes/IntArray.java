@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code int} array in shared memory (Python's
  * {@code Array('i', ...)}): create it with
- * {@code ctx.array(int.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.INT, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class IntArray extends SharedArray {
 
     IntArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.INT, lock);
+        super(memory, CType.INT, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static IntArray create(int length, boolean lock) {
-        return new IntArray(Segments.create(ElementType.INT, true, length), lock ? RLock.create() : null);
+        return new IntArray(Segments.create(CType.INT, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

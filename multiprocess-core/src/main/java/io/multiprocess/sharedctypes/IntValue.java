@@ -4,8 +4,8 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * An {@code int} in shared memory (Python's {@code Value('i')}):
- * create it with {@code ctx.value(int.class, initial)} or {@code ctx.rawValue(int.class, initial)};
+ * A shared {@code int} (Python's {@code Value('i')}):
+ * create it with {@code ctx.value(CType.INT, initial)} or {@code ctx.rawValue(CType.INT, initial)};
  * see {@link SharedValue}.
  * Atomic helpers: {@code getAndAdd}, {@code addAndGet}, {@code incrementAndGet}, {@code compareAndSet},
  * {@code getAndSet}.
@@ -13,12 +13,12 @@ import io.multiprocess.synchronize.RLock;
 public final class IntValue extends SharedValue {
 
     IntValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.INT, lock);
+        super(memory, CType.INT, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static IntValue create(int initial, boolean lock) {
-        IntValue value = new IntValue(newSegment(ElementType.INT), lock ? RLock.create() : null);
+        IntValue value = new IntValue(newSegment(CType.INT), lock ? RLock.create() : null);
         value.view.setInt(AT, initial);
         return value;
     }

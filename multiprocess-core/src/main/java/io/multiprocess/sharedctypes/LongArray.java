@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code long} array in shared memory (Python's
  * {@code Array('q', ...)}): create it with
- * {@code ctx.array(long.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.LONG, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class LongArray extends SharedArray {
 
     LongArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.LONG, lock);
+        super(memory, CType.LONG, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static LongArray create(int length, boolean lock) {
-        return new LongArray(Segments.create(ElementType.LONG, true, length), lock ? RLock.create() : null);
+        return new LongArray(Segments.create(CType.LONG, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

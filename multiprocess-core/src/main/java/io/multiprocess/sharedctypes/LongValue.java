@@ -4,8 +4,8 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code long} in shared memory (Python's {@code Value('q')}):
- * create it with {@code ctx.value(long.class, initial)} or {@code ctx.rawValue(long.class, initial)};
+ * A shared {@code long} (Python's {@code Value('q')}):
+ * create it with {@code ctx.value(CType.LONG, initial)} or {@code ctx.rawValue(CType.LONG, initial)};
  * see {@link SharedValue}.
  * Atomic helpers: {@code getAndAdd}, {@code addAndGet}, {@code incrementAndGet}, {@code compareAndSet},
  * {@code getAndSet}.
@@ -13,12 +13,12 @@ import io.multiprocess.synchronize.RLock;
 public final class LongValue extends SharedValue {
 
     LongValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.LONG, lock);
+        super(memory, CType.LONG, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static LongValue create(long initial, boolean lock) {
-        LongValue value = new LongValue(newSegment(ElementType.LONG), lock ? RLock.create() : null);
+        LongValue value = new LongValue(newSegment(CType.LONG), lock ? RLock.create() : null);
         value.view.setLong(AT, initial);
         return value;
     }

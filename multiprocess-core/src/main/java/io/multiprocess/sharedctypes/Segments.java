@@ -24,18 +24,18 @@ final class Segments {
     private Segments() {
     }
 
-    static long header(ElementType type, boolean array) {
+    static long header(CType<?, ?, ?, ?> type, boolean array) {
         return MAGIC << 32 | (long) (type.ordinal() + 1) << 16 | (array ? 1L << 8 : 0) | VERSION;
     }
 
     /** A new zeroed segment for {@code length} elements of {@code type}. */
-    static SharedMemory create(ElementType type, boolean array, int length) {
+    static SharedMemory create(CType<?, ?, ?, ?> type, boolean array, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("a shared array cannot have a negative length, got " + length);
         }
         long size = DATA + (long) length * type.size;
         if (size > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a shared array of " + length + " " + type.primitive + " elements"
+            throw new IllegalArgumentException("a shared array of " + length + " " + type.primitive() + " elements"
                     + " needs " + size + " bytes, more than a segment can map (2 GiB)");
         }
         for (int attempt = 1; ; attempt++) {
@@ -55,13 +55,13 @@ final class Segments {
     }
 
     /** The segment {@code name}, which must hold a value (or an array) of {@code type}. */
-    static SharedMemory attach(String name, ElementType type, boolean array) {
+    static SharedMemory attach(String name, CType<?, ?, ?, ?> type, boolean array) {
         SharedMemory memory = SharedMemory.attach(name);
         AtomicView words = AtomicView.of(memory);
         long header = words.size() >= DATA ? words.getLong(0) : 0;
         if (header != header(type, array)) {
             throw new IllegalStateException("shared memory segment '" + name + "' does not hold a shared "
-                    + type.primitive + (array ? " array" : " value") + "; a token was resolved against the wrong"
+                    + type.primitive() + (array ? " array" : " value") + "; a token was resolved against the wrong"
                     + " segment");
         }
         return memory;

@@ -18,8 +18,8 @@ import java.util.function.Function;
  * {@link DoubleArray}, {@link BooleanArray}.
  *
  * <pre>{@code
- * DoubleArray samples = ctx.array(double.class, 1000);       // Python: Array('d', 1000), all zero
- * IntArray counts = ctx.array(int.class, new int[] {1, 2, 3}); // Array('i', [1, 2, 3])
+ * DoubleArray samples = ctx.array(CType.DOUBLE, 1000);      // Python: Array('d', 1000), all zero
+ * IntArray counts = ctx.array(CType.INT, new int[] {1, 2, 3}); // Array('i', [1, 2, 3])
  * counts.set(0, 7);
  * int[] firstTwo = counts.get(0, 2);                         // counts[0:2]
  * counts.set(1, new int[] {8, 9});                           // counts[1:3] = [8, 9]
@@ -38,9 +38,9 @@ public abstract sealed class SharedArray implements SharedHandle
     final AtomicView view;
     final RLock lock;
     final int length;
-    private final ElementType type;
+    private final CType<?, ?, ?, ?> type;
 
-    SharedArray(SharedMemory memory, ElementType type, RLock lock) {
+    SharedArray(SharedMemory memory, CType<?, ?, ?, ?> type, RLock lock) {
         this.memory = memory;
         this.view = AtomicView.of(memory);
         this.type = type;
@@ -55,12 +55,17 @@ public abstract sealed class SharedArray implements SharedHandle
 
     /** The primitive type of its elements, e.g. {@code int.class}. */
     public final Class<?> type() {
-        return type.primitive;
+        return type.primitive();
+    }
+
+    /** The type token it was made with, e.g. {@link CType#DOUBLE}: for code that handles arrays of any type. */
+    public final CType<?, ?, ?, ?> ctype() {
+        return type;
     }
 
     /** Python's type code for its elements. */
     public final String typecode() {
-        return type.code;
+        return type.typecode();
     }
 
     /** Whether every call takes a lock ({@code ctx.array}); false for {@code ctx.rawArray}. */
@@ -168,14 +173,14 @@ public abstract sealed class SharedArray implements SharedHandle
     }
 
     final IllegalArgumentException wrongType(Object value) {
-        return new IllegalArgumentException(getClass().getSimpleName() + " holds " + type.primitive + " elements;"
-                + " cannot store " + (value == null ? "null" : "a " + value.getClass().getName() + " (" + value
-                + ")"));
+        return new IllegalArgumentException(getClass().getSimpleName() + " holds " + type.primitive()
+                + " elements; cannot store " + (value == null ? "null"
+                        : "a " + value.getClass().getName() + " (" + value + ")"));
     }
 
     @Override
     public final HandleToken token() {
-        return new Token(memory.name(), type.code, lock);
+        return new Token(memory.name(), type.typecode(), lock);
     }
 
     @Override
@@ -194,27 +199,14 @@ public abstract sealed class SharedArray implements SharedHandle
         return getClass().getSimpleName() + "[" + memory.name() + (lock == null ? ", raw" : "") + "]";
     }
 
-    static SharedArray of(ElementType type, SharedMemory memory, RLock lock) {
-        return switch (type) {
-            case INT -> new IntArray(memory, lock);
-            case LONG -> new LongArray(memory, lock);
-            case SHORT -> new ShortArray(memory, lock);
-            case BYTE -> new ByteArray(memory, lock);
-            case CHAR -> new CharArray(memory, lock);
-            case FLOAT -> new FloatArray(memory, lock);
-            case DOUBLE -> new DoubleArray(memory, lock);
-            case BOOLEAN -> new BooleanArray(memory, lock);
-        };
-    }
-
     /** The travelling form: the segment's name, the type code, and the lock (null for a raw array). */
     record Token(String segment, String type, RLock lock) implements HandleToken {
         private static final long serialVersionUID = 1L;
 
         @Override
         public SharedHandle resolve() {
-            ElementType elements = ElementType.ofCode(type);
-            return of(elements, Segments.attach(segment, elements, true), lock);
+            CType<?, ?, ?, ?> elements = CType.of(type);
+            return elements.wrapArray(Segments.attach(segment, elements, true), lock);
         }
     }
 }

@@ -15,7 +15,7 @@ import io.multiprocess.synchronize.RLock;
  * {@link BooleanValue}.
  *
  * <pre>{@code
- * IntValue counter = ctx.value(int.class, 0);             // Python: Value('i', 0)
+ * IntValue counter = ctx.value(CType.INT, 0);            // Python: Value('i', 0)
  * ctx.process(() -> {
  *     try (Held held = counter.getLock().hold()) {        // with counter.get_lock():
  *         counter.set(counter.get() + 1);                 //     counter.value += 1
@@ -41,9 +41,9 @@ public abstract sealed class SharedValue implements SharedHandle
     final SharedMemory memory;
     final AtomicView view;
     final RLock lock;
-    private final ElementType type;
+    private final CType<?, ?, ?, ?> type;
 
-    SharedValue(SharedMemory memory, ElementType type, RLock lock) {
+    SharedValue(SharedMemory memory, CType<?, ?, ?, ?> type, RLock lock) {
         this.memory = memory;
         this.view = AtomicView.of(memory);
         this.type = type;
@@ -51,18 +51,23 @@ public abstract sealed class SharedValue implements SharedHandle
     }
 
     /** A new segment for one value of {@code type}, zero. */
-    static SharedMemory newSegment(ElementType type) {
+    static SharedMemory newSegment(CType<?, ?, ?, ?> type) {
         return Segments.create(type, false, 1);
     }
 
     /** The primitive type it holds, e.g. {@code int.class}. */
     public final Class<?> type() {
-        return type.primitive;
+        return type.primitive();
+    }
+
+    /** The type token it was made with, e.g. {@link CType#INT}: for code that handles values of any type. */
+    public final CType<?, ?, ?, ?> ctype() {
+        return type;
     }
 
     /** Python's type code for it ({@code "i"}, {@code "q"}, {@code "d"}, ...). */
     public final String typecode() {
-        return type.code;
+        return type.typecode();
     }
 
     /** Whether every access takes a lock ({@code ctx.value}); false for {@code ctx.rawValue}. */
@@ -116,13 +121,14 @@ public abstract sealed class SharedValue implements SharedHandle
     public abstract void setObject(Object value);
 
     final IllegalArgumentException wrongType(Object value) {
-        return new IllegalArgumentException(getClass().getSimpleName() + " holds a " + type.primitive + "; cannot"
-                + " set it to " + (value == null ? "null" : "a " + value.getClass().getName() + " (" + value + ")"));
+        return new IllegalArgumentException(getClass().getSimpleName() + " holds a " + type.primitive()
+                + "; cannot set it to " + (value == null ? "null"
+                        : "a " + value.getClass().getName() + " (" + value + ")"));
     }
 
     @Override
     public final HandleToken token() {
-        return new Token(memory.name(), type.code, lock);
+        return new Token(memory.name(), type.typecode(), lock);
     }
 
     @Override
@@ -141,27 +147,14 @@ public abstract sealed class SharedValue implements SharedHandle
         return getClass().getSimpleName() + "[" + memory.name() + (lock == null ? ", raw" : "") + "]";
     }
 
-    static SharedValue of(ElementType type, SharedMemory memory, RLock lock) {
-        return switch (type) {
-            case INT -> new IntValue(memory, lock);
-            case LONG -> new LongValue(memory, lock);
-            case SHORT -> new ShortValue(memory, lock);
-            case BYTE -> new ByteValue(memory, lock);
-            case CHAR -> new CharValue(memory, lock);
-            case FLOAT -> new FloatValue(memory, lock);
-            case DOUBLE -> new DoubleValue(memory, lock);
-            case BOOLEAN -> new BooleanValue(memory, lock);
-        };
-    }
-
     /** The travelling form: the segment's name, the type code, and the lock (null for a raw value). */
     record Token(String segment, String type, RLock lock) implements HandleToken {
         private static final long serialVersionUID = 1L;
 
         @Override
         public SharedHandle resolve() {
-            ElementType elements = ElementType.ofCode(type);
-            return of(elements, Segments.attach(segment, elements, false), lock);
+            CType<?, ?, ?, ?> elements = CType.of(type);
+            return elements.wrapValue(Segments.attach(segment, elements, false), lock);
         }
     }
 }

@@ -6,17 +6,17 @@ import io.multiprocess.synchronize.RLock;
 /**
  * A fixed-length {@code short} array in shared memory (Python's
  * {@code Array('h', ...)}): create it with
- * {@code ctx.array(short.class, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
+ * {@code ctx.array(CType.SHORT, sizeOrInitial)} or {@code ctx.rawArray(...)}; see {@link SharedArray}.
  */
 public final class ShortArray extends SharedArray {
 
     ShortArray(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.SHORT, lock);
+        super(memory, CType.SHORT, lock);
     }
 
     /** A new array of {@code length} zero (false) elements, with a new lock when {@code lock} is true. */
     public static ShortArray create(int length, boolean lock) {
-        return new ShortArray(Segments.create(ElementType.SHORT, true, length), lock ? RLock.create() : null);
+        return new ShortArray(Segments.create(CType.SHORT, true, length), lock ? RLock.create() : null);
     }
 
     /** A new array holding a copy of {@code initial}, with a new lock when {@code lock} is true. */

@@ -4,19 +4,19 @@ import io.multiprocess.sharedmemory.SharedMemory;
 import io.multiprocess.synchronize.RLock;
 
 /**
- * A {@code short} in shared memory (Python's {@code Value('h')}):
- * create it with {@code ctx.value(short.class, initial)} or {@code ctx.rawValue(short.class, initial)};
+ * A shared {@code short} (Python's {@code Value('h')}):
+ * create it with {@code ctx.value(CType.SHORT, initial)} or {@code ctx.rawValue(CType.SHORT, initial)};
  * see {@link SharedValue}.
  */
 public final class ShortValue extends SharedValue {
 
     ShortValue(SharedMemory memory, RLock lock) {
-        super(memory, ElementType.SHORT, lock);
+        super(memory, CType.SHORT, lock);
     }
 
     /** A new value holding {@code initial}, with a new lock when {@code lock} is true. */
     public static ShortValue create(short initial, boolean lock) {
-        ShortValue value = new ShortValue(newSegment(ElementType.SHORT), lock ? RLock.create() : null);
+        ShortValue value = new ShortValue(newSegment(CType.SHORT), lock ? RLock.create() : null);
         value.view.setShort(AT, initial);
         return value;
     }

@@ -66,9 +66,9 @@ class SharedCTypesTest {
 
     @Test
     void everyTypeOfValueRoundTripsBetweenProcesses() {
-        Values v = new Values(ctx.value(int.class, -7), ctx.value(long.class, 1L << 40), ctx.value(short.class, 300),
-                ctx.value(byte.class, -3), ctx.value(char.class, 'é'), ctx.value(float.class, 1.5f),
-                ctx.rawValue(double.class, Math.PI), ctx.rawValue(boolean.class, true));
+        Values v = new Values(ctx.value(CType.INT, -7), ctx.value(CType.LONG, 1L << 40),
+                ctx.value(CType.SHORT, (short) 300), ctx.value(CType.BYTE, (byte) -3), ctx.value(CType.CHAR, 'é'),
+                ctx.value(CType.FLOAT, 1.5f), ctx.rawValue(CType.DOUBLE, Math.PI), ctx.rawValue(CType.BOOLEAN, true));
 
         start(() -> {
             check(v.i().get() == -7 && v.l().get() == 1L << 40 && v.s().get() == 300 && v.b().get() == -3, "ints");
@@ -97,10 +97,10 @@ class SharedCTypesTest {
 
     @Test
     void everyTypeOfArrayRoundTripsBetweenProcesses() {
-        Arrays a = new Arrays(ctx.array(int.class, new int[] {1, 2, 3}), ctx.array(long.class, 3),
-                ctx.array(short.class, new short[] {4, 5, 6}), ctx.rawArray(byte.class, new byte[] {7, 8, 9}),
-                ctx.array(char.class, "abc".toCharArray()), ctx.array(float.class, new float[] {1f, 2f, 3f}),
-                ctx.rawArray(double.class, new double[] {0.5, 1.5, 2.5}), ctx.array(boolean.class, 3));
+        Arrays a = new Arrays(ctx.array(CType.INT, new int[] {1, 2, 3}), ctx.array(CType.LONG, 3),
+                ctx.array(CType.SHORT, new short[] {4, 5, 6}), ctx.rawArray(CType.BYTE, new byte[] {7, 8, 9}),
+                ctx.array(CType.CHAR, "abc".toCharArray()), ctx.array(CType.FLOAT, new float[] {1f, 2f, 3f}),
+                ctx.rawArray(CType.DOUBLE, new double[] {0.5, 1.5, 2.5}), ctx.array(CType.BOOLEAN, 3));
 
         start(() -> {
             check(java.util.Arrays.equals(a.i().toArray(), new int[] {1, 2, 3}), "int[]");
@@ -133,7 +133,7 @@ class SharedCTypesTest {
 
     @Test
     void fourProcessesIncrementingUnderTheLockEndAtExactlyFourThousand() {
-        IntValue counter = ctx.value(int.class, 0);
+        IntValue counter = ctx.value(CType.INT, 0);
         for (int p = 0; p < 4; p++) {
             start(() -> {
                 for (int i = 0; i < 1_000; i++) {
@@ -151,8 +151,8 @@ class SharedCTypesTest {
 
     @Test
     void fourProcessesAddingAtomicallyWithoutALockEndAtExactlyFourThousand() {
-        IntValue counter = ctx.rawValue(int.class, 0);
-        LongArray cells = ctx.rawArray(long.class, 2);
+        IntValue counter = ctx.rawValue(CType.INT, 0);
+        LongArray cells = ctx.rawArray(CType.LONG, 2);
         for (int p = 0; p < 4; p++) {
             start(() -> {
                 for (int i = 0; i < 1_000; i++) {
@@ -169,7 +169,7 @@ class SharedCTypesTest {
 
     @Test
     void atomicHelpersReturnWhatJavaAtomicsReturn() {
-        LongValue value = ctx.value(long.class, 10);
+        LongValue value = ctx.value(CType.LONG, 10L);
         assertThat(value.getAndAdd(5)).isEqualTo(10);
         assertThat(value.addAndGet(5)).isEqualTo(20);
         assertThat(value.incrementAndGet()).isEqualTo(21);
@@ -177,16 +177,16 @@ class SharedCTypesTest {
         assertThat(value.compareAndSet(19, 0)).isFalse();
         assertThat(value.compareAndSet(20, 0)).isTrue();
         assertThat(value.getAndSet(3)).isZero();
-        DoubleValue d = ctx.rawValue(double.class, 1.0);
+        DoubleValue d = ctx.rawValue(CType.DOUBLE, 1.0);
         assertThat(d.compareAndSet(1.0, 2.0)).isTrue();
         assertThat(d.get()).isEqualTo(2.0);
     }
 
     @Test
     void rawValuesAndArraysHaveNoLockAndSynchronizedOnesHaveAnRLock() {
-        IntValue raw = ctx.rawValue(int.class, 0);
-        DoubleArray rawArray = ctx.rawArray(double.class, 2);
-        IntValue synced = ctx.value(int.class, 0);
+        IntValue raw = ctx.rawValue(CType.INT, 0);
+        DoubleArray rawArray = ctx.rawArray(CType.DOUBLE, 2);
+        IntValue synced = ctx.value(CType.INT, 0);
 
         assertThat(raw.isSynchronized()).isFalse();
         assertThatThrownBy(raw::getLock).isInstanceOf(IllegalStateException.class)
@@ -201,24 +201,50 @@ class SharedCTypesTest {
     }
 
     @Test
-    void wrongTypesAndIndexesAreClearErrors() {
-        assertThatThrownBy(() -> ctx.value(String.class, "x")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("int, long, short").hasMessageContaining("java.lang.String");
-        assertThatThrownBy(() -> ctx.value(int.class, "x")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cannot be initialized with a java.lang.String");
-        assertThatThrownBy(() -> ctx.value(int.class, 1L << 40)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("does not fit");
-        assertThatThrownBy(() -> ctx.value(byte.class, 200)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("does not fit");
-        assertThatThrownBy(() -> ctx.array(int.class, new long[2])).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not from a long[]");
-        assertThatThrownBy(() -> ctx.array(int.class, -1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> {
-            DoubleValue wrong = ctx.value(int.class, 0);
-            wrong.get();
-        }).isInstanceOf(ClassCastException.class);
+    void typeCodesMakeTheClassesOfTheirTokensAndConvertAsPythonDoes() {
+        for (CType<?, ?, ?, ?> type : CType.values()) {
+            SharedValue byCode = ctx.rawValue(type.typecode(), type.zero());
+            SharedValue byToken = ctx.rawValue(type);
+            assertThat(byCode).as("%s", type).isInstanceOf(byToken.getClass());
+            assertThat(byCode.ctype()).isSameAs(type).isSameAs(byToken.ctype());
+            assertThat(byCode.getObject()).isEqualTo(byToken.getObject()).isEqualTo(type.zero());
+            SharedArray array = ctx.array(type.typecode(), 2);
+            assertThat(array).isInstanceOf(ctx.rawArray(type, 0).getClass());
+            assertThat(array.isSynchronized()).isTrue();
+            assertThat(array.getObject(1)).isEqualTo(type.zero());
+        }
+        assertThat(((ShortValue) ctx.value("h", 300)).get()).isEqualTo((short) 300);
+        assertThat(((LongValue) ctx.value("q", 5)).get()).isEqualTo(5L);
+        assertThat(((DoubleValue) ctx.rawValue("d", 1)).get()).isEqualTo(1.0);
+        assertThat(((FloatValue) ctx.value("f", 0.5)).get()).isEqualTo(0.5f);
+        assertThat(((CharValue) ctx.value("u", 'é')).get()).isEqualTo('é');
+        assertThat(((DoubleArray) ctx.rawArray("d", new double[] {1.5, 2.5})).toArray()).containsExactly(1.5, 2.5);
+        assertThat(ctx.value(CType.BOOLEAN).get()).isFalse();
+        assertThat(ctx.value(CType.CHAR).get()).isEqualTo('\0');
+    }
 
-        IntArray array = ctx.array(int.class, 3);
+    @Test
+    void wrongTypesAndIndexesAreClearErrors() {
+        // A type code is checked when it runs, as in Python; a CType is checked by the compiler (CTypeTest).
+        assertThatThrownBy(() -> ctx.value("s", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no shared value type has the code 's'").hasMessageContaining("i (int)");
+        assertThatThrownBy(() -> ctx.value("i", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be initialized with a java.lang.String");
+        assertThatThrownBy(() -> ctx.value("i", 1L << 40)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit a shared int (-2147483648..2147483647)");
+        assertThatThrownBy(() -> ctx.value("b", 200)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not fit a shared byte (-128..127)");
+        assertThatThrownBy(() -> ctx.value("i", 1.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be initialized with a java.lang.Double");
+        assertThatThrownBy(() -> ctx.value("?", 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot be initialized with a java.lang.Integer");
+        assertThatThrownBy(() -> ctx.array("i", new long[2])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not from a long[]");
+        assertThatThrownBy(() -> ctx.array(CType.INT, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ctx.value(CType.INT, null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("initial");
+
+        IntArray array = ctx.array(CType.INT, 3);
         assertThatThrownBy(() -> array.get(3)).isInstanceOf(IndexOutOfBoundsException.class)
                 .hasMessageContaining("index 3").hasMessageContaining("length 3");
         assertThatThrownBy(() -> array.set(-1, 0)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -226,7 +252,7 @@ class SharedCTypesTest {
                 .hasMessageContaining("range 2..4");
         assertThatThrownBy(() -> array.set(2, new int[] {1, 2})).isInstanceOf(IndexOutOfBoundsException.class);
 
-        BooleanArray flags = ctx.rawArray(boolean.class, 4);
+        BooleanArray flags = ctx.rawArray(CType.BOOLEAN, 4);
         flags.set(1, new boolean[] {true, true});
         assertThat(flags.toArray()).containsExactly(false, true, true, false);
         assertThat(flags.get(2, 4)).containsExactly(true, false);
@@ -236,22 +262,22 @@ class SharedCTypesTest {
                 .containsExactly(false, true, true, false);
         assertThatThrownBy(() -> array.setObject(0, 1.5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("int elements");
-        IntValue value = ctx.value(int.class, 0);
+        IntValue value = ctx.value(CType.INT, 0);
         assertThatThrownBy(() -> value.setObject("1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds a int");
-        assertThat(ctx.<IntArray>array(Integer.class, 0).length()).as("an empty array, as Python's").isZero();
+        assertThat(ctx.array(CType.INT, 0).length()).as("an empty array, as Python's").isZero();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"kryo", "java", "jackson"})
     void valuesAndArraysTravelThroughEveryReducerOntoTheSameMemory(String reducerName) {
         Reducer reducer = Reducers.byName(reducerName);
-        Values v = new Values(ctx.value(int.class, 1), ctx.rawValue(long.class, 2), ctx.value(short.class, 3),
-                ctx.value(byte.class, 4), ctx.value(char.class, 'x'), ctx.value(float.class, 6f),
-                ctx.value(double.class, 7.0), ctx.rawValue(boolean.class, true));
-        Arrays a = new Arrays(ctx.array(int.class, 1), ctx.array(long.class, 1), ctx.array(short.class, 1),
-                ctx.array(byte.class, 1), ctx.array(char.class, 1), ctx.rawArray(float.class, 1),
-                ctx.array(double.class, 1), ctx.array(boolean.class, 1));
+        Values v = new Values(ctx.value(CType.INT, 1), ctx.rawValue(CType.LONG, 2L),
+                ctx.value(CType.SHORT, (short) 3), ctx.value(CType.BYTE, (byte) 4), ctx.value(CType.CHAR, 'x'),
+                ctx.value(CType.FLOAT, 6f), ctx.value(CType.DOUBLE, 7.0), ctx.rawValue(CType.BOOLEAN, true));
+        Arrays a = new Arrays(ctx.array(CType.INT, 1), ctx.array(CType.LONG, 1), ctx.array(CType.SHORT, 1),
+                ctx.array(CType.BYTE, 1), ctx.array(CType.CHAR, 1), ctx.rawArray(CType.FLOAT, 1),
+                ctx.array(CType.DOUBLE, 1), ctx.array(CType.BOOLEAN, 1));
 
         Values vc = (Values) reducer.loads(reducer.dumps(v));
         Arrays ac = (Arrays) reducer.loads(reducer.dumps(a));
@@ -269,7 +295,7 @@ class SharedCTypesTest {
 
     @Test
     void valuesReachPoolTasksAndTravelInsideQueueItems() throws Exception {
-        IntValue total = ctx.value(int.class, 0);
+        IntValue total = ctx.value(CType.INT, 0);
         try (ProcessPool pool = ctx.pool(2)) {
             pool.map(x -> total.addAndGet(x), IntStream.rangeClosed(1, 10).boxed().toList(), 1);
         }
@@ -282,7 +308,7 @@ class SharedCTypesTest {
             received.set(0, 42.0);
             done.put("ok");
         });
-        DoubleArray array = ctx.array(double.class, 1);
+        DoubleArray array = ctx.array(CType.DOUBLE, 1);
         queue.put(array);
         assertThat(done.get(PATIENCE)).isEqualTo("ok");
         joinAllSucceeded();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.IntValue;
 import io.multiprocess.synchronize.Lock;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class ResourceTrackerTest {
         creator = ctx.process(() -> {
             SharedMemory segment = SharedMemory.create(null, 64);
             Lock lock = Multiprocess.getContext().lock();
-            IntValue value = Multiprocess.getContext().value(int.class, 1);
+            IntValue value = Multiprocess.getContext().value(CType.INT, 1);
             MpProcess child = Multiprocess.getContext().process(() -> {
                 sleep(600_000);                     // until its parent dies
 

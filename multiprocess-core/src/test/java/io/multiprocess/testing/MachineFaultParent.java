@@ -4,6 +4,7 @@ import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.SpawnContext;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.IntValue;
 import io.multiprocess.sharedmemory.SharedMemory;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class MachineFaultParent {
             // Fill the little room there is with values, until one cannot be made.
             List<IntValue> values = new ArrayList<>();
             while (values.size() < 100_000) {
-                values.add(context.value(int.class, values.size()));
+                values.add(context.value(CType.INT, values.size()));
             }
             return "made " + values.size() + " values";
         });

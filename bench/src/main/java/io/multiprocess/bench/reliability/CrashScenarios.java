@@ -11,6 +11,7 @@ import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.LongArray;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +67,8 @@ final class CrashScenarios {
     record Ledger(LongArray runs, LongArray pids, LongArray started, LongArray ends) {
 
         static Ledger of(BaseContext context, int capacity) {
-            return new Ledger(context.rawArray(long.class, capacity), context.rawArray(long.class, capacity),
-                    context.rawArray(long.class, capacity), context.rawArray(long.class, capacity));
+            return new Ledger(context.rawArray(CType.LONG, capacity), context.rawArray(CType.LONG, capacity),
+                    context.rawArray(CType.LONG, capacity), context.rawArray(CType.LONG, capacity));
         }
 
         /** A task that records itself, sleeps {@code millis} and returns twice its item. */
