@@ -1,5 +1,6 @@
 package io.multiprocess.managers;
 
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.synchronize.Acquirable;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -88,24 +89,7 @@ final class ManagerTypes {
 
     /** Python's Array starts zeroed: 0 for numbers, false, the NUL character; null for other types. */
     private static Object zero(Class<?> type) {
-        if (type == Integer.class) {
-            return 0;
-        } else if (type == Long.class) {
-            return 0L;
-        } else if (type == Double.class) {
-            return 0.0;
-        } else if (type == Float.class) {
-            return 0.0f;
-        } else if (type == Short.class) {
-            return (short) 0;
-        } else if (type == Byte.class) {
-            return (byte) 0;
-        } else if (type == Character.class) {
-            return '\0';
-        } else if (type == Boolean.class) {
-            return false;
-        }
-        return null;
+        return CType.forClass(type).map(CType::zero).orElse(null);
     }
 
     private final Map<String, Registration> registrations = new HashMap<>();

@@ -6,6 +6,7 @@ import io.multiprocess.errors.EndOfStreamException;
 import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.reduction.Reducer;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.synchronize.Acquirable;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -216,6 +217,19 @@ public final class SyncManager implements AutoCloseable {
     /** A new fixed-size array in the server holding a copy of {@code initial} (Python's {@code Array(code, seq)}). */
     public <E> List<E> array(Class<E> type, Collection<? extends E> initial) {
         return create("array", type.getName(), new java.util.ArrayList<>(initial));
+    }
+
+    /**
+     * As {@link #array(Class, int)}, the element type named by the token of shared arrays (Python's
+     * {@code manager.Array('d', 10)}): {@code List<Double> samples = manager.array(CType.DOUBLE, 10);}.
+     */
+    public <E> List<E> array(CType<?, ?, E, ?> type, int size) {
+        return array(type.boxed(), size);
+    }
+
+    /** As {@link #array(Class, Collection)}, the element type named by the token of shared arrays. */
+    public <E> List<E> array(CType<?, ?, E, ?> type, Collection<? extends E> initial) {
+        return array(type.boxed(), initial);
     }
 
     /**

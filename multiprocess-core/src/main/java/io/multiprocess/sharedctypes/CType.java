@@ -25,6 +25,8 @@ import java.util.function.Function;
  * zero), as {@code Long x = 0L} needs the {@code L}. Code that only knows the type at run time passes a type code,
  * {@code ctx.value("d", 1.5)}, and gets the sealed base class, {@link SharedValue} or {@link SharedArray}.
  *
+ * <p>The same tokens name the element types of a manager's arrays: {@code manager.array(CType.DOUBLE, 10)} is a
+ * {@code List<Double>}.
  *
  * @param <V> the shared value class it makes, e.g. {@link IntValue}
  * @param <A> the shared array class it makes, e.g. {@link IntArray}

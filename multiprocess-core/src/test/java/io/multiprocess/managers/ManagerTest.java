@@ -9,6 +9,7 @@ import io.multiprocess.Multiprocess;
 import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.function.SerializableRunnable;
+import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.testing.FreshContexts;
 import java.io.IOException;
 import java.io.Serializable;
@@ -439,6 +440,16 @@ class ManagerTest {
             @SuppressWarnings({"unchecked", "rawtypes"})
             List<Object> untyped = (List) samples;
             assertThatThrownBy(() -> untyped.set(0, "text")).isInstanceOf(ArrayStoreException.class);
+
+            // The element types of shared arrays name a manager's too, and start at the same zero.
+            List<Character> letters = manager.array(CType.CHAR, 2);
+            List<Boolean> flags = manager.array(CType.BOOLEAN, 1);
+            List<Short> shorts = manager.array(CType.SHORT, List.of((short) 7));
+            assertThat(letters).containsExactly('\0', '\0');
+            assertThat(flags).containsExactly(false);
+            assertThat(shorts).containsExactly((short) 7);
+            List<String> names = manager.array(String.class, 2);
+            assertThat(names.get(1)).as("not a primitive's box: null, as Python's None").isNull();
         }
     }
 }

@@ -115,7 +115,9 @@ class CTypeTest {
                 "int next = inferred.incrementAndGet();",
                 "CharValue zero = zeroOf(ctx, CType.CHAR);",
                 "SharedValue any = ctx.value(\"d\", 1.5);",
-                "SharedArray anyArray = ctx.array(\"i\", new int[] {1});");
+                "SharedArray anyArray = ctx.array(\"i\", new int[] {1});",
+                "List<Double> samples = manager.array(CType.DOUBLE, 10);",
+                "List<Character> letters = manager.array(CType.CHAR, List.of('a'));");
         Map<String, List<Diagnostic<? extends JavaFileObject>>> result = compile(Map.of("Accepted",
                 source("Accepted", body)));
 
@@ -131,6 +133,7 @@ class CTypeTest {
                 "BooleanFromANumber", "BooleanValue b = ctx.value(CType.BOOLEAN, 0);",
                 "ArrayFromAnotherPrimitive", "IntArray a = ctx.array(CType.INT, new long[3]);",
                 "TypeCodeToASubclass", "IntValue i = ctx.value(\"i\", 0);",
+                "ManagerListOfAnotherBox", "List<Integer> l = manager.array(CType.DOUBLE, 3);",
                 "FactoryOfAnotherClass", "LongValue l = SharedCTypes.value(CType.INT, 0, true);");
         Map<String, String> sources = new HashMap<>();
         wrong.forEach((name, line) -> sources.put(name, source(name, line)));
