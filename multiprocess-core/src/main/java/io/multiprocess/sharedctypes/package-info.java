@@ -7,6 +7,7 @@
  * read and written with {@link io.multiprocess.sharedmemory.AtomicView}, and a synchronized one carries a
  * cross-process {@link io.multiprocess.synchronize.RLock}. One class per type
  * ({@link io.multiprocess.sharedctypes.IntValue}, {@link io.multiprocess.sharedctypes.DoubleArray}, ...) so reads
- * and writes take and return primitives.
+ * and writes take and return primitives; these sixteen classes are generated at build time from the templates in
+ * {@code src/main/java-templates}.
  */
 package io.multiprocess.sharedctypes;
