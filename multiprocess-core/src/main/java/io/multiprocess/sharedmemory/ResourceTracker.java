@@ -2,6 +2,7 @@ package io.multiprocess.sharedmemory;
 
 import io.multiprocess.internal.LibraryTimer;
 import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.ProcessStart;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,7 +52,7 @@ public final class ResourceTracker {
     private static final long RETRY_FOR_MILLIS = 120_000;
 
     private static final long PID = ProcessHandle.current().pid();
-    private static final long START = startOf(PID).orElse(0L);
+    private static final long START = ProcessStart.of(PID).orElse(0L);
     private static final Set<Long> CHILDREN = new LinkedHashSet<>();
     private static Path registry;
     private static long retryUntil;
@@ -68,8 +68,8 @@ public final class ResourceTracker {
             registry = dir.resolve(PREFIX + PID + "-" + START);
             StringBuilder lines = new StringBuilder();
             for (long child : CHILDREN) {
-                startOf(child).ifPresent(start -> lines.append("child ").append(child).append(' ').append(start)
-                        .append('\n'));
+                ProcessStart.of(child).ifPresent(start -> lines.append("child ").append(child).append(' ')
+                        .append(start).append('\n'));
             }
             append(lines.append("segment ").append(segment.getFileName()).append('\n').toString());
             scheduleSweep(0);
@@ -101,7 +101,7 @@ public final class ResourceTracker {
     public static synchronized void childLaunched(long pid) {
         CHILDREN.add(pid);
         if (registry != null) {
-            startOf(pid).ifPresent(start -> append("child " + pid + " " + start + "\n"));
+            ProcessStart.of(pid).ifPresent(start -> append("child " + pid + " " + start + "\n"));
         }
     }
 
@@ -141,7 +141,7 @@ public final class ResourceTracker {
         } catch (RuntimeException e) {
             return true;
         }
-        if (isAlive(pid, start)) {
+        if (ProcessStart.isAlive(pid, start)) {
             return true;
         }
         Integer uid = SegmentDirectory.ownerId(file);
@@ -171,7 +171,7 @@ public final class ResourceTracker {
             }
         }
         for (long[] child : children) {
-            if (isAlive(child[0], child[1])) {
+            if (ProcessStart.isAlive(child[0], child[1])) {
                 return false;
             }
         }
@@ -216,42 +216,5 @@ public final class ResourceTracker {
             LOG.warn("cannot record tracked shared memory in {}: {}; if this process is killed, its segments stay"
                     + " in {}", registry, e.toString(), registry.getParent());
         }
-    }
-
-    /** Whether {@code pid} runs and started at {@code start} (0: unknown, any start matches). */
-    public static boolean isAlive(long pid, long start) {
-        if (pid == PID) {
-            return true;
-        }
-        Optional<Long> current = startOf(pid);
-        return current.isPresent() && (start == 0 || current.get() == 0 || current.get() == start);
-    }
-
-    /**
-     * The start time of live process {@code pid} ({@code /proc/<pid>/stat} field 22, in clock ticks since boot; or
-     * the JDK's start instant in ms; 0 if unknown); empty if there is no such process or it is a zombie.
-     */
-    public static Optional<Long> startOf(long pid) {
-        Path stat = Path.of("/proc", Long.toString(pid), "stat");
-        if (Files.isReadable(Path.of("/proc/self/stat"))) {
-            String text;
-            try {
-                text = Files.readString(stat, StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-            char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
-            if (state == 'Z' || state == 'X' || state == 'x') {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(Long.parseLong(fields[22 - 3]));
-            } catch (RuntimeException e) {
-                return Optional.of(0L);
-            }
-        }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(h -> h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
     }
 }

@@ -1,11 +1,6 @@
 package io.multiprocess.synchronize;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.time.Instant;
+import io.multiprocess.internal.ProcessStart;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +18,6 @@ final class ProcessIdentity {
     /** This process's pid. */
     static final long PID = ProcessHandle.current().pid();
 
-    private static final boolean PROC = Files.isReadable(Path.of("/proc/self/stat"));
 
     /** This process's identity word. */
     static final long SELF = identity(PID, startTag(PID));
@@ -100,36 +94,7 @@ final class ProcessIdentity {
 
     /** The start tag of the live process {@code pid}; empty if there is none; 0 if its start is unknown. */
     private static Optional<Integer> currentStartTag(long pid) {
-        if (PROC) {
-            return procStartTag(pid);
-        }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        return handle.map(h -> h.info().startInstant().map(Instant::toEpochMilli).map(ProcessIdentity::nonZero)
-                .orElse(0));
-    }
-
-    /** From {@code /proc/<pid>/stat}: state is field 3 and start time field 22, counted after the ")" of comm. */
-    private static Optional<Integer> procStartTag(long pid) {
-        String stat;
-        try {
-            stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
-                    StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            // Readable for any process of ours; something else (a race with its exit): ask the JDK instead.
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> 0);
-        }
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
-        if (state == 'Z' || state == 'X' || state == 'x') {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(nonZero(Long.parseLong(fields[22 - 3])));
-        } catch (RuntimeException e) {
-            return Optional.of(0);
-        }
+        return ProcessStart.of(pid).map(start -> start == 0 ? 0 : nonZero(start));
     }
 
     private static int nonZero(long value) {

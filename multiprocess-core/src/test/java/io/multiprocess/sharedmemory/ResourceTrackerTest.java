@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.multiprocess.BaseContext;
 import io.multiprocess.MpProcess;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.internal.ProcessStart;
 import io.multiprocess.sharedctypes.CType;
 import io.multiprocess.sharedctypes.IntValue;
 import io.multiprocess.synchronize.Lock;
@@ -70,7 +71,7 @@ class ResourceTrackerTest {
         assertThat(creator.join(PATIENCE)).isTrue();
         assertThat(creator.exitCode()).isEqualTo(-9);
         // Ended as the tracker sees it: gone or a zombie (an orphan nobody reaps in a container stays one).
-        for (int checks = 0; ResourceTracker.startOf(grandchild).isPresent(); checks++) {
+        for (int checks = 0; ProcessStart.of(grandchild).isPresent(); checks++) {
             assertThat(checks).as("the child of the killed creator ended").isLessThan(3_000);
             Thread.sleep(20);
         }
@@ -149,7 +150,7 @@ class ResourceTrackerTest {
         Process child = new ProcessBuilder("sleep", "600").start();
         try {
             SharedMemory segment = SharedMemory.create(null, 16, false);
-            long childStart = ResourceTracker.startOf(child.pid()).orElseThrow();
+            long childStart = ProcessStart.of(child.pid()).orElseThrow();
             Path registry = SharedMemory.directory().resolve(ResourceTracker.PREFIX + dead.pid() + "-7");
             // Written whole, then moved in place: a sweep of another JVM on this machine (the other test fork, a
             // child exiting) must never read it half-written, or it would take it for a registry without children.

@@ -2,7 +2,7 @@ package io.multiprocess.internal.transport;
 
 import io.multiprocess.internal.ExitSequence;
 import io.multiprocess.internal.MpLogger;
-import io.multiprocess.sharedmemory.ResourceTracker;
+import io.multiprocess.internal.ProcessStart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -57,7 +57,7 @@ public final class RuntimeDirectory {
         String tmp = System.getProperty("java.io.tmpdir", "/tmp");
         Path base = Path.of(tmp.length() <= MAX_BASE_LENGTH ? tmp : "/tmp");
         long pid = ProcessHandle.current().pid();
-        String prefix = "mp-" + pid + "-" + ResourceTracker.startOf(pid).orElse(0L) + "-";
+        String prefix = "mp-" + pid + "-" + ProcessStart.of(pid).orElse(0L) + "-";
         try {
             sweep(base);
             Path dir = isPosix()
@@ -113,7 +113,7 @@ public final class RuntimeDirectory {
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
                     || !Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).equals(currentUser(dir))
-                    || ResourceTracker.isAlive(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) {
+                    || ProcessStart.isAlive(Long.parseLong(name.group(1)), Long.parseLong(name.group(2)))) {
                 return false;
             }
         } catch (IOException | RuntimeException e) {
