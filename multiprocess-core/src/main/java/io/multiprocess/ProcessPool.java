@@ -81,6 +81,27 @@ public final class ProcessPool extends Pool {
         return context;
     }
 
+    /**
+     * Makes the pool keep {@code processes} workers from now on (no Python pool offers it). Growing launches the new
+     * workers at once; shrinking retires idle workers first, then busy ones once their tasks are done, so no task is
+     * lost or cut short. {@link #snapshot()} reports the new count at once; retired workers exit with
+     * {@link io.multiprocess.pool.WorkerExitCause#RETIRED} and are not replaced.
+     *
+     * <pre>{@code
+     * try (ProcessPool pool = ctx.pool(2)) {
+     *     pool.resize(8);                     // a burst of work is coming
+     *     pool.map(this::render, pages);
+     *     pool.resize(2);                     // back to the usual
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code processes} is less than 1
+     * @throws IllegalStateException if the pool was closed, terminated or is broken
+     */
+    public void resize(int processes) {
+        scheduler.resize(processes);
+    }
+
     @Override
     TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function, List<Object> items,
             Duration timeout, TaskRunner.Completion completion) {

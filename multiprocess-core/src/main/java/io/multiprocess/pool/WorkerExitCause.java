@@ -8,6 +8,8 @@ public enum WorkerExitCause {
     TIMEOUT,
     /** Killed because the task it ran was cancelled. */
     CANCELLED,
+    /** Stopped because the pool was made smaller ({@code ProcessPool.resize}); not replaced. */
+    RETIRED,
     /** Stopped because the pool was closed or terminated. */
     POOL_SHUTDOWN,
     /**

@@ -74,6 +74,8 @@ public final class Scheduler implements TaskRunner {
     private final Replacements replacements = new Replacements();
     /** Workers decided on but not yet in {@link #workers}: launching, or waiting for a back-off to pass. */
     private int pendingLaunches;
+    /** How many workers the pool keeps: the options' count until {@link #resize} changes it. */
+    private int targetWorkers;
     private String brokenReason;
     private ExitSequence.Registration atExit;
 
@@ -83,6 +85,7 @@ public final class Scheduler implements TaskRunner {
      */
     public Scheduler(PoolOptions options, Supplier<ChildJvm> launcher, Reducer reducer) {
         this.options = options;
+        this.targetWorkers = options.processes();
         this.dispatcher = new Dispatcher(options.maxTasksPerChild());
         this.launcher = launcher;
         this.reducer = reducer;
@@ -300,9 +303,64 @@ public final class Scheduler implements TaskRunner {
                 snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state, worker.tasksDone,
                         Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
             }
-            return new PoolSnapshot(state, options.processes(), snapshot, dispatcher.size() + heldAhead, running,
+            return new PoolSnapshot(state, targetWorkers, snapshot, dispatcher.size() + heldAhead, running,
                     replacements.consecutiveCrashes(), replacements.replacementDelay());
         }
+    }
+
+    /**
+     * Makes the pool keep {@code processes} workers from now on. Growing launches the new workers at once. Shrinking
+     * retires idle workers first, then busy ones once the tasks they hold are done; a retired worker is not replaced,
+     * and no task is lost or cut short.
+     *
+     * @throws IllegalArgumentException if {@code processes} is less than 1
+     * @throws IllegalStateException if the pool no longer takes work
+     */
+    public void resize(int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("a pool needs at least 1 process, got " + processes);
+        }
+        int launch;
+        List<PoolWorker> toFlush = new ArrayList<>();
+        synchronized (lock) {
+            ensureRunning();
+            targetWorkers = processes;
+            int kept = keptWorkers();
+            launch = Math.max(0, processes - kept);
+            pendingLaunches += launch;
+            for (WorkerState retireFirst : List.of(WorkerState.IDLE, WorkerState.STARTING, WorkerState.BUSY)) {
+                for (PoolWorker worker : workers.values()) {
+                    if (kept <= processes) {
+                        break;
+                    }
+                    if (worker.state == retireFirst) {
+                        // Queued behind the tasks it holds, so a busy worker finishes them first.
+                        worker.state = WorkerState.STOPPING;
+                        worker.plannedExit = WorkerExitCause.RETIRED;
+                        worker.outbox.add(PoolFrames.stop());
+                        toFlush.add(worker);
+                        kept--;
+                    }
+                }
+            }
+        }
+        LOG.info("process pool resized to {} workers: {} launched, {} retired", processes, launch, toFlush.size());
+        toFlush.forEach(Scheduler::flush);
+        for (int i = 0; i < launch; i++) {
+            launchWorker();
+        }
+        dispatch();
+    }
+
+    /** Under the lock: the workers the pool keeps, those launching included, not those on their way out. */
+    private int keptWorkers() {
+        int kept = pendingLaunches;
+        for (PoolWorker worker : workers.values()) {
+            if (worker.state != WorkerState.STOPPING) {
+                kept++;
+            }
+        }
+        return kept;
     }
 
     private void ensureRunning() {
@@ -644,7 +702,8 @@ public final class Scheduler implements TaskRunner {
             crashes = replacements.consecutiveCrashes();
             replace = !ExitSequence.isExiting()
                     && (state == PoolState.RUNNING || (state == PoolState.CLOSED && !dispatcher.isEmpty()))
-                    && !(countsAsStartFailure && replacements.gaveUp());
+                    && !(countsAsStartFailure && replacements.gaveUp())
+                    && keptWorkers() < targetWorkers;
             if (replace) {
                 pendingLaunches++;
                 if (!countsAsStartFailure && cause == WorkerExitCause.CRASHED) {
