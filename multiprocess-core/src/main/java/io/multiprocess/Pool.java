@@ -247,6 +247,14 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         return runner.snapshot();
     }
 
+    /**
+     * What the pool has done since it was created: workers started and exited, tasks by outcome and their time.
+     * Listeners hear each event; this counts them all, also those before any listener was added.
+     */
+    public io.multiprocess.pool.PoolTotals totals() {
+        return runner.totals();
+    }
+
     public void addListener(PoolListener listener) {
         runner.addListener(Objects.requireNonNull(listener, "listener"));
     }

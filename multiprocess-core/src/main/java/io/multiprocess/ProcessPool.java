@@ -69,8 +69,29 @@ public final class ProcessPool extends Pool {
             // The pool's own context keeps spares only for this pool: they go when its workers do.
             scheduler.whenAllWorkersGone().thenRun(context::close);
         }
-        scheduler.start();
+        if (!options.deferStart()) {
+            scheduler.start();
+        }
         return pool;
+    }
+
+    /**
+     * Launches the workers of a pool created with {@link PoolOptions#deferStart(boolean)}, in parallel, and returns
+     * without waiting for them. Does nothing for a pool whose workers were launched already (every other pool), or
+     * one that was closed. A deferred pool that is given a task first starts then.
+     *
+     * <pre>{@code
+     * ProcessPool pool = ctx.pool(PoolOptions.defaults().processes(4).deferStart(true));  // no JVM yet
+     * pool.start();                                                                       // four launch now
+     * }</pre>
+     */
+    public void start() {
+        scheduler.start();
+    }
+
+    /** Whether the workers were launched: always, unless the pool was created with {@code deferStart}. */
+    public boolean isStarted() {
+        return scheduler.isStarted();
     }
 
     /**
@@ -102,6 +123,24 @@ public final class ProcessPool extends Pool {
         scheduler.resize(processes);
     }
 
+    /**
+     * Replaces the worker JVM {@code pid} with a fresh one once it has finished the tasks it holds (as
+     * {@code maxTasksPerChild} would): for a worker that grew, or one an operator wants renewed. No task is lost or
+     * cut short; the worker exits with {@link io.multiprocess.pool.WorkerExitCause#RECYCLED}.
+     *
+     * <pre>{@code
+     * pool.snapshot().workers().stream()
+     *         .filter(worker -> worker.heapUsedBytes() > 800L << 20)
+     *         .forEach(worker -> pool.recycleWorker(worker.pid()));
+     * }</pre>
+     *
+     * @return false if {@code pid} is not a worker of this pool, or it is already on its way out
+     * @throws IllegalStateException if the pool was closed, terminated or is broken
+     */
+    public boolean recycleWorker(long pid) {
+        return scheduler.recycle(pid);
+    }
+
     @Override
     TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function, List<Object> items,
             Duration timeout, TaskRunner.Completion completion) {
@@ -116,7 +155,9 @@ public final class ProcessPool extends Pool {
 
     private static ChildJvm launchWorker(BaseContext context, PoolOptions options, Reducer reducer) {
         String prefix = context.getStartMethod().equals("spawn") ? "SpawnPoolWorker-" : "ForkServerPoolWorker-";
-        PoolWorkerProcess worker = PoolWorkerProcess.create(context, prefix + WORKER_COUNTER.incrementAndGet(),
+        String name = (options.name() == null ? "" : options.name() + "-") + prefix
+                + WORKER_COUNTER.incrementAndGet();
+        PoolWorkerProcess worker = PoolWorkerProcess.create(context, name,
                 options.initializer(), Reducers.nameOf(reducer));
         worker.start();
         return ((MpProcess) worker).childJvm();

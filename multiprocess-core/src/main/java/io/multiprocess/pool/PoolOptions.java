@@ -35,10 +35,14 @@ import java.util.Objects;
  *     its threads' stacks, which the {@link TaskTimeoutException} and the listener's event carry; this is how long
  *     it has to answer. The request is sent this long before the timeout, so the kill still comes on time; zero
  *     takes no dump. Default 250 ms
+ * @param name what logs and worker process names call the pool, e.g. {@code "isolated"}; null for an unnamed pool
+ * @param deferStart whether the workers wait for {@link io.multiprocess.ProcessPool#start()} (or the first task)
+ *     instead of launching when the pool is created; for frameworks that create objects first and start them
+ *     later, such as Spring's lifecycle
  */
 public record PoolOptions(int processes, SerializableRunnable initializer, int maxTasksPerChild, Duration taskTimeout,
         long maxWorkerRssBytes, long maxWorkerHeapBytes, List<String> jvmArguments, ExitPolicy exitPolicy,
-        Duration threadDumpTimeout) {
+        Duration threadDumpTimeout, String name, boolean deferStart) {
 
     /** How long a worker has, by default, to send its threads' stacks before it is killed. */
     public static final Duration DEFAULT_THREAD_DUMP_TIMEOUT = Duration.ofMillis(250);
@@ -63,58 +67,76 @@ public record PoolOptions(int processes, SerializableRunnable initializer, int m
             throw new IllegalArgumentException("threadDumpTimeout must be positive, or zero to take no thread dump; "
                     + "got " + threadDumpTimeout);
         }
+        if (name != null && name.isBlank()) {
+            throw new IllegalArgumentException("a pool's name must not be blank; use null for an unnamed pool");
+        }
     }
 
     /** One worker per CPU, no initializer, no recycling, no timeout. */
     public static PoolOptions defaults() {
         return new PoolOptions(Runtime.getRuntime().availableProcessors(), null, 0, null, 0, 0, List.of(),
-                ExitPolicy.terminate(), DEFAULT_THREAD_DUMP_TIMEOUT);
+                ExitPolicy.terminate(), DEFAULT_THREAD_DUMP_TIMEOUT, null, false);
     }
 
     public PoolOptions processes(int count) {
         return new PoolOptions(count, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     public PoolOptions initializer(SerializableRunnable code) {
         return new PoolOptions(processes, code, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     public PoolOptions maxTasksPerChild(int tasks) {
         return new PoolOptions(processes, initializer, tasks, taskTimeout, maxWorkerRssBytes, maxWorkerHeapBytes,
-                jvmArguments, exitPolicy, threadDumpTimeout);
+                jvmArguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     public PoolOptions taskTimeout(Duration timeout) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, timeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     public PoolOptions maxWorkerRssBytes(long bytes) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, bytes, maxWorkerHeapBytes,
-                jvmArguments, exitPolicy, threadDumpTimeout);
+                jvmArguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     public PoolOptions maxWorkerHeapBytes(long bytes) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes, bytes,
-                jvmArguments, exitPolicy, threadDumpTimeout);
+                jvmArguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     public PoolOptions jvmArguments(List<String> arguments) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, arguments, exitPolicy, threadDumpTimeout);
+                maxWorkerHeapBytes, arguments, exitPolicy, threadDumpTimeout, name, deferStart);
     }
 
     /** What the library does with the pool if it is still open at JVM exit; see {@link ExitPolicy}. */
     public PoolOptions exitPolicy(ExitPolicy policy) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments, policy, threadDumpTimeout);
+                maxWorkerHeapBytes, jvmArguments, policy, threadDumpTimeout, name, deferStart);
+    }
+
+    /** What logs and worker process names call the pool; null for an unnamed pool. */
+    public PoolOptions name(String poolName) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout, poolName, deferStart);
+    }
+
+    /**
+     * Whether the workers wait for {@link io.multiprocess.ProcessPool#start()} or the first task, rather than
+     * launching when the pool is created.
+     */
+    public PoolOptions deferStart(boolean defer) {
+        return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, threadDumpTimeout, name, defer);
     }
 
     /** How long a worker about to be killed has to send its threads' stacks; zero for no thread dump. */
     public PoolOptions threadDumpTimeout(Duration timeout) {
         return new PoolOptions(processes, initializer, maxTasksPerChild, taskTimeout, maxWorkerRssBytes,
-                maxWorkerHeapBytes, jvmArguments, exitPolicy, timeout);
+                maxWorkerHeapBytes, jvmArguments, exitPolicy, timeout, name, deferStart);
     }
 }

@@ -29,11 +29,13 @@ public record PoolSnapshot(PoolState state, int processes, List<Worker> workers,
      * One worker JVM.
      *
      * @param pid its process id
+     * @param slot its place in the pool, from 0: the lowest place free when it was launched, so a replacement
+     *     takes the place of the worker it replaces; a bounded name for per-worker meters, where the pid is not
      * @param state starting, idle, busy or stopping
      * @param tasksDone tasks it completed
      * @param uptime since it was launched
      * @param heapUsedBytes its used heap after its last task, or -1 before the first
      */
-    public record Worker(long pid, WorkerState state, long tasksDone, Duration uptime, long heapUsedBytes) {
+    public record Worker(long pid, int slot, WorkerState state, long tasksDone, Duration uptime, long heapUsedBytes) {
     }
 }

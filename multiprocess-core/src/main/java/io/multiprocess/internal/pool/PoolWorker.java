@@ -23,6 +23,8 @@ final class PoolWorker {
     final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
     final Object sendLock = new Object();
     long tasksDone;
+    /** Its place in the pool; see {@link io.multiprocess.pool.PoolSnapshot.Worker#slot}. */
+    int slot;
     long heapUsed = -1;
     WorkerExitCause plannedExit;
     /** What went wrong in this JVM with the worker's messages, when that took it out of service. */

@@ -78,6 +78,11 @@ public final class Scheduler implements TaskRunner {
     private int targetWorkers;
     private String brokenReason;
     private ExitSequence.Registration atExit;
+    /** Whether {@link #start} ran: a pool created with {@code deferStart} launches nothing before. */
+    private volatile boolean started;
+    private final PoolCounters counters = new PoolCounters();
+    /** How log records name the pool. */
+    private final String label;
 
     /**
      * @param launcher starts one worker process and returns its JVM
@@ -89,20 +94,44 @@ public final class Scheduler implements TaskRunner {
         this.dispatcher = new Dispatcher(options.maxTasksPerChild());
         this.launcher = launcher;
         this.reducer = reducer;
+        this.label = options.name() == null ? "process pool" : "process pool '" + options.name() + "'";
+        listeners.add(counters);
     }
 
-    /** Launches all workers at once; they start in parallel. */
+    /**
+     * Launches all workers at once; they start in parallel. Once only: later calls, and calls after the pool was
+     * closed or terminated, do nothing.
+     */
     public void start() {
-        ExitPolicy policy = options.exitPolicy();
-        atExit = ExitSequence.register(ExitSequence.Phase.POOLS, "pool", policy.gracePeriod().plus(TERMINATE_AT_EXIT),
-                this::applyExitPolicy);
-        allWorkersGone.thenRun(atExit::cancel);
+        int launch;
         synchronized (lock) {
-            pendingLaunches += options.processes();
+            if (started) {
+                return;
+            }
+            started = true;
+            if (state != PoolState.RUNNING) {
+                return;
+            }
+            launch = targetWorkers;
+            pendingLaunches += launch;
+            ExitPolicy policy = options.exitPolicy();
+            atExit = ExitSequence.register(ExitSequence.Phase.POOLS, "pool",
+                    policy.gracePeriod().plus(TERMINATE_AT_EXIT), this::applyExitPolicy);
         }
-        for (int i = 0; i < options.processes(); i++) {
+        allWorkersGone.thenRun(atExit::cancel);
+        for (int i = 0; i < launch; i++) {
             launchWorker();
         }
+    }
+
+    /** Whether {@link #start} ran. */
+    public boolean isStarted() {
+        return started;
+    }
+
+    @Override
+    public io.multiprocess.pool.PoolTotals totals() {
+        return counters.totals();
     }
 
     /** At JVM exit, before any other child is ended: what {@link PoolOptions#exitPolicy} says. */
@@ -114,8 +143,8 @@ public final class Scheduler implements TaskRunner {
             case TERMINATE -> terminate();
         }
         if (policy.mode() != ExitPolicy.Mode.TERMINATE && !awaitAllWorkersGone(policy.gracePeriod())) {
-            LOG.warn("at exit, the process pool still had work after its {} grace period ({}); terminating it",
-                    policy.gracePeriod(), policy.mode() == ExitPolicy.Mode.DRAIN ? "draining"
+            LOG.warn("at exit, the {} still had work after its {} grace period ({}); terminating it",
+                    label, policy.gracePeriod(), policy.mode() == ExitPolicy.Mode.DRAIN ? "draining"
                             : "left to its owner, which did not close it in time");
             terminate();
         }
@@ -155,6 +184,11 @@ public final class Scheduler implements TaskRunner {
      */
     public TaskRunner.Task submit(TaskGroup group, byte[] payload, int size, Duration timeout,
             Completion completion) {
+        if (!started) {
+            // A deferred pool used before its owner started it: starting now is better than a task that waits
+            // for workers nobody launches.
+            start();
+        }
         PoolTask task = new PoolTask(taskIds.incrementAndGet(), group, payload, size, timeout, completion);
         synchronized (lock) {
             ensureRunning();
@@ -234,6 +268,8 @@ public final class Scheduler implements TaskRunner {
                 state = PoolState.CLOSED;
             }
             stranded = takeStrandedTasks();
+            // A pool never started has no worker whose exit would say so.
+            checkAllWorkersGone();
         }
         failStranded(stranded, "the pool was shut down with no worker left to run it");
         dispatch();
@@ -300,7 +336,7 @@ public final class Scheduler implements TaskRunner {
                     running++;
                     heldAhead += worker.tasks.size() - 1;
                 }
-                snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.state, worker.tasksDone,
+                snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.slot, worker.state, worker.tasksDone,
                         Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
             }
             return new PoolSnapshot(state, targetWorkers, snapshot, dispatcher.size() + heldAhead, running,
@@ -325,6 +361,9 @@ public final class Scheduler implements TaskRunner {
         synchronized (lock) {
             ensureRunning();
             targetWorkers = processes;
+            if (!started) {
+                return;
+            }
             int kept = keptWorkers();
             launch = Math.max(0, processes - kept);
             pendingLaunches += launch;
@@ -344,12 +383,37 @@ public final class Scheduler implements TaskRunner {
                 }
             }
         }
-        LOG.info("process pool resized to {} workers: {} launched, {} retired", processes, launch, toFlush.size());
+        LOG.info("{} resized to {} workers: {} launched, {} retired", label, processes, launch, toFlush.size());
         toFlush.forEach(Scheduler::flush);
         for (int i = 0; i < launch; i++) {
             launchWorker();
         }
         dispatch();
+    }
+
+    /**
+     * Replaces the worker {@code pid} with a fresh JVM once it has finished the tasks it holds, as
+     * {@code maxTasksPerChild} would; its exit cause is {@link WorkerExitCause#RECYCLED}.
+     *
+     * @return false if the pool has no such worker, or it is already on its way out
+     * @throws IllegalStateException if the pool no longer takes work
+     */
+    public boolean recycle(long pid) {
+        PoolWorker worker;
+        synchronized (lock) {
+            ensureRunning();
+            worker = workers.get(pid);
+            if (worker == null || worker.state == WorkerState.STOPPING) {
+                return false;
+            }
+            worker.state = WorkerState.STOPPING;
+            worker.plannedExit = WorkerExitCause.RECYCLED;
+            worker.outbox.add(PoolFrames.stop());
+        }
+        LOG.info("{}: worker {} is recycled on request; a fresh one replaces it once its tasks are done", label, pid);
+        flush(worker);
+        dispatch();
+        return true;
     }
 
     /** Under the lock: the workers the pool keeps, those launching included, not those on their way out. */
@@ -375,7 +439,7 @@ public final class Scheduler implements TaskRunner {
         try {
             child = launcher.get();
         } catch (RuntimeException | LinkageError e) {
-            LOG.warn("cannot launch a pool worker: {}", e.getMessage());
+            LOG.warn("{}: cannot launch a worker: {}", label, e.getMessage());
             boolean countIt;
             synchronized (lock) {
                 pendingLaunches--;
@@ -402,6 +466,7 @@ public final class Scheduler implements TaskRunner {
             // Terminated (or broken) while it launched: it would be nobody's worker.
             keep = state == PoolState.RUNNING || state == PoolState.CLOSED;
             if (keep) {
+                worker.slot = lowestFreeSlot();
                 workers.put(child.pid(), worker);
             } else {
                 checkAllWorkersGone();
@@ -414,6 +479,13 @@ public final class Scheduler implements TaskRunner {
         child.onMessage(message -> onMessage(worker, message));
         child.onExit().thenAccept(code -> onExit(worker, code));
         listeners.fire(listener -> listener.workerStarted(child.pid()));
+    }
+
+    /** Under the lock: the place a new worker takes, the one its predecessor left if it replaces one. */
+    private int lowestFreeSlot() {
+        java.util.BitSet taken = new java.util.BitSet();
+        workers.values().forEach(worker -> taken.set(worker.slot));
+        return taken.nextClearBit(0);
     }
 
     /** The worker's initializer ran: it takes tasks from now on, and starting workers evidently works. */
@@ -570,8 +642,8 @@ public final class Scheduler implements TaskRunner {
             worker.heapUsed = heapUsed;
             int crashesBefore = replacements.taskFinished();
             if (crashesBefore >= Replacements.CRASHES_BEFORE_BACKOFF) {
-                LOG.info("process pool: a task finished again after {} workers in a row died; workers are replaced "
-                        + "at once again", crashesBefore);
+                LOG.info("{}: a task finished again after {} workers in a row died; workers are replaced "
+                        + "at once again", label, crashesBefore);
             }
             boolean exiting = result.status() == FrameTypes.Pool.FAILED_WORKER_EXITS;
             retire = !exiting && worker.state != WorkerState.STOPPING
@@ -644,7 +716,8 @@ public final class Scheduler implements TaskRunner {
                 }
             }
             worker.child.kill();
-            LOG.error("could not load the result of a task from pool worker {}; killed it, it is replaced", pid, e);
+            LOG.error("{}: could not load the result of a task from worker {}; killed it, it is replaced", label, pid,
+                    e);
             finish(task, null, new TaskFailedException("the result of a task from worker pid " + pid + " could not "
                     + "be loaded in this JVM: " + e.getMessage() + "; the worker was killed and is replaced", e),
                     TaskOutcome.FAILURE);
@@ -748,8 +821,8 @@ public final class Scheduler implements TaskRunner {
         }
         if (backoffNanos > 0) {
             long delayMillis = TimeUnit.NANOSECONDS.toMillis(backoffNanos);
-            LOG.warn("process pool: {} workers in a row died on their own (the last, pid {}, with {}); replacing "
-                    + "it in {} ms. Check the tasks: something kills their workers", crashes, worker.child.pid(),
+            LOG.warn("{}: {} workers in a row died on their own (the last, pid {}, with {}); replacing "
+                    + "it in {} ms. Check the tasks: something kills their workers", label, crashes, worker.child.pid(),
                     ExitStatus.describe(exitCode), delayMillis);
             LibraryTimer.schedule(() -> LibraryThreads.start("multiprocess-pool-replace", this::launchDelayed),
                     backoffNanos, TimeUnit.NANOSECONDS);
@@ -855,7 +928,7 @@ public final class Scheduler implements TaskRunner {
             dropped = dispatcher.drain();
             checkAllWorkersGone();
         }
-        LOG.error("process pool broken: {}", brokenReason);
+        LOG.error("{} broken: {}", label, brokenReason);
         for (PoolTask task : dropped) {
             finish(task, null, new WorkerCrashedException("Pool not running: " + brokenReason, -1, 0, List.of()),
                     TaskOutcome.CRASH);

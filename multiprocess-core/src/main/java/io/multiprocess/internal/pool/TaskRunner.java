@@ -44,6 +44,9 @@ public interface TaskRunner {
 
     PoolSnapshot snapshot();
 
+    /** What the runner has done since it was created. */
+    io.multiprocess.pool.PoolTotals totals();
+
     void addListener(PoolListener listener);
 
     void removeListener(PoolListener listener);

@@ -49,6 +49,7 @@ public final class ThreadRunner implements TaskRunner {
     private final CompletableFuture<Void> allThreadsGone = new CompletableFuture<>();
     private volatile PoolState state = PoolState.RUNNING;
     private volatile String brokenReason;
+    private final PoolCounters counters = new PoolCounters();
 
     /**
      * @throws IllegalArgumentException for options that only make sense for worker processes
@@ -59,6 +60,7 @@ public final class ThreadRunner implements TaskRunner {
                     + "a ThreadPool has none. Use a ProcessPool, or leave them at 0");
         }
         this.options = options;
+        listeners.add(counters);
         int poolNumber = POOL_COUNTER.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(options.processes(), options.processes(), 0, TimeUnit.MILLISECONDS,
@@ -135,14 +137,20 @@ public final class ThreadRunner implements TaskRunner {
     public PoolSnapshot snapshot() {
         List<PoolSnapshot.Worker> workers = new ArrayList<>();
         int running = 0;
+        int slot = 0;
         for (Map.Entry<Thread, AtomicLong> entry : threads.entrySet()) {
             boolean busy = pending.stream().anyMatch(task -> task.runner == entry.getKey());
             running += busy ? 1 : 0;
-            workers.add(new PoolSnapshot.Worker(entry.getKey().getId(), busy ? WorkerState.BUSY : WorkerState.IDLE,
+            workers.add(new PoolSnapshot.Worker(entry.getKey().getId(), slot++, busy ? WorkerState.BUSY : WorkerState.IDLE,
                     entry.getValue().get(), Duration.ZERO, -1));
         }
         return new PoolSnapshot(state, options.processes(), workers, executor.getQueue().size(), running, 0,
                 Duration.ZERO);
+    }
+
+    @Override
+    public io.multiprocess.pool.PoolTotals totals() {
+        return counters.totals();
     }
 
     @Override
