@@ -49,6 +49,12 @@ public class JoinableQueue<T> extends MpQueue<T> {
         mailbox.taskDone();
     }
 
+    /** Another handle on the same joinable queue; see {@link MpQueue#newHandle()}. */
+    @Override
+    public JoinableQueue<T> newHandle() {
+        return new JoinableQueue<>(mailbox, reducer);
+    }
+
     /** Waits until every item put so far has been marked done. */
     public void join() {
         // Nothing to give back on an interrupt: the caller merely stops waiting.

@@ -164,6 +164,20 @@ public class MpQueue<T> implements SharedHandle {
         return closed;
     }
 
+    /**
+     * Another handle on the same queue, open whether or not this one is: closing either leaves the other working.
+     * For components of one process that each own a handle, as processes each own theirs (the Spring Boot starter
+     * gives every injection point its own).
+     *
+     * <pre>{@code
+     * MpQueue<Order> mine = orders.newHandle();
+     * mine.close();                 // orders still works
+     * }</pre>
+     */
+    public MpQueue<T> newHandle() {
+        return new MpQueue<>(mailbox, reducer);
+    }
+
     @Override
     public HandleToken token() {
         return new QueueToken(kind(), mailbox.publish(), mailbox.mailboxId(), mailbox.maxsize(),

@@ -135,6 +135,21 @@ class MpQueueTest {
     }
 
     @Test
+    void closingOneHandleLeavesTheOthersOpen() {
+        JoinableQueue<String> queue = ctx.joinableQueue(5);
+        JoinableQueue<String> other = queue.newHandle();
+        other.put("from the other handle");
+        other.close();
+
+        assertThat(queue.isClosed()).isFalse();
+        assertThat(queue.get()).isEqualTo("from the other handle");
+        queue.taskDone();
+        assertThat(queue.join(java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(queue.newHandle().maxsize()).isEqualTo(5);
+        assertThatThrownBy(() -> other.put("x")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void childrenPutAndGetThroughTheParentsQueue() {
         MpQueue<Integer> requests = ctx.queue();
         MpQueue<String> replies = ctx.queue();
