@@ -15,6 +15,7 @@ import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.UUID;
 
 /**
@@ -89,10 +90,22 @@ public final class KryoReducer implements Reducer {
     /** A reducer resolving classes with {@code classLoader}. */
     public KryoReducer(ClassLoader classLoader) {
         this.classLoader = classLoader;
+        List<KryoCustomizer> customizers = new ArrayList<>();
+        ServiceLoader.load(KryoCustomizer.class, classLoader).forEach(customizers::add);
         this.kryos = new Pool<>(true, false, POOL_SIZE) {
             @Override
             protected Kryo create() {
-                return newKryo(classLoader);
+                Kryo kryo = newKryo(classLoader);
+                for (KryoCustomizer customizer : customizers) {
+                    try {
+                        customizer.customize(kryo);
+                    } catch (RuntimeException | LinkageError e) {
+                        throw new ReductionException("the KryoCustomizer " + customizer.getClass().getName()
+                                + " failed: " + e + "; fix it, or remove it from META-INF/services/"
+                                + KryoCustomizer.class.getName(), e);
+                    }
+                }
+                return kryo;
             }
         };
     }
