@@ -3,50 +3,86 @@ package io.multiprocess.spring.boot.autoconfigure;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.reduction.Reducer;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.NativeDetector;
 
 /**
- * Auto-configuration of multiprocess: the context child processes start from, the reducer, a {@link ProcessPool}
- * that starts and stops with the application, and named queues. Every bean backs off when the application defines
- * its own.
+ * Auto-configuration of multiprocess: the context child processes start from, the reducer, the primary
+ * {@link ProcessPool} ({@code multiprocess.pool}), named pools ({@code multiprocess.pools.<name>}) and named queues
+ * ({@code multiprocess.queues.<name>}), and a lifecycle that starts the pools' workers once the application is
+ * ready and stops them gracefully after the web server. Switched off with {@code multiprocess.enabled=false}.
+ *
+ * <p>Back-offs: the reducer, the context and the primary pool back off when the application defines a bean of their
+ * type (the primary pool also when there is no single {@link BaseContext}); the lifecycle when it defines a bean
+ * named {@code multiprocessPoolLifecycle}. Named pools and queues are always created, and fail at startup when their
+ * name is taken.
  */
 @AutoConfiguration
+@ConditionalOnBooleanProperty(name = "multiprocess.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MultiprocessProperties.class)
+@Import(NamedBeansRegistrar.class)
 public class MultiprocessAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
     Reducer multiprocessReducer(MultiprocessProperties properties) {
-        return ContextFactory.reducer(properties);
+        return ContextFactory.reducer("multiprocess.reducer", properties.getReducer());
     }
 
     /** The application's own context (not the library's shared one), closed with the application. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    BaseContext multiprocessContext(MultiprocessProperties properties, Reducer reducer) {
-        return ContextFactory.context(properties, reducer);
+    BaseContext multiprocessContext(MultiprocessProperties properties, Reducer reducer,
+            ObjectProvider<MultiprocessContextCustomizer> customizers) {
+        if (NativeDetector.inNativeImage()) {
+            throw new IllegalStateException("multiprocess runs work in child JVMs started from this application's "
+                    + "classpath, and a native image has neither a JVM nor a classpath to start them from. Run the "
+                    + "application on a JVM, or set multiprocess.enabled=false for the native build.");
+        }
+        BaseContext context = ContextFactory.context(ContextFactory.ContextSettings.of(properties), reducer);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(context));
+        return context;
     }
 
+    @Bean(ProcessPoolFactory.BEAN_NAME)
+    ProcessPoolFactory multiprocessPoolFactory(MultiprocessProperties properties, ObjectProvider<BaseContext> contexts,
+            Reducer reducer, ObjectProvider<ProcessPoolCustomizer> poolCustomizers,
+            ObjectProvider<MultiprocessContextCustomizer> contextCustomizers) {
+        return new ProcessPoolFactory(properties, contexts, reducer, poolCustomizers.orderedStream().toList(),
+                contextCustomizers.orderedStream().toList());
+    }
+
+    /**
+     * The primary pool; its workers start with the application ({@link ProcessPoolLifecycle}). Evaluated before
+     * {@link NamedBeansRegistrar} adds the named pools, so only the application's own pools make it back off.
+     */
     @Bean(destroyMethod = "terminate")
-    @ConditionalOnMissingBean
+    @Primary
+    @ConditionalOnMissingBean(ProcessPool.class)
+    @ConditionalOnSingleCandidate(BaseContext.class)
     @ConditionalOnBooleanProperty(name = "multiprocess.pool.enabled", matchIfMissing = true)
-    ProcessPool multiprocessPool(BaseContext context, MultiprocessProperties properties) {
-        return context.pool(ContextFactory.poolOptions(properties.getPool()));
+    ProcessPool multiprocessPool(ProcessPoolFactory factory, BaseContext context) {
+        return factory.primary("multiprocessPool", context);
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnBooleanProperty(name = "multiprocess.pool.enabled", matchIfMissing = true)
-    ProcessPoolLifecycle multiprocessPoolLifecycle(ProcessPool pool, MultiprocessProperties properties) {
-        return new ProcessPoolLifecycle(pool, properties.getPool().getShutdownGracePeriod());
+    @Bean(ProcessPoolLifecycle.BEAN_NAME)
+    @ConditionalOnMissingBean(name = ProcessPoolLifecycle.BEAN_NAME)
+    ProcessPoolLifecycle multiprocessPoolLifecycle(ListableBeanFactory beans, ProcessPoolFactory factory) {
+        return new ProcessPoolLifecycle(beans, factory::gracePeriod);
     }
 
-    @Bean
+    @Bean(MultiprocessQueues.BEAN_NAME)
     @ConditionalOnMissingBean
+    @ConditionalOnSingleCandidate(BaseContext.class)
     MultiprocessQueues multiprocessQueues(BaseContext context, MultiprocessProperties properties) {
         return new MultiprocessQueues(context, properties.getQueues());
     }

@@ -5,13 +5,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The {@code multiprocess.*} properties: how child JVMs start, what they run with, the {@code ProcessPool} bean and
- * named queues.
+ * The {@code multiprocess.*} properties: how child JVMs start and what they run with, the primary
+ * {@code ProcessPool} ({@code multiprocess.pool}), named pools ({@code multiprocess.pools.<name>}) and named queues
+ * ({@code multiprocess.queues.<name>}).
  *
  * <pre>
  * multiprocess:
@@ -20,34 +22,42 @@ import org.springframework.util.unit.DataSize;
  *   pool:
  *     processes: 4
  *     task-timeout: 2m
- *     max-tasks-per-child: 1000
+ *   pools:
+ *     isolated:                 # a ProcessPool bean named "isolated"
+ *       processes: 2
+ *       jvm-arguments: [-Xmx128m]
+ *       max-tasks-per-child: 100
  *   queues:
- *     orders:
+ *     orders:                   # an MpQueue bean named "orders"
  *       maxsize: 100
  * </pre>
  */
 @ConfigurationProperties("multiprocess")
 public class MultiprocessProperties {
 
-    /**
-     * How child processes start: "forkserver" (warm child JVMs handed over at once; the default) or "spawn" (a fresh
-     * JVM for each process). "fork" cannot exist on a JVM.
-     */
-    private String startMethod = "forkserver";
+    /** Whether to auto-configure multiprocess: its context, pools, queues, health, metrics and endpoint. */
+    private boolean enabled = true;
 
-    /** The java executable of child JVMs. Default: the one running this application. */
+    /** How child JVMs start. */
+    private StartMethod startMethod = StartMethod.FORKSERVER;
+
+    /** Java executable of child JVMs. The one running this application when not set. */
     private Path executable;
 
-    /** Classes loaded and initialized in warm forkserver JVMs before they are handed out. */
+    /**
+     * Classes loaded and initialized in warm forkserver JVMs before they are handed out. Only used with the
+     * forkserver start method.
+     */
     private List<String> forkserverPreload = new ArrayList<>();
 
     /**
-     * How values travel between processes: "kryo" (default; lambdas, records, any class), "java" (JDK
-     * serialization), "jackson" (JSON, configured from the application's JsonMapper), or the class name of a Reducer.
+     * How values travel between processes: "kryo" (lambdas, records and any class), "java" (JDK serialization),
+     * "jackson" (JSON, with a JsonMapper of the library's own, not the application's), or the fully qualified name
+     * of a Reducer class with a public no-argument constructor.
      */
     private String reducer = "kryo";
 
-    /** JVM arguments of every child JVM, e.g. [-Xmx512m, -XX:+UseSerialGC]. */
+    /** JVM arguments of every child JVM, such as -Xmx512m or -XX:+UseSerialGC. */
     private List<String> jvmArguments = new ArrayList<>();
 
     /** Whether child JVMs start from a class-data archive made once per JDK, JVM arguments and classpath. */
@@ -55,14 +65,28 @@ public class MultiprocessProperties {
 
     private final Pool pool = new Pool();
 
-    /** Named queues, available from the MultiprocessQueues bean, e.g. multiprocess.queues.orders.maxsize=100. */
+    /** Named pools, each a ProcessPool bean named after its key and injectable with @Qualifier("name"). */
+    private Map<String, NamedPool> pools = new LinkedHashMap<>();
+
+    /**
+     * Named queues, each an MpQueue bean (a JoinableQueue when joinable) named after its key and injectable with
+     * @Qualifier("name").
+     */
     private Map<String, Queue> queues = new LinkedHashMap<>();
 
-    public String getStartMethod() {
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public StartMethod getStartMethod() {
         return startMethod;
     }
 
-    public void setStartMethod(String startMethod) {
+    public void setStartMethod(StartMethod startMethod) {
         this.startMethod = startMethod;
     }
 
@@ -110,6 +134,14 @@ public class MultiprocessProperties {
         return pool;
     }
 
+    public Map<String, NamedPool> getPools() {
+        return pools;
+    }
+
+    public void setPools(Map<String, NamedPool> pools) {
+        this.pools = pools;
+    }
+
     public Map<String, Queue> getQueues() {
         return queues;
     }
@@ -118,33 +150,48 @@ public class MultiprocessProperties {
         this.queues = queues;
     }
 
-    /** The {@code ProcessPool} bean. */
+    /** How child JVMs start; Python's "fork" cannot exist on a JVM. */
+    public enum StartMethod {
+
+        /** Warm child JVMs, booted ahead by a server process and handed over at once. */
+        FORKSERVER,
+
+        /** A fresh JVM for each process. */
+        SPAWN;
+
+        /** The library's name for it, as {@code Multiprocess.newContext} takes it. */
+        public String methodName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A pool: the primary one under {@code multiprocess.pool}, or a named one under {@code multiprocess.pools}. */
     public static class Pool {
 
-        /** Whether to create the ProcessPool bean. */
+        /** Whether to create this pool. */
         private boolean enabled = true;
 
-        /** Worker JVMs. Default: the number of CPUs. */
+        /** Number of worker JVMs. One per CPU when not set. */
         private Integer processes;
 
-        /** Tasks (chunks) a worker runs before it is replaced by a fresh JVM; 0 for never. */
+        /** Tasks (chunks of a map) a worker runs before a fresh JVM replaces it. 0 for no limit. */
         private int maxTasksPerChild;
 
-        /** How long a task may run before its worker is killed and the task fails. Default: no limit. */
+        /** How long a task may run before its worker is killed and the task fails. No limit when not set. */
         private Duration taskTimeout;
 
-        /** A worker whose resident memory exceeds this after a task is replaced. Default: no limit. */
+        /** Resident memory above which a worker is replaced after its task. No limit when not set. */
         private DataSize maxWorkerRss;
 
-        /** A worker whose used heap exceeds this after a task is replaced. Default: no limit. */
+        /** Used heap above which a worker is replaced after its task. No limit when not set. */
         private DataSize maxWorkerHeap;
 
-        /** JVM arguments of the pool's workers, after the context's, e.g. [-Xmx2g]. */
+        /** JVM arguments of the pool's workers, added after the context's, such as -Xmx2g. */
         private List<String> jvmArguments = new ArrayList<>();
 
         /**
-         * At shutdown the pool takes no new work and lets queued and running tasks finish for this long; then its
-         * workers are killed.
+         * How long queued and running tasks may take to finish at shutdown, once the pool takes no new work; its
+         * workers are killed after that.
          */
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
 
@@ -213,11 +260,70 @@ public class MultiprocessProperties {
         }
     }
 
+    /**
+     * A named pool: the keys of a pool, plus the context settings it may set for itself. Those it leaves unset come
+     * from {@code multiprocess.*}; a pool that sets any of them starts its workers from a context of its own.
+     */
+    public static class NamedPool extends Pool {
+
+        /** How this pool's workers start. multiprocess.start-method when not set. */
+        private StartMethod startMethod;
+
+        /** Java executable of this pool's workers. multiprocess.executable when not set. */
+        private Path executable;
+
+        /** How values travel to and from this pool's workers. multiprocess.reducer when not set. */
+        private String reducer;
+
+        /** Whether this pool's workers start from a class-data archive. multiprocess.startup-archive when not set. */
+        private Boolean startupArchive;
+
+        public StartMethod getStartMethod() {
+            return startMethod;
+        }
+
+        public void setStartMethod(StartMethod startMethod) {
+            this.startMethod = startMethod;
+        }
+
+        public Path getExecutable() {
+            return executable;
+        }
+
+        public void setExecutable(Path executable) {
+            this.executable = executable;
+        }
+
+        public String getReducer() {
+            return reducer;
+        }
+
+        public void setReducer(String reducer) {
+            this.reducer = reducer;
+        }
+
+        public Boolean getStartupArchive() {
+            return startupArchive;
+        }
+
+        public void setStartupArchive(Boolean startupArchive) {
+            this.startupArchive = startupArchive;
+        }
+
+        /** Whether this pool needs a context of its own. */
+        boolean overridesContext() {
+            return startMethod != null || executable != null || reducer != null || startupArchive != null;
+        }
+    }
+
     /** A named queue. */
     public static class Queue {
 
-        /** Most items the queue holds; a put waits for room beyond that. 0: unbounded. */
+        /** Most items the queue holds; a put waits for room beyond that. 0 for unbounded. */
         private int maxsize;
+
+        /** Whether the queue counts unfinished items (a JoinableQueue, with taskDone and join). */
+        private boolean joinable;
 
         public int getMaxsize() {
             return maxsize;
@@ -225,6 +331,14 @@ public class MultiprocessProperties {
 
         public void setMaxsize(int maxsize) {
             this.maxsize = maxsize;
+        }
+
+        public boolean isJoinable() {
+            return joinable;
+        }
+
+        public void setJoinable(boolean joinable) {
+            this.joinable = joinable;
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The queues named under {@code multiprocess.queues}, created with the application's context at startup.
+ * The queues named under {@code multiprocess.queues}, created with the application's context at startup. Each is
+ * also a bean named after its key; inject it by qualifier:
  *
  * <pre>{@code
  * // multiprocess.queues.orders.maxsize=100
@@ -16,16 +17,19 @@ import java.util.Set;
  * class Orders {
  *     private final MpQueue<Order> queue;
  *
- *     Orders(MultiprocessQueues queues) {
- *         this.queue = queues.queue("orders");
+ *     Orders(@Qualifier("orders") MpQueue<Order> queue) {
+ *         this.queue = queue;
  *     }
  * }
  * }</pre>
  *
- * Each queue is hosted by this application's JVM: processes it starts (and pool tasks) reach it through the queue
- * handle they are given.
+ * Every injection point and every {@link #queue} call gets a handle of its own on the same queue: closing it only
+ * closes that handle. The queue is hosted by this application's JVM: processes it starts (and pool tasks) reach it
+ * through the handle they are given.
  */
 public class MultiprocessQueues {
+
+    static final String BEAN_NAME = "multiprocessQueues";
 
     private final Map<String, MpQueue<?>> queues;
 
@@ -36,28 +40,43 @@ public class MultiprocessQueues {
                 throw new MultiprocessPropertyException("multiprocess.queues." + name + ".maxsize",
                         queue.getMaxsize(), "maxsize cannot be negative", "Set it to 0 (unbounded) or more.", null);
             }
-            created.put(name, context.queue(queue.getMaxsize()));
+            created.put(name, queue.isJoinable() ? context.joinableQueue(queue.getMaxsize())
+                    : context.queue(queue.getMaxsize()));
         });
         this.queues = Collections.unmodifiableMap(created);
     }
 
     /**
-     * The queue configured under {@code multiprocess.queues.<name>}.
+     * A new handle on the queue configured under {@code multiprocess.queues.<name>}.
      *
      * @throws IllegalArgumentException if no queue has that name
      */
     @SuppressWarnings("unchecked")
     public <T> MpQueue<T> queue(String name) {
-        MpQueue<?> queue = queues.get(name);
-        if (queue == null) {
-            throw new IllegalArgumentException("no queue named '" + name + "': configure it as multiprocess.queues."
-                    + name + ".maxsize (0 for unbounded); configured: " + queues.keySet());
-        }
-        return (MpQueue<T>) queue;
+        return (MpQueue<T>) owned(name).newHandle();
+    }
+
+    /** The factory method of the queue beans: a handle per injection point. */
+    MpQueue<?> newHandle(String name) {
+        return owned(name).newHandle();
+    }
+
+    /** Items in the queue now; never opens or closes a handle. */
+    public int size(String name) {
+        return owned(name).qsize();
     }
 
     /** The configured names, in configuration order. */
     public Set<String> names() {
         return queues.keySet();
+    }
+
+    private MpQueue<?> owned(String name) {
+        MpQueue<?> queue = queues.get(name);
+        if (queue == null) {
+            throw new IllegalArgumentException("no queue named '" + name + "': configure it as multiprocess.queues."
+                    + name + ".maxsize (0 for unbounded); configured: " + queues.keySet());
+        }
+        return queue;
     }
 }

@@ -1,22 +1,31 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
 import io.multiprocess.ProcessPool;
+import io.multiprocess.pool.ExitPolicy;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Stops the {@link ProcessPool} bean in step with Spring's graceful shutdown: after the web server has stopped
- * taking requests (so requests in flight can still use the pool), the pool takes no new work, queued and running
- * tasks get the grace period to finish, then the workers that are left are killed. No worker JVM outlives the
- * application, also when it is stopped with SIGTERM (the JVM's shutdown hook closes the application context).
+ * Starts and stops every {@link ProcessPool} bean with the application. At start (after the context refreshed, so
+ * a training run that exits on refresh launches no JVM) the workers of the pools the starter made are launched, all
+ * pools at once. At stop (after the web server has stopped taking requests, so requests in flight can still use the
+ * pools) every pool takes no new work at the same moment, queued and running tasks get their pool's grace period,
+ * then the workers that are left are killed. No worker JVM outlives the application, also when it is stopped with
+ * SIGTERM (the JVM's shutdown hook closes the application context).
  *
- * <p>The pool is created with {@link io.multiprocess.pool.ExitPolicy#leaveToOwner}, so the library's own exit hook,
- * which runs at the same time as Spring's, neither terminates its workers nor stops it taking work while this
- * lifecycle waits its turn.
+ * <p>A pool the starter made has {@code shutdown-grace-period}; one the application defined itself is stopped by its
+ * own {@link ExitPolicy}: the grace period of {@code drain} or {@code leaveToOwner}, none for {@code terminate}.
+ * Replace this bean by defining one named {@value #BEAN_NAME}.
  */
 class ProcessPoolLifecycle implements SmartLifecycle {
+
+    static final String BEAN_NAME = "multiprocessPoolLifecycle";
 
     /**
      * Stopped after the web server: Spring Boot stops it gracefully at {@code DEFAULT_PHASE - 1024} and then at
@@ -25,32 +34,55 @@ class ProcessPoolLifecycle implements SmartLifecycle {
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPoolLifecycle.class);
+    private static final Duration TERMINATE_WAIT = Duration.ofSeconds(10);
 
-    private final ProcessPool pool;
-    private final Duration gracePeriod;
+    private final ListableBeanFactory beans;
+    private final Function<String, Optional<Duration>> configuredGracePeriods;
     private volatile boolean running;
 
-    ProcessPoolLifecycle(ProcessPool pool, Duration gracePeriod) {
-        this.pool = pool;
-        this.gracePeriod = gracePeriod;
+    /** @param configuredGracePeriods the grace period of the pools made from properties, by bean name */
+    ProcessPoolLifecycle(ListableBeanFactory beans, Function<String, Optional<Duration>> configuredGracePeriods) {
+        this.beans = beans;
+        this.configuredGracePeriods = configuredGracePeriods;
     }
 
     @Override
     public void start() {
+        pools().forEach((name, pool) -> pool.start());
         running = true;
     }
 
     @Override
     public void stop() {
-        LOG.info("process pool: shutting down; queued and running tasks have {} to finish", gracePeriod);
-        pool.shutdown();
-        if (!pool.join(gracePeriod)) {
-            LOG.info("process pool: work still running after the {} grace period; terminating its workers",
-                    gracePeriod);
-            pool.terminate();
-            pool.join(Duration.ofSeconds(10));
-        }
+        Map<String, ProcessPool> pools = pools();
+        long started = System.nanoTime();
+        pools.forEach((name, pool) -> {
+            LOG.info("process pool '{}': shutting down; queued and running tasks have {} to finish", name,
+                    gracePeriod(name, pool));
+            pool.shutdown();
+        });
+        pools.forEach((name, pool) -> {
+            Duration grace = gracePeriod(name, pool);
+            Duration left = grace.minusNanos(System.nanoTime() - started);
+            if (!pool.join(left.isNegative() ? Duration.ZERO : left)) {
+                LOG.info("process pool '{}': work still running after the {} grace period; terminating its workers",
+                        name, grace);
+                pool.terminate();
+                pool.join(TERMINATE_WAIT);
+            }
+        });
         running = false;
+    }
+
+    private Duration gracePeriod(String name, ProcessPool pool) {
+        return configuredGracePeriods.apply(name).orElseGet(() -> {
+            ExitPolicy policy = pool.options().exitPolicy();
+            return policy.mode() == ExitPolicy.Mode.TERMINATE ? Duration.ZERO : policy.gracePeriod();
+        });
+    }
+
+    private Map<String, ProcessPool> pools() {
+        return beans.getBeansOfType(ProcessPool.class, false, false);
     }
 
     @Override

@@ -13,18 +13,30 @@ import io.multiprocess.queues.MpQueue;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpoint;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpointAutoConfiguration;
 import io.multiprocess.spring.boot.autoconfigure.health.MultiprocessHealthContributorAutoConfiguration;
-import io.multiprocess.spring.boot.autoconfigure.health.MultiprocessHealthIndicator;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetrics;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetricsAutoConfiguration;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.multiprocess.spring.boot.autoconfigure.info.MultiprocessInfoContributor;
+import io.multiprocess.spring.boot.autoconfigure.info.MultiprocessInfoContributorAutoConfiguration;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -51,15 +63,20 @@ class ObservabilityAutoConfigurationTest {
     }
 
     @Test
-    void healthIsUpWithDetailsWhileThePoolRunsAndDownOnceItIsTerminated() {
-        runner.run(context -> {
-            HealthIndicator indicator = context.getBean("multiprocessHealthIndicator", HealthIndicator.class);
-            ProcessPool pool = context.getBean(ProcessPool.class);
+    void healthHasAComponentPerPoolUpWhileItRunsAndDownOnceItIsTerminated() {
+        runner.withPropertyValues("multiprocess.pools.isolated.processes=1").run(context -> {
+            CompositeHealthContributor multiprocess = context.getBean("multiprocessHealthContributor",
+                    CompositeHealthContributor.class);
+            CompositeHealthContributor pools = (CompositeHealthContributor) multiprocess.getContributor("pools");
+            assertThat(pools.stream().map(HealthContributors.Entry::name)).containsExactly("isolated",
+                    "multiprocessPool");
+            ProcessPool pool = context.getBean("multiprocessPool", ProcessPool.class);
             pool.apply(() -> null);
 
+            HealthIndicator indicator = (HealthIndicator) pools.getContributor("multiprocessPool");
             Health health = indicator.health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsEntry("startMethod", "forkserver").containsEntry("pool", "running")
+            assertThat(health.getDetails()).containsEntry("startMethod", "forkserver").containsEntry("state", "running")
                     .containsEntry("processes", 1).containsEntry("queuedTasks", 0).containsKey("workers");
             @SuppressWarnings("unchecked")
             Map<String, Integer> workers = (Map<String, Integer>) health.getDetails().get("workers");
@@ -67,22 +84,30 @@ class ObservabilityAutoConfigurationTest {
 
             pool.terminate();
             assertThat(indicator.health(true).getStatus()).isEqualTo(Status.DOWN);
+            assertThat(((HealthIndicator) pools.getContributor("isolated")).health(true).getStatus())
+                    .isEqualTo(Status.UP);
+            assertThat(((HealthIndicator) multiprocess.getContributor("connections")).health(true).getStatus())
+                    .isEqualTo(Status.UP);
         });
     }
 
     @Test
     void healthCanBeSwitchedOffAndIsAbsentWithoutSpringBootHealth() {
         runner.withPropertyValues("management.health.multiprocess.enabled=false")
-                .run(context -> assertThat(context).doesNotHaveBean(MultiprocessHealthIndicator.class));
+                .run(context -> assertThat(context).doesNotHaveBean("multiprocessHealthContributor"));
         runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> assertThat(context)
-                .hasNotFailed().doesNotHaveBean(MultiprocessHealthIndicator.class).hasSingleBean(ProcessPool.class));
+                .hasNotFailed().doesNotHaveBean("multiprocessHealthContributor").hasSingleBean(ProcessPool.class));
     }
 
     @Test
-    void metersCountWhatReallyHappened() {
-        runner.run(context -> {
-            MeterRegistry registry = new SimpleMeterRegistry();
-            context.getBean(MultiprocessMetrics.class).bindTo(registry);
+    void metersCountWhatReallyHappenedTheSameInEveryRegistry() {
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            MeterRegistry first = new SimpleMeterRegistry();
+            MeterRegistry second = new SimpleMeterRegistry();
+            MultiprocessMetrics metrics = context.getBean(MultiprocessMetrics.class);
+            metrics.bindTo(first);
+            metrics.bindTo(second);
+            metrics.bindTo(second);
             ProcessPool pool = context.getBean(ProcessPool.class);
 
             pool.apply(() -> "ok");
@@ -99,29 +124,58 @@ class ObservabilityAutoConfigurationTest {
             orders.put("a");
             orders.put("b");
 
-            assertThat(registry.get("multiprocess.pool.tasks").tag("outcome", "success").counter().count())
-                    .isEqualTo(3);
-            assertThat(registry.get("multiprocess.pool.tasks").tag("outcome", "failure").counter().count())
-                    .isEqualTo(1);
-            assertThat(registry.get("multiprocess.pool.tasks").tag("outcome", "crash").counter().count())
-                    .isEqualTo(1);
-            assertThat(registry.get("multiprocess.pool.task.duration").tag("outcome", "success").timer().count())
-                    .isEqualTo(3);
-            assertThat(registry.get("multiprocess.pool.worker.exits").tag("cause", "crashed").counter().count())
-                    .isEqualTo(1);
-            // The replacement worker started after the meters were bound.
-            assertThat(registry.get("multiprocess.process.starts").tag("start.method", "forkserver").counter()
-                    .count()).isGreaterThanOrEqualTo(1);
-            assertThat(registry.get("multiprocess.process.start.duration").timer().count()).isGreaterThanOrEqualTo(1);
-            assertThat(registry.get("multiprocess.pool.workers").tag("state", "idle").gauge().value()).isEqualTo(1);
-            assertThat(registry.get("multiprocess.pool.queued").gauge().value()).isZero();
-            assertThat(registry.get("multiprocess.queue.size").tag("name", "orders").gauge().value()).isEqualTo(2);
+            for (MeterRegistry registry : List.of(first, second)) {
+                assertThat(tasks(registry, "success").count()).isEqualTo(3);
+                assertThat(tasks(registry, "success").totalTime(TimeUnit.NANOSECONDS)).isPositive();
+                assertThat(tasks(registry, "failure").count()).isEqualTo(1);
+                assertThat(tasks(registry, "crash").count()).isEqualTo(1);
+                assertThat(registry.get("multiprocess.pool.completed").tag("pool", "multiprocessPool")
+                        .functionCounter().count()).isEqualTo(5);
+                assertThat(registry.get("multiprocess.pool.worker.exits").tag("cause", "crashed")
+                        .functionCounter().count()).isEqualTo(1);
+                // The first worker started before any registry was bound, the replacement after.
+                assertThat(registry.get("multiprocess.pool.worker.starts").functionCounter().count()).isEqualTo(2);
+                assertThat(registry.get("multiprocess.process.starts").tag("start.method", "forkserver")
+                        .functionCounter().count()).isEqualTo(2);
+                assertThat(registry.get("multiprocess.pool.workers").tag("state", "idle").gauge().value())
+                        .isEqualTo(1);
+                assertThat(registry.get("multiprocess.pool.size").gauge().value()).isEqualTo(1);
+                assertThat(registry.get("multiprocess.pool.queued").gauge().getId().getBaseUnit()).isEqualTo("tasks");
+                assertThat(registry.get("multiprocess.pool.worker.heap.used").tag("slot", "0").gauge().value())
+                        .isPositive();
+                assertThat(registry.get("multiprocess.queue.size").tag("name", "orders").gauge().value())
+                        .isEqualTo(2);
+            }
+            // Recorded when a child's target runs: the replacement's for sure, the first worker's if it ran after
+            // the binding.
+            assertThat(second.get("multiprocess.process.start.duration").timer().count()).isBetween(1L, 2L);
         });
     }
 
     @Test
+    void metersLandInTheRegistryOfBootsOwnMetricsAutoConfiguration() {
+        runner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+                .run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    context.getBean(ProcessPool.class).apply(() -> null);
+                    assertThat(tasks(registry, "success").count()).isEqualTo(1);
+                    assertThat(registry.get("multiprocess.pool.worker.starts").tag("pool", "multiprocessPool")
+                            .functionCounter().count()).isEqualTo(1);
+                });
+        runner.run(context -> assertThat(context).as("no MeterRegistry, no meters")
+                .doesNotHaveBean(MultiprocessMetrics.class));
+    }
+
+    private static FunctionTimer tasks(MeterRegistry registry, String outcome) {
+        return registry.get("multiprocess.pool.tasks").tag("pool", "multiprocessPool").tag("outcome", outcome)
+                .functionTimer();
+    }
+
+    @Test
     void peersDroppedBeforeAuthenticationAreCountedInTheMetersHealthAndEndpoint() {
-        runner.withPropertyValues("management.endpoints.web.exposure.include=multiprocess").run(context -> {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=multiprocess")
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
             MeterRegistry registry = new SimpleMeterRegistry();
             context.getBean(MultiprocessMetrics.class).bindTo(registry);
             context.getBean(ProcessPool.class).apply(() -> null);
@@ -150,9 +204,9 @@ class ObservabilityAutoConfigurationTest {
             }
             assertThat(refused(registry, "protocol.error") + refused(registry, "oversized")).isEqualTo(before + 1);
             @SuppressWarnings("unchecked")
-            Map<String, Map<String, Long>> health = (Map<String, Map<String, Long>>) context
-                    .getBean("multiprocessHealthIndicator", HealthIndicator.class).health(true).getDetails()
-                    .get("refusedConnections");
+            Map<String, Map<String, Long>> health = (Map<String, Map<String, Long>>) ((HealthIndicator) context
+                    .getBean("multiprocessHealthContributor", CompositeHealthContributor.class)
+                    .getContributor("connections")).health(true).getDetails().get("refused");
             assertThat(health.get("control").get("total")).isGreaterThanOrEqualTo(1);
             assertThat(context.getBean(MultiprocessEndpoint.class).report().connections().get("control").refused())
                     .isGreaterThanOrEqualTo(1);
@@ -166,25 +220,66 @@ class ObservabilityAutoConfigurationTest {
 
     @Test
     void metricsAreAbsentWithoutMicrometer() {
-        runner.withClassLoader(new FilteredClassLoader(MeterBinder.class)).run(context -> assertThat(context)
+        runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).withClassLoader(new FilteredClassLoader(MeterBinder.class)).run(context -> assertThat(context)
                 .hasNotFailed().doesNotHaveBean(MultiprocessMetrics.class).hasSingleBean(ProcessPool.class));
     }
 
     @Test
-    void theEndpointListsTheWorkersAndQueuesWhenExposed() {
-        runner.withPropertyValues("management.endpoints.web.exposure.include=multiprocess").run(context -> {
+    void theEndpointListsEveryPoolByNameAndItsWritesResizeAndRecycle() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=multiprocess",
+                "multiprocess.pools.isolated.processes=1").run(context -> {
                     context.getBean(ProcessPool.class).apply(() -> null);
-                    MultiprocessEndpoint.Report report = context.getBean(MultiprocessEndpoint.class).report();
+                    MultiprocessEndpoint endpoint = context.getBean(MultiprocessEndpoint.class);
+                    MultiprocessEndpoint.Report report = endpoint.report();
 
                     assertThat(report.startMethod()).isEqualTo("forkserver");
-                    assertThat(report.pool().state()).isEqualTo(PoolState.RUNNING);
-                    assertThat(report.pool().workers()).singleElement().satisfies(worker -> {
+                    assertThat(report.pools()).containsOnlyKeys("multiprocessPool", "isolated");
+                    MultiprocessEndpoint.PoolReport primary = report.pools().get("multiprocessPool");
+                    assertThat(primary.state()).isEqualTo(PoolState.RUNNING);
+                    assertThat(primary.workers()).singleElement().satisfies(worker -> {
                         assertThat(worker.pid()).isPositive().isNotEqualTo(ProcessHandle.current().pid());
                         assertThat(worker.tasksDone()).isEqualTo(1);
+                        assertThat(worker.slot()).isZero();
                     });
                     assertThat(report.queues()).containsEntry("orders", 0);
+
+                    assertThat(endpoint.resize(SecurityContext.NONE, "isolated", 2).processes()).isEqualTo(2);
+                    assertThat(context.getBean("isolated", ProcessPool.class).snapshot().processes()).isEqualTo(2);
+                    assertThatThrownBy(() -> endpoint.resize(SecurityContext.NONE, "isolated", 0))
+                            .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("at least 1");
+                    assertThatThrownBy(() -> endpoint.resize(SecurityContext.NONE, "missing", 2))
+                            .isInstanceOf(InvalidEndpointRequestException.class)
+                            .hasMessageContaining("isolated, multiprocessPool");
+
+                    long pid = primary.workers().get(0).pid();
+                    assertThat(endpoint.worker(SecurityContext.NONE, "multiprocessPool", pid, "recycle").pid())
+                            .isEqualTo(pid);
+                    assertThatThrownBy(() -> endpoint.worker(SecurityContext.NONE, "multiprocessPool", pid, "kill"))
+                            .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("recycle");
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (context.getBean(ProcessPool.class).snapshot().workers().stream()
+                            .anyMatch(worker -> worker.pid() == pid) && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(context.getBean(ProcessPool.class).apply(() -> ProcessHandle.current().pid()))
+                            .as("a fresh worker replaced the recycled one").isNotEqualTo(pid);
+                    assertThat(endpoint.pool("missing")).isNull();
                 });
         runner.withClassLoader(new FilteredClassLoader(Endpoint.class)).run(context -> assertThat(context)
                 .hasNotFailed().doesNotHaveBean(MultiprocessEndpoint.class));
+    }
+
+    @Test
+    void theInfoContributorReportsVersionStartMethodsAndWorkerJvms() {
+        runner.withConfiguration(AutoConfigurations.of(MultiprocessInfoContributorAutoConfiguration.class))
+                .run(context -> {
+                    Info.Builder builder = new Info.Builder();
+                    context.getBean(MultiprocessInfoContributor.class).contribute(builder);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> details = (Map<String, Object>) builder.build().get("multiprocess");
+                    assertThat(details).containsKeys("version", "workerJvm").containsEntry("startMethod",
+                            "forkserver").containsEntry("reducer", "kryo");
+                    assertThat(details.get("pools").toString()).contains("multiprocessPool");
+                });
     }
 }

@@ -5,30 +5,61 @@ import io.multiprocess.ProcessPool;
 import io.multiprocess.diagnostics.AcceptorStats;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolState;
+import io.multiprocess.pool.PoolTotals;
 import io.multiprocess.pool.WorkerState;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
 import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * The {@code multiprocess} actuator endpoint ({@code /actuator/multiprocess} once exposed): the start method, the
- * pool with each worker JVM (pid, state, tasks done, uptime, heap used after its last task), the named queues'
- * sizes, and the connections this JVM's sockets accepted and dropped.
+ * The {@code multiprocess} actuator endpoint ({@code /actuator/multiprocess} once exposed).
+ *
+ * <ul>
+ *   <li>{@code GET /actuator/multiprocess}: every {@link ProcessPool} bean under {@code pools}, keyed by bean name,
+ *       each with its workers (pid, slot, state, tasks done, uptime, heap used after the last task) and totals;
+ *       the named queues' sizes; the connections this JVM's sockets accepted and dropped.</li>
+ *   <li>{@code GET /actuator/multiprocess/{pool}}: one pool.</li>
+ *   <li>{@code POST /actuator/multiprocess/{pool}} with {@code {"processes": 4}}: resizes the pool
+ *       ({@link ProcessPool#resize}).</li>
+ *   <li>{@code POST /actuator/multiprocess/{pool}/{pid}} with {@code {"action": "recycle"}}: replaces that worker
+ *       with a fresh JVM once its tasks are done ({@link ProcessPool#recycleWorker}).</li>
+ * </ul>
+ *
+ * Read-only by default: the write operations need {@code management.endpoint.multiprocess.access=unrestricted}.
+ * Every write is logged at INFO with the caller's principal.
  */
-@Endpoint(id = "multiprocess")
+@Endpoint(id = "multiprocess", defaultAccess = Access.READ_ONLY)
 public class MultiprocessEndpoint {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MultiprocessEndpoint.class);
+
     private final BaseContext context;
-    private final ProcessPool pool;
+    private final Supplier<Map<String, ProcessPool>> pools;
     private final MultiprocessQueues queues;
 
-    public MultiprocessEndpoint(BaseContext context, ProcessPool pool, MultiprocessQueues queues) {
+    /**
+     * @param context the application's context, or null when it has none or several
+     * @param pools the pools by bean name, read at each call
+     * @param queues the named queues, or null
+     */
+    public MultiprocessEndpoint(BaseContext context, Supplier<Map<String, ProcessPool>> pools,
+            MultiprocessQueues queues) {
         this.context = context;
-        this.pool = pool;
+        this.pools = pools;
         this.queues = queues;
     }
 
@@ -36,33 +67,129 @@ public class MultiprocessEndpoint {
     public Report report() {
         Map<String, Integer> sizes = new LinkedHashMap<>();
         if (queues != null) {
-            queues.names().forEach(name -> sizes.put(name, queues.queue(name).qsize()));
+            queues.names().forEach(name -> sizes.put(name, queues.size(name)));
         }
-        return new Report(context.getStartMethod(), pool == null ? null : PoolReport.of(pool.snapshot()), sizes,
+        Map<String, PoolReport> reports = new TreeMap<>();
+        pools.get().forEach((name, pool) -> reports.put(name, PoolReport.of(pool)));
+        return new Report(context == null ? null : context.getStartMethod(), reports, sizes,
                 RefusedConnections.open());
     }
 
+    @ReadOperation
+    public PoolReport pool(@Selector String pool) {
+        ProcessPool found = pools.get().get(pool);
+        return found == null ? null : PoolReport.of(found);
+    }
+
+    /** Makes the pool keep {@code processes} workers: grows at once, shrinks by retiring idle workers first. */
+    @WriteOperation
+    public PoolReport resize(SecurityContext caller, @Selector String pool, int processes) {
+        ProcessPool target = find(pool);
+        int before = target.snapshot().processes();
+        try {
+            target.resize(processes);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new InvalidEndpointRequestException("cannot resize pool '" + pool + "': " + e.getMessage(),
+                    e.getMessage(), e);
+        }
+        LOG.info("actuator: process pool '{}' resized from {} to {} workers, asked by {}", pool, before, processes,
+                who(caller));
+        return PoolReport.of(target);
+    }
+
+    /** {@code action} "recycle": replaces the worker {@code pid} with a fresh JVM once its tasks are done. */
+    @WriteOperation
+    public WorkerAction worker(SecurityContext caller, @Selector String pool, @Selector long pid, String action) {
+        ProcessPool target = find(pool);
+        if (!"recycle".equals(action)) {
+            throw new InvalidEndpointRequestException("unknown action '" + action + "' for a worker; the one "
+                    + "action is \"recycle\"", "unknown action");
+        }
+        boolean recycled;
+        try {
+            recycled = target.recycleWorker(pid);
+        } catch (IllegalStateException e) {
+            throw new InvalidEndpointRequestException("cannot recycle a worker of pool '" + pool + "': "
+                    + e.getMessage(), e.getMessage(), e);
+        }
+        if (!recycled) {
+            throw new InvalidEndpointRequestException("pool '" + pool + "' has no worker with pid " + pid
+                    + " that is not already on its way out; its workers: " + target.snapshot().workers().stream()
+                            .map(PoolSnapshot.Worker::pid).toList(), "no such worker");
+        }
+        LOG.info("actuator: worker {} of process pool '{}' is recycled, asked by {}", pid, pool, who(caller));
+        return new WorkerAction(pool, pid, "recycle");
+    }
+
+    private ProcessPool find(String name) {
+        Map<String, ProcessPool> all = pools.get();
+        ProcessPool pool = all.get(name);
+        if (pool == null) {
+            throw new InvalidEndpointRequestException("no process pool named '" + name + "'; pools: "
+                    + new TreeMap<>(all).keySet(), "no such pool");
+        }
+        return pool;
+    }
+
+    private static String who(SecurityContext caller) {
+        Principal principal = caller == null ? null : caller.getPrincipal();
+        return principal == null ? "an unauthenticated caller" : "'" + principal.getName() + "'";
+    }
+
     /**
-     * What the endpoint returns; {@code connections} has what each open socket of this JVM accepted, authenticated
+     * What {@code GET /actuator/multiprocess} returns. {@code startMethod} is the application context's (null when
+     * there is not exactly one); {@code connections} has what each open socket of this JVM accepted, authenticated
      * and dropped before authentication, by reason.
      */
-    public record Report(String startMethod, PoolReport pool, Map<String, Integer> queues,
+    public record Report(String startMethod, Map<String, PoolReport> pools, Map<String, Integer> queues,
             Map<String, AcceptorStats> connections) {
     }
 
-    /** The pool and its workers. */
-    public record PoolReport(PoolState state, int processes, int queuedTasks, int runningTasks,
-            List<WorkerReport> workers) {
+    /** One pool, its workers and what it has done. */
+    public record PoolReport(String startMethod, PoolState state, boolean started, int processes, int queuedTasks,
+            int runningTasks, List<WorkerReport> workers, TotalsReport totals) {
 
-        static PoolReport of(PoolSnapshot snapshot) {
-            return new PoolReport(snapshot.state(), snapshot.processes(), snapshot.queuedTasks(),
-                    snapshot.runningTasks(), snapshot.workers().stream().map(worker -> new WorkerReport(worker.pid(),
+        static PoolReport of(ProcessPool pool) {
+            PoolSnapshot snapshot = pool.snapshot();
+            return new PoolReport(pool.context().getStartMethod(), snapshot.state(), pool.isStarted(),
+                    snapshot.processes(), snapshot.queuedTasks(), snapshot.runningTasks(),
+                    snapshot.workers().stream().map(worker -> new WorkerReport(worker.pid(), worker.slot(),
                             worker.state(), worker.tasksDone(), worker.uptime().toMillis(),
-                            worker.heapUsedBytes())).toList());
+                            worker.heapUsedBytes())).toList(), TotalsReport.of(pool.totals()));
+        }
+    }
+
+    /**
+     * What the pool has done since it was created, keyed as the meters' tags are: workers started and exited by
+     * cause, tasks and their items by outcome, and the seconds those tasks ran on a worker.
+     */
+    public record TotalsReport(long workersStarted, Map<String, Long> workerExits, Map<String, Long> tasks,
+            Map<String, Long> items, Map<String, Double> taskSeconds) {
+
+        static TotalsReport of(PoolTotals totals) {
+            Map<String, Double> seconds = new TreeMap<>();
+            totals.taskTime().forEach((outcome, time) -> seconds.put(lower(outcome), time.toNanos() / 1e9));
+            return new TotalsReport(totals.workersStarted(), lowerKeys(totals.workerExits()),
+                    lowerKeys(totals.tasks()), lowerKeys(totals.items()), seconds);
+        }
+
+        private static Map<String, Long> lowerKeys(Map<? extends Enum<?>, Long> counts) {
+            Map<String, Long> lowered = new TreeMap<>();
+            counts.forEach((key, count) -> lowered.put(lower(key), count));
+            return lowered;
+        }
+
+        private static String lower(Enum<?> value) {
+            return value.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     /** One worker JVM; {@code heapUsedBytes} is -1 before its first task. */
-    public record WorkerReport(long pid, WorkerState state, long tasksDone, long uptimeMillis, long heapUsedBytes) {
+    public record WorkerReport(long pid, int slot, WorkerState state, long tasksDone, long uptimeMillis,
+            long heapUsedBytes) {
+    }
+
+    /** What a worker operation did. */
+    public record WorkerAction(String pool, long pid, String action) {
     }
 }
