@@ -1,6 +1,5 @@
 package io.multiprocess.sample;
 
-import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.TaskOutcome;
 import java.time.Duration;
@@ -11,34 +10,39 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.stereotype.Component;
 
-/** The last tasks the pool finished, for the status page: built on the pool's listener, as the meters are. */
-@Component
-public class RecentTasks implements PoolListener {
+/**
+ * The last tasks every pool finished, for the status page: built on the pools' listeners, which
+ * {@link SampleApplication#recentTasksOfEveryPool} adds to each pool before its first worker starts.
+ */
+public class RecentTasks {
 
     private static final int KEPT = 30;
 
     /** One finished task. */
-    public record Finished(long id, String outcome, Long workerPid, long millis, Instant at) {
+    public record Finished(String pool, long id, String outcome, Long workerPid, long millis, Instant at) {
     }
 
     private final Deque<Finished> finished = new ArrayDeque<>();
-    private final Map<Long, Long> workerOfTask = new ConcurrentHashMap<>();
 
-    RecentTasks(ProcessPool pool) {
-        pool.addListener(this);
+    /** A listener that records the tasks of the pool named {@code pool}. */
+    PoolListener listenerFor(String pool) {
+        Map<Long, Long> workerOfTask = new ConcurrentHashMap<>();
+        return new PoolListener() {
+            @Override
+            public void taskStarted(long taskId, int size, long workerPid) {
+                workerOfTask.put(taskId, workerPid);
+            }
+
+            @Override
+            public void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
+                add(new Finished(pool, taskId, outcome.name().toLowerCase(java.util.Locale.ROOT),
+                        workerOfTask.remove(taskId), duration.toMillis(), Instant.now()));
+            }
+        };
     }
 
-    @Override
-    public void taskStarted(long taskId, int size, long workerPid) {
-        workerOfTask.put(taskId, workerPid);
-    }
-
-    @Override
-    public void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
-        Finished task = new Finished(taskId, outcome.name().toLowerCase(java.util.Locale.ROOT),
-                workerOfTask.remove(taskId), duration.toMillis(), Instant.now());
+    private void add(Finished task) {
         synchronized (finished) {
             finished.addFirst(task);
             while (finished.size() > KEPT) {

@@ -1,6 +1,7 @@
 package io.multiprocess.sample;
 
 import io.multiprocess.ProcessPool;
+import io.multiprocess.queues.MpQueue;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -26,10 +28,21 @@ import org.springframework.web.bind.annotation.RestController;
 public class WorkController {
 
     private final ProcessPool pool;
+    private final ProcessPool isolated;
+    private final MpQueue<String> results;
     private final RecentTasks recent;
 
-    WorkController(ProcessPool pool, RecentTasks recent) {
+    /**
+     * @param pool the primary pool, for CPU work
+     * @param isolated the small-heap pool for risky work ({@code multiprocess.pools.isolated})
+     * @param results a queue hosted by this JVM ({@code multiprocess.queues.results}), which isolated tasks write to
+     *     from their worker JVMs
+     */
+    WorkController(ProcessPool pool, @Qualifier("isolated") ProcessPool isolated,
+            @Qualifier("results") MpQueue<String> results, RecentTasks recent) {
         this.pool = pool;
+        this.isolated = isolated;
+        this.results = results;
         this.recent = recent;
     }
 
@@ -78,7 +91,36 @@ public class WorkController {
         return Map.of("millis", (System.nanoTime() - started) / 1_000_000, "workerPid", workerPid);
     }
 
-    /** The last tasks the pool finished, newest first. */
+    /**
+     * Allocates {@code megabytes} in a worker of the isolated pool (-Xmx128m): too much ends that task with an
+     * OutOfMemoryError in the worker, not in the service. What it did goes to the {@code results} queue.
+     */
+    @PostMapping("/allocate")
+    public Map<String, Object> allocate(@RequestParam(defaultValue = "32") int megabytes) {
+        MpQueue<String> log = results;
+        long workerPid = isolated.apply(() -> {
+            byte[][] blocks = new byte[megabytes][];
+            for (int i = 0; i < megabytes; i++) {
+                blocks[i] = new byte[1 << 20];
+            }
+            long pid = ProcessHandle.current().pid();
+            log.put("worker " + pid + " allocated " + blocks.length + " MiB");
+            return pid;
+        });
+        return Map.of("megabytes", megabytes, "workerPid", workerPid);
+    }
+
+    /** What isolated tasks wrote to the {@code results} queue since the last call, oldest first. */
+    @GetMapping("/results")
+    public List<String> results() {
+        List<String> taken = new java.util.ArrayList<>();
+        for (var next = results.poll(); next.isPresent() && taken.size() < 100; next = results.poll()) {
+            taken.add(next.get());
+        }
+        return taken;
+    }
+
+    /** The last tasks the pools finished, newest first. */
     @GetMapping("/tasks")
     public List<RecentTasks.Finished> tasks() {
         return recent.list();

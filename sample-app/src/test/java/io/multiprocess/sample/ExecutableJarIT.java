@@ -56,15 +56,34 @@ class ExecutableJarIT {
     }
 
     @Test
-    void requestsInFlightAtSigtermGetTheirAnswersAndNoWorkerIsLeft() throws Exception {
+    void aNamedPoolFromTheCommandLineRunsWithItsFlagsIsResizedThenSigtermLetsRequestsInFlightFinish()
+            throws Exception {
         Path jar = Path.of(System.getProperty("sample.jar"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path output = Files.createTempFile("sample-app-sigterm", ".log");
         Process app = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=0",
-                "--multiprocess.pool.processes=1").redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                "--multiprocess.pool.processes=1", "--multiprocess.pools.cli.processes=1",
+                "--multiprocess.pools.cli.jvm-arguments=-Xmx77m,-Dfrom.cli=yes",
+                "--management.endpoint.multiprocess.access=unrestricted")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             int port = awaitPort(app, output);
             HttpClient client = HttpClient.newHttpClient();
+
+            List<Long> cliWorkers = cliWorkerPids(client, port, 1);
+            String commandLine = Files.readString(Path.of("/proc/" + cliWorkers.get(0) + "/cmdline"))
+                    .replace('\0', ' ');
+            assertThat(commandLine).as("the named pool's worker").contains("-Xmx77m").contains("-Dfrom.cli=yes");
+            HttpResponse<String> resize = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/actuator/multiprocess/cli")).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"processes\": 2}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(resize.statusCode()).as(resize.body()).isEqualTo(200);
+            assertThat(cliWorkerPids(client, port, 2)).hasSize(2).contains(cliWorkers.get(0));
+            assertThat(Files.readString(output, StandardCharsets.UTF_8))
+                    .contains("process pool 'cli' resized from 1 to 2 workers, asked by an unauthenticated caller");
+
             java.util.concurrent.CompletableFuture<HttpResponse<String>> running = client.sendAsync(
                     sleepRequest(port, 3000), HttpResponse.BodyHandlers.ofString());
             Thread.sleep(300);
@@ -89,6 +108,24 @@ class ExecutableJarIT {
             app.destroyForcibly();
             Files.deleteIfExists(output);
         }
+    }
+
+    /** The pids of the {@code cli} pool's workers, once it has {@code count}, read from the actuator endpoint. */
+    private static List<Long> cliWorkerPids(HttpClient client, int port, int count) throws Exception {
+        Pattern pid = Pattern.compile("\"pid\":(\\d+)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<Long> pids = List.of();
+        while (System.nanoTime() < deadline) {
+            String pool = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                    + "/actuator/multiprocess/cli")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            pids = pid.matcher(pool).results().map(match -> Long.parseLong(match.group(1))).toList();
+            if (pids.size() >= count) {
+                return pids;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the cli pool did not reach " + count + " workers: " + pids);
     }
 
     private static HttpRequest sleepRequest(int port, long millis) {

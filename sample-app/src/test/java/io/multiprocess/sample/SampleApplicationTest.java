@@ -28,20 +28,47 @@ class SampleApplicationTest {
         assertThat(primes.body()).contains("\"primes\":9592").doesNotContain(
                 "\"workerPid\":" + ProcessHandle.current().pid() + ",");
 
-        HttpResponse<String> health = get("/actuator/health");
+        HttpResponse<String> health = get("/actuator/health/multiprocess");
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"multiprocess\":{").contains("\"status\":\"UP\"")
+        assertThat(health.body()).endsWith("\"status\":\"UP\"}").contains("\"pools\":{")
+                .contains("\"isolated\":{").contains("\"multiprocessPool\":{").contains("\"connections\":{")
                 .contains("\"startMethod\":\"forkserver\"");
 
         HttpResponse<String> tasks = get("/actuator/metrics/multiprocess.pool.tasks");
         assertThat(tasks.statusCode()).isEqualTo(200);
         assertThat(tasks.body()).contains("\"name\":\"multiprocess.pool.tasks\"").contains("\"outcome\"")
-                .containsPattern("\"statistic\":\"COUNT\",\"value\":[1-9]");
+                .contains("\"tag\":\"pool\",\"values\":[").contains("\"isolated\"");
+        HttpResponse<String> completed = get("/actuator/metrics/multiprocess.pool.completed?tag=pool:multiprocessPool");
+        assertThat(completed.body()).containsPattern("\"statistic\":\"COUNT\",\"value\":[1-9]");
 
         HttpResponse<String> report = get("/actuator/multiprocess");
         assertThat(report.statusCode()).isEqualTo(200);
-        assertThat(report.body()).contains("\"state\":\"RUNNING\"").contains("\"tasksDone\":")
-                .contains("\"results\":0");
+        assertThat(report.body()).contains("\"pools\":{").contains("\"isolated\":{")
+                .contains("\"multiprocessPool\":{").contains("\"state\":\"RUNNING\"")
+                .containsPattern("\"workers\":\\[\\{\"pid\":[1-9]").containsPattern("\"queues\":\\{\"results\":\\d+");
+    }
+
+    @Test
+    void theEndpointIsReadOnlyUntilTheApplicationOpensItsWrites() throws Exception {
+        HttpResponse<String> resize = http.send(HttpRequest.newBuilder(uri("/actuator/multiprocess/isolated"))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"processes\": 2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(resize.statusCode()).as(resize.body()).isBetween(400, 499);
+        assertThat(get("/actuator/multiprocess/isolated").body()).contains("\"processes\":1");
+    }
+
+    @Test
+    void riskyWorkRunsInTheSmallHeapPoolAndWritesToTheInjectedQueue() throws Exception {
+        HttpResponse<String> small = post("/api/allocate?megabytes=16");
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+        assertThat(get("/api/results").body()).contains("allocated 16 MiB");
+
+        HttpResponse<String> tooBig = post("/api/allocate?megabytes=512");
+        assertThat(tooBig.statusCode()).as("-Xmx128m: the worker runs out, the service does not").isBetween(500,
+                599);
+        assertThat(post("/api/allocate?megabytes=16").statusCode()).isEqualTo(200);
+        assertThat(post("/api/primes?limit=1000").statusCode()).isEqualTo(200);
     }
 
     @Test

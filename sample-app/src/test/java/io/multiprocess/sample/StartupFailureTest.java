@@ -20,8 +20,9 @@ class StartupFailureTest {
                 .run("--multiprocess.start-method=fork", "--server.port=0"))
                 .hasStackTraceContaining("multiprocess.start-method");
 
+        // Spring Boot's own report for an enum property: the property, the value, and every valid value.
         assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
-                .contains("Invalid value 'fork' for multiprocess.start-method")
-                .contains("Set multiprocess.start-method to forkserver or spawn.");
+                .contains("Failed to bind properties under 'multiprocess.start-method'")
+                .contains("Value: \"fork\"").contains("FORKSERVER").contains("SPAWN");
     }
 }

@@ -14,12 +14,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * The status page as a browser shows it: headless Chromium loads it, runs its script against the live endpoints,
- * and the rendered page must list the pool's real worker pids and the multiprocess health. Skipped where no
+ * and the rendered page must list every pool's real worker pids and the multiprocess health. Skipped where no
  * Chromium is installed, unless {@code MULTIPROCESS_REQUIRE_CHROMIUM=true} (as in CI, which installs it).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -31,6 +32,10 @@ class StatusPageIT {
 
     @Autowired
     ProcessPool pool;
+
+    @Autowired
+    @Qualifier("isolated")
+    ProcessPool isolated;
 
     @Test
     void theRenderedPageShowsTheWorkersAndHealth() throws Exception {
@@ -53,9 +58,11 @@ class StatusPageIT {
             String page = Files.readString(dom, StandardCharsets.UTF_8);
 
             assertThat(page).contains("<strong id=\"health\" class=\"status-UP\">UP</strong>")
-                    .contains("<span id=\"pool\">RUNNING</span>");
-            List<Long> pids = pool.snapshot().workers().stream().map(worker -> worker.pid()).toList();
-            assertThat(pids).hasSize(2);
+                    .contains("data-pool=\"multiprocessPool\"").contains("data-pool=\"isolated\"")
+                    .contains("id=\"health-isolated\">UP</span>");
+            List<Long> pids = java.util.stream.Stream.of(pool, isolated)
+                    .flatMap(each -> each.snapshot().workers().stream()).map(worker -> worker.pid()).toList();
+            assertThat(pids).hasSize(3);
             for (long pid : pids) {
                 assertThat(page).contains("<td>" + pid + "</td>");
             }
