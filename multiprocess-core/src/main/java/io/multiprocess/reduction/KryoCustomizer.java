@@ -19,7 +19,8 @@ import com.esotericsoftware.kryo.Kryo;
  * // src/main/resources/META-INF/services/io.multiprocess.reduction.KryoCustomizer:  com.acme.MoneyKryo
  * }</pre>
  *
- * <p>A customizer that throws makes every reduction fail with a {@link ReductionException} naming it.
+ * <p>A customizer that throws makes every reduction fail with a {@link ReductionException} naming it; one that
+ * cannot be loaded (a missing class, no public no-argument constructor) is logged as a warning and skipped.
  */
 @FunctionalInterface
 public interface KryoCustomizer {

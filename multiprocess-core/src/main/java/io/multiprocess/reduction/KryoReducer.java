@@ -10,11 +10,14 @@ import com.esotericsoftware.kryo.serializers.ClosureSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import com.esotericsoftware.kryo.serializers.FieldSerializer.FieldSerializerConfig;
 import com.esotericsoftware.kryo.util.Pool;
+import io.multiprocess.internal.MpLogger;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.UUID;
 
@@ -90,8 +93,7 @@ public final class KryoReducer implements Reducer {
     /** A reducer resolving classes with {@code classLoader}. */
     public KryoReducer(ClassLoader classLoader) {
         this.classLoader = classLoader;
-        List<KryoCustomizer> customizers = new ArrayList<>();
-        ServiceLoader.load(KryoCustomizer.class, classLoader).forEach(customizers::add);
+        List<KryoCustomizer> customizers = customizers(classLoader);
         this.kryos = new Pool<>(true, false, POOL_SIZE) {
             @Override
             protected Kryo create() {
@@ -170,6 +172,27 @@ public final class KryoReducer implements Reducer {
         prepared.addTrace("prepared");
         prepared.addTrace("prepared");
         prepared.getMessage();
+    }
+
+    /**
+     * The customizers listed for {@code classLoader}. One that cannot be loaded (a missing class, no public no-arg
+     * constructor, or one that implements this interface as another class loader defines it) is logged and skipped:
+     * it cannot take part, and the reducer still works without it.
+     */
+    private static List<KryoCustomizer> customizers(ClassLoader classLoader) {
+        List<KryoCustomizer> customizers = new ArrayList<>();
+        Iterator<KryoCustomizer> listed = ServiceLoader.load(KryoCustomizer.class, classLoader).iterator();
+        while (true) {
+            try {
+                if (!listed.hasNext()) {
+                    return customizers;
+                }
+                customizers.add(listed.next());
+            } catch (ServiceConfigurationError e) {
+                MpLogger.INSTANCE.warn("a KryoCustomizer listed in META-INF/services/{} cannot be used, and is "
+                        + "skipped: {}", KryoCustomizer.class.getName(), e.getMessage());
+            }
+        }
     }
 
     private static Kryo newKryo(ClassLoader classLoader) {
