@@ -56,6 +56,7 @@ class SampleApplicationTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(resize.statusCode()).as(resize.body()).isBetween(400, 499);
         assertThat(get("/actuator/multiprocess/isolated").body()).contains("\"processes\":1");
+        assertThat(get("/actuator/multiprocess/missing").statusCode()).isEqualTo(404);
     }
 
     @Test

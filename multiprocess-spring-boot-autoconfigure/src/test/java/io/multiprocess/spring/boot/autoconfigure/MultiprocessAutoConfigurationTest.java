@@ -8,7 +8,9 @@ import io.multiprocess.BaseContext;
 import io.multiprocess.Diagnostics;
 import io.multiprocess.ForkServerContext;
 import io.multiprocess.Multiprocess;
+import io.multiprocess.Pool;
 import io.multiprocess.ProcessPool;
+import io.multiprocess.ThreadPool;
 import io.multiprocess.SpawnContext;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.queues.MpQueue;
@@ -235,6 +237,18 @@ class MultiprocessAutoConfigurationTest {
     }
 
     @Test
+    void testsCanRunCodeThatDependsOnPoolOnThreadsAsDocsSpringBootMdShows() {
+        runner.withPropertyValues("multiprocess.pool.enabled=false").withUserConfiguration(ThreadPoolForTests.class)
+                .withBean(PoolUser.class).run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(ProcessPool.class);
+                    Pool pool = context.getBean(PoolUser.class).pool;
+                    assertThat(pool).isInstanceOf(ThreadPool.class);
+                    assertThat(pool.apply(() -> ProcessHandle.current().pid()))
+                            .isEqualTo(ProcessHandle.current().pid());
+                });
+    }
+
+    @Test
     void anUnknownStartMethodFailsStartupListingTheValues() {
         runner.withPropertyValues("multiprocess.start-method=fork").run(context -> {
             assertThat(context).hasFailed();
@@ -351,6 +365,22 @@ class MultiprocessAutoConfigurationTest {
             this.orders = orders;
             this.sameOrders = sameOrders;
             this.jobs = jobs;
+        }
+    }
+
+    static class PoolUser {
+        final Pool pool;
+
+        PoolUser(Pool pool) {
+            this.pool = pool;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ThreadPoolForTests {
+        @Bean(destroyMethod = "terminate")
+        Pool pool() {
+            return new ThreadPool(2);
         }
     }
 
