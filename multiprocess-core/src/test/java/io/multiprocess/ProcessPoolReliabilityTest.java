@@ -250,6 +250,16 @@ class ProcessPoolReliabilityTest {
     }
 
     @Test
+    void onSigtermAPoolLeftToItsOwnerStillReplacesAWorkerRecycledAfterItsTask() throws Exception {
+        // One worker, replaced after each task: the late task can only run on a worker launched while the JVM exits.
+        Path output = dir.resolve("owner-recycling.log");
+        String result = sigtermDuringTask("owner-recycling", 10_000, output);
+        assertThat(result).startsWith("result");
+        assertThat(Files.readString(output, StandardCharsets.UTF_8)).contains("late 7")
+                .doesNotContain("late failed").doesNotContain("pool broken");
+    }
+
+    @Test
     void onSigtermADrainedPoolPastItsGracePeriodIsTerminated() throws Exception {
         assertThat(sigtermDuringTask("drain", 500)).startsWith("failed");
     }

@@ -14,8 +14,9 @@ import java.util.List;
  * A separate parent JVM with a pool, for tests of what JVM exit (SIGTERM) does to it: it submits one task of the
  * given length, prints {@code started <worker pid>} once the task runs, and prints how the task ended.
  *
- * <p>Arguments: exit policy ({@code terminate|drain|owner}), grace period in ms, task length in ms. With
- * {@code owner}, a shutdown hook of its own plays the owner (as Spring's lifecycle does): it waits half a second,
+ * <p>Arguments: exit policy ({@code terminate|drain|owner|owner-recycling}), grace period in ms, task length in ms.
+ * {@code owner-recycling} is {@code owner} with {@code maxTasksPerChild(1)}, so the worker is replaced after its task,
+ * while the JVM exits. With {@code owner}, a shutdown hook of its own plays the owner (as Spring's lifecycle does): it waits half a second,
  * as a web server draining its requests would, then closes the pool and waits for it.
  */
 public final class PoolParentJvm {
@@ -25,11 +26,12 @@ public final class PoolParentJvm {
         long taskMillis = Long.parseLong(args[2]);
         ExitPolicy policy = switch (args[0]) {
             case "drain" -> ExitPolicy.drain(grace);
-            case "owner" -> ExitPolicy.leaveToOwner(grace);
+            case "owner", "owner-recycling" -> ExitPolicy.leaveToOwner(grace);
             default -> ExitPolicy.terminate();
         };
-        ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1).exitPolicy(policy));
-        if (args[0].equals("owner")) {
+        ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1).exitPolicy(policy)
+                .maxTasksPerChild(args[0].equals("owner-recycling") ? 1 : 0));
+        if (args[0].startsWith("owner")) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     Thread.sleep(500);

@@ -403,7 +403,8 @@ public final class Scheduler implements TaskRunner {
         synchronized (lock) {
             ensureRunning();
             worker = workers.get(pid);
-            if (worker == null || worker.state == WorkerState.STOPPING) {
+            if (worker == null || worker.state == WorkerState.STOPPING || worker.plannedExit != null) {
+                // Absent, on its way out, or about to be killed for a timeout or a cancel, whose cause stands.
                 return false;
             }
             worker.state = WorkerState.STOPPING;
@@ -414,6 +415,15 @@ public final class Scheduler implements TaskRunner {
         flush(worker);
         dispatch();
         return true;
+    }
+
+    /**
+     * Whether the JVM is exiting and nobody else will see this pool through it. A pool left to its owner (Spring's
+     * lifecycle, which drains requests first) goes on replacing the workers it recycles or loses until the owner
+     * closes it or its budget runs out, so work in flight at SIGTERM is not stranded by a worker's routine exit.
+     */
+    private boolean exitingWithoutOwner() {
+        return ExitSequence.isExiting() && options.exitPolicy().mode() != ExitPolicy.Mode.LEAVE_TO_OWNER;
     }
 
     /** Under the lock: the workers the pool keeps, those launching included, not those on their way out. */
@@ -773,7 +783,7 @@ public final class Scheduler implements TaskRunner {
                 replacements.crashed();
             }
             crashes = replacements.consecutiveCrashes();
-            replace = !ExitSequence.isExiting()
+            replace = !exitingWithoutOwner()
                     && (state == PoolState.RUNNING || (state == PoolState.CLOSED && !dispatcher.isEmpty()))
                     && !(countsAsStartFailure && replacements.gaveUp())
                     && keptWorkers() < targetWorkers;
@@ -836,7 +846,7 @@ public final class Scheduler implements TaskRunner {
     private void launchDelayed() {
         boolean launch;
         synchronized (lock) {
-            launch = !ExitSequence.isExiting()
+            launch = !exitingWithoutOwner()
                     && (state == PoolState.RUNNING || (state == PoolState.CLOSED && !dispatcher.isEmpty()));
             if (!launch) {
                 pendingLaunches--;
@@ -855,7 +865,7 @@ public final class Scheduler implements TaskRunner {
      * is coming), taken out of the queue.
      */
     private List<PoolTask> takeStrandedTasks() {
-        boolean noneComing = state != PoolState.RUNNING || ExitSequence.isExiting();
+        boolean noneComing = state != PoolState.RUNNING || exitingWithoutOwner();
         if (!noneComing || !workers.isEmpty() || pendingLaunches > 0 || dispatcher.isEmpty()) {
             return List.of();
         }
