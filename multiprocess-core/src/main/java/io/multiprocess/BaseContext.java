@@ -347,7 +347,8 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
 
     /**
      * Tells {@code listener} when this context's processes (pool workers included) start and exit; see
-     * {@link ProcessListener}.
+     * {@link ProcessListener}. Contexts derived from this one (a pool's context with JVM arguments of its own) share
+     * its listeners; adding a listener that is already there has no effect.
      */
     public void addProcessListener(ProcessListener listener) {
         processListeners.add(Objects.requireNonNull(listener, "listener"));

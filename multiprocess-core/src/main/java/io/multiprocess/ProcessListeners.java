@@ -10,8 +10,9 @@ final class ProcessListeners {
 
     private final List<ProcessListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** Adding a listener again has no effect: contexts derived from one share its listeners. */
     void add(ProcessListener listener) {
-        listeners.add(listener);
+        ((CopyOnWriteArrayList<ProcessListener>) listeners).addIfAbsent(listener);
     }
 
     void remove(ProcessListener listener) {

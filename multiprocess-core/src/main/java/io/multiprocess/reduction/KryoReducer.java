@@ -182,17 +182,20 @@ public final class KryoReducer implements Reducer {
     private static List<KryoCustomizer> customizers(ClassLoader classLoader) {
         List<KryoCustomizer> customizers = new ArrayList<>();
         Iterator<KryoCustomizer> listed = ServiceLoader.load(KryoCustomizer.class, classLoader).iterator();
-        while (true) {
+        // Bounded: an iterator failing the same way each time (an unreadable services file) would never end.
+        for (int errors = 0; errors < 100; ) {
             try {
                 if (!listed.hasNext()) {
                     return customizers;
                 }
                 customizers.add(listed.next());
             } catch (ServiceConfigurationError e) {
+                errors++;
                 MpLogger.INSTANCE.warn("a KryoCustomizer listed in META-INF/services/{} cannot be used, and is "
                         + "skipped: {}", KryoCustomizer.class.getName(), e.getMessage());
             }
         }
+        return customizers;
     }
 
     private static Kryo newKryo(ClassLoader classLoader) {
