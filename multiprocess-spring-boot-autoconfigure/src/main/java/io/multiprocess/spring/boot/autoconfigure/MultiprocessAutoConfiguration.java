@@ -3,17 +3,20 @@ package io.multiprocess.spring.boot.autoconfigure;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.reduction.Reducer;
+import java.time.Duration;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.NativeDetector;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of multiprocess: the context child processes start from, the reducer, the primary
@@ -23,8 +26,8 @@ import org.springframework.core.NativeDetector;
  *
  * <p>Back-offs: the reducer, the context and the primary pool back off when the application defines a bean of their
  * type (the primary pool also when there is no single {@link BaseContext}); the lifecycle when it defines a bean
- * named {@code multiprocessPoolLifecycle}. Named pools and queues are always created, and fail at startup when their
- * name is taken.
+ * named {@code multiprocessPoolLifecycle}. Named pools and queues are always created, are injected by qualifier
+ * only, and fail at startup when their name is taken.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "multiprocess.enabled", matchIfMissing = true)
@@ -56,9 +59,11 @@ public class MultiprocessAutoConfiguration {
     @Bean(ProcessPoolFactory.BEAN_NAME)
     ProcessPoolFactory multiprocessPoolFactory(MultiprocessProperties properties, ObjectProvider<BaseContext> contexts,
             Reducer reducer, ObjectProvider<ProcessPoolCustomizer> poolCustomizers,
-            ObjectProvider<MultiprocessContextCustomizer> contextCustomizers) {
+            ObjectProvider<MultiprocessContextCustomizer> contextCustomizers, Environment environment) {
+        Duration phaseTimeout = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase",
+                Duration.class).orElse(ProcessPoolFactory.BOOT_PHASE_TIMEOUT);
         return new ProcessPoolFactory(properties, contexts, reducer, poolCustomizers.orderedStream().toList(),
-                contextCustomizers.orderedStream().toList());
+                contextCustomizers.orderedStream().toList(), phaseTimeout);
     }
 
     /**
@@ -80,10 +85,16 @@ public class MultiprocessAutoConfiguration {
         return new ProcessPoolLifecycle(beans, factory::gracePeriod);
     }
 
+    /** The owner of the named queues, and the factory of their beans: always there, as they may be. */
     @Bean(MultiprocessQueues.BEAN_NAME)
-    @ConditionalOnMissingBean
-    @ConditionalOnSingleCandidate(BaseContext.class)
-    MultiprocessQueues multiprocessQueues(BaseContext context, MultiprocessProperties properties) {
+    MultiprocessQueues multiprocessQueues(ObjectProvider<BaseContext> contexts, MultiprocessProperties properties) {
+        BaseContext context = contexts.getIfUnique();
+        if (context == null && !properties.getQueues().isEmpty()) {
+            String first = properties.getQueues().keySet().iterator().next();
+            throw new MultiprocessPropertyException("multiprocess.queues." + first, "(a named queue)",
+                    "queues are created with the application's BaseContext bean, and there is not exactly one (nor "
+                            + "one marked @Primary)", "Mark one BaseContext bean @Primary.", null);
+        }
         return new MultiprocessQueues(context, properties.getQueues());
     }
 }

@@ -33,6 +33,7 @@ public class MultiprocessQueues {
 
     private final Map<String, MpQueue<?>> queues;
 
+    /** @param context where the queues are created; may be null when none is configured */
     public MultiprocessQueues(BaseContext context, Map<String, MultiprocessProperties.Queue> configured) {
         Map<String, MpQueue<?>> created = new LinkedHashMap<>();
         configured.forEach((name, queue) -> {

@@ -52,6 +52,8 @@ class NamedBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentA
             // Its lifecycle has stopped it gracefully by then; this only makes sure no worker outlives the bean.
             definition.setDestroyMethodName("terminate");
             definition.setDescription("ProcessPool configured under multiprocess.pools." + name);
+            // Injected by qualifier only: an unqualified ProcessPool stays the primary one, or the application's.
+            definition.setDefaultCandidate(false);
             registry.registerBeanDefinition(name, definition);
         });
         queues.forEach((name, queue) -> {
@@ -64,14 +66,20 @@ class NamedBeansRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentA
             // A handle per injection point: closing one leaves the queue open for every other.
             definition.setScope(BeanDefinition.SCOPE_PROTOTYPE);
             definition.setDescription("MpQueue configured under multiprocess.queues." + name);
+            definition.setDefaultCandidate(false);
             registry.registerBeanDefinition(name, definition);
         });
     }
 
     private static void checkFree(BeanDefinitionRegistry registry, Set<String> ours, String property, String name) {
-        if (registry.containsBeanDefinition(name) || !ours.add(name)) {
+        if (!ours.add(name)) {
+            throw new MultiprocessPropertyException(property, name, "a pool and a queue are both named '" + name
+                    + "', and each is a bean named after its key",
+                    "Rename the pool or queue: pools and queues share one namespace with every other bean.", null);
+        }
+        if (registry.isBeanNameInUse(name)) {
             throw new MultiprocessPropertyException(property, name, "its bean would be named '" + name
-                    + "', and the application already has a bean of that name",
+                    + "', and the application already has a bean (or an alias) of that name",
                     "Rename the pool or queue: each is a bean named after its key, and pools and queues share one "
                             + "namespace with every other bean.", null);
         }

@@ -23,11 +23,11 @@ final class ProcessPoolFactory implements DisposableBean {
 
     static final String BEAN_NAME = "multiprocessPoolFactory";
 
-    /**
-     * Time Spring may take to reach the pools' lifecycle phase at shutdown (its default per-phase timeout), added to
-     * the grace period before the library's own exit hook takes over.
-     */
-    static final Duration OWNER_MARGIN = Duration.ofSeconds(45);
+    /** Spring Boot's default {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    static final Duration BOOT_PHASE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Beyond the web server's graceful phase: Spring's other phases and the pools' own stop getting under way. */
+    static final Duration OWNER_SLACK = Duration.ofSeconds(15);
 
     private final MultiprocessProperties properties;
     private final ObjectProvider<BaseContext> contexts;
@@ -36,9 +36,17 @@ final class ProcessPoolFactory implements DisposableBean {
     private final List<MultiprocessContextCustomizer> contextCustomizers;
     private final Map<String, Duration> gracePeriods = new ConcurrentHashMap<>();
     private final List<BaseContext> ownContexts = new CopyOnWriteArrayList<>();
+    private final Duration ownerMargin;
 
+    /**
+     * @param phaseTimeout {@code spring.lifecycle.timeout-per-shutdown-phase}: how long the web server may drain its
+     *     requests before the pools' turn comes; the library's exit hook waits that long plus a slack plus the grace
+     *     period before it ends a pool itself
+     */
     ProcessPoolFactory(MultiprocessProperties properties, ObjectProvider<BaseContext> contexts, Reducer reducer,
-            List<ProcessPoolCustomizer> poolCustomizers, List<MultiprocessContextCustomizer> contextCustomizers) {
+            List<ProcessPoolCustomizer> poolCustomizers, List<MultiprocessContextCustomizer> contextCustomizers,
+            Duration phaseTimeout) {
+        this.ownerMargin = phaseTimeout.plus(OWNER_SLACK);
         this.properties = properties;
         this.contexts = contexts;
         this.reducer = reducer;
@@ -93,7 +101,7 @@ final class ProcessPoolFactory implements DisposableBean {
         // The lifecycle starts the workers after the context refreshed, and shuts the pool down gracefully after the
         // web server finished its requests; the library's own exit hook must leave it alone meanwhile.
         PoolOptions options = settings.getOptions().deferStart(true)
-                .exitPolicy(ExitPolicy.leaveToOwner(grace.plus(OWNER_MARGIN)));
+                .exitPolicy(ExitPolicy.leaveToOwner(grace.plus(ownerMargin)));
         ProcessPool created = context.pool(options);
         settings.listeners().forEach(created::addListener);
         gracePeriods.put(beanName, grace);

@@ -52,6 +52,12 @@ class ProcessPoolLifecycle implements SmartLifecycle {
         running = true;
     }
 
+    /** Once stopped, the pools are closed for good: pausing the context would end them, so it is refused. */
+    @Override
+    public boolean isPauseable() {
+        return false;
+    }
+
     @Override
     public void stop() {
         Map<String, ProcessPool> pools = pools();
@@ -59,19 +65,31 @@ class ProcessPoolLifecycle implements SmartLifecycle {
         pools.forEach((name, pool) -> {
             LOG.info("process pool '{}': shutting down; queued and running tasks have {} to finish", name,
                     gracePeriod(name, pool));
-            pool.shutdown();
+            quietly(name, pool::shutdown);
         });
+        Map<String, ProcessPool> overdue = new java.util.LinkedHashMap<>();
         pools.forEach((name, pool) -> {
             Duration grace = gracePeriod(name, pool);
             Duration left = grace.minusNanos(System.nanoTime() - started);
             if (!pool.join(left.isNegative() ? Duration.ZERO : left)) {
                 LOG.info("process pool '{}': work still running after the {} grace period; terminating its workers",
                         name, grace);
-                pool.terminate();
-                pool.join(TERMINATE_WAIT);
+                overdue.put(name, pool);
             }
         });
+        // All at once, then one wait: a pool's stuck workers do not delay the others' end.
+        overdue.forEach((name, pool) -> quietly(name, pool::terminate));
+        overdue.values().forEach(pool -> pool.join(TERMINATE_WAIT));
         running = false;
+    }
+
+    /** Whatever one pool does, the others are still stopped. */
+    private static void quietly(String name, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("process pool '{}': stopping it failed; going on with the others", name, e);
+        }
     }
 
     private Duration gracePeriod(String name, ProcessPool pool) {

@@ -209,6 +209,12 @@ class MultiprocessAutoConfigurationTest {
             assertThat(context.getBean(ProcessPool.class)).isSameAs(context.getBean("ownPool"));
             assertThat(context).hasSingleBean(ProcessPool.class).hasSingleBean(BaseContext.class);
         });
+        runner.withUserConfiguration(OwnBeans.class).withPropertyValues("multiprocess.pools.named.processes=1")
+                .withBean(PoolUser.class).run(context -> {
+                    assertThat(context.getBean(PoolUser.class).pool).as("named pools are injected by qualifier only")
+                            .isSameAs(context.getBean("ownPool"));
+                    assertThat(context.getBeansOfType(ProcessPool.class)).containsOnlyKeys("ownPool", "named");
+                });
         runner.withUserConfiguration(OwnLifecycle.class).run(context -> assertThat(context)
                 .doesNotHaveBean(ProcessPoolLifecycle.class).hasBean("multiprocessPoolLifecycle"));
     }

@@ -154,14 +154,17 @@ class ObservabilityAutoConfigurationTest {
 
     @Test
     void metersLandInTheRegistryOfBootsOwnMetricsAutoConfiguration() {
+        // JVM arguments of the pool's own: its workers start from a copy of the context, sharing its listeners.
         runner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
                 CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
-                .run(context -> {
+                .withPropertyValues("multiprocess.pool.jvm-arguments=-Xmx100m").run(context -> {
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
                     context.getBean(ProcessPool.class).apply(() -> null);
                     assertThat(tasks(registry, "success").count()).isEqualTo(1);
                     assertThat(registry.get("multiprocess.pool.worker.starts").tag("pool", "multiprocessPool")
                             .functionCounter().count()).isEqualTo(1);
+                    assertThat(registry.get("multiprocess.process.starts").functionCounter().count())
+                            .as("each start counted once").isEqualTo(1);
                 });
         runner.run(context -> assertThat(context).as("no MeterRegistry, no meters")
                 .doesNotHaveBean(MultiprocessMetrics.class));

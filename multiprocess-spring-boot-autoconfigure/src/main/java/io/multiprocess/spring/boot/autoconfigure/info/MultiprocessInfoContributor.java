@@ -15,7 +15,8 @@ import org.springframework.boot.actuate.info.InfoContributor;
 /**
  * The {@code multiprocess} section of {@code /actuator/info}: the library's version, and for the application's
  * context and each pool the start method, the reducer and the worker JVM (its executable and, when it is the JVM
- * running the application, its version).
+ * running the application, its version). JVM arguments are left out: they may carry secrets
+ * ({@code -D...password=}, an agent's token).
  *
  * <pre>
  * "multiprocess": {
@@ -67,9 +68,6 @@ public class MultiprocessInfoContributor implements InfoContributor {
             jvm.put("version", Runtime.version().toString());
         } else {
             jvm.put("executable", executable.toString());
-        }
-        if (!context.getJvmArguments().isEmpty()) {
-            jvm.put("arguments", context.getJvmArguments());
         }
         described.put("workerJvm", jvm);
         return described;

@@ -81,8 +81,10 @@ public class MultiprocessMetrics implements MeterBinder {
         Map<BaseContext, Boolean> distinct = new IdentityHashMap<>();
         contexts.forEach(context -> distinct.put(context, true));
         pools.values().forEach(pool -> distinct.put(pool.context(), true));
-        // Attached once, here: bindTo may run once per registry.
-        distinct.keySet().forEach(context -> context.addProcessListener(new ProcessStarts()));
+        // Attached once, here (bindTo may run once per registry), and one listener for all: a pool's own context
+        // shares its parent's listeners, where adding the same listener again has no effect.
+        ProcessStarts starts = new ProcessStarts();
+        distinct.keySet().forEach(context -> context.addProcessListener(starts));
         this.pools.forEach((name, pool) -> pool.addListener(new PoolListener() {
             @Override
             public void workerStarted(long workerPid) {
