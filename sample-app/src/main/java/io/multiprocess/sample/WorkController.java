@@ -114,7 +114,11 @@ public class WorkController {
     @GetMapping("/results")
     public List<String> results() {
         List<String> taken = new java.util.ArrayList<>();
-        for (var next = results.poll(); next.isPresent() && taken.size() < 100; next = results.poll()) {
+        while (taken.size() < 100) {
+            var next = results.poll();
+            if (next.isEmpty()) {
+                break;
+            }
             taken.add(next.get());
         }
         return taken;
