@@ -2,16 +2,15 @@ package io.multiprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolTotals;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.pool.WorkerState;
+import io.multiprocess.testing.PoolWorkers;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ class ProcessPoolControlTest {
             pool.start();
             pool.start();
 
-            awaitWorkers(pool, 2, WorkerState.IDLE);
+            PoolWorkers.await(pool, 2, WorkerState.IDLE);
             assertThat(pool.snapshot().workers()).extracting(PoolSnapshot.Worker::slot).containsExactlyInAnyOrder(0, 1);
             assertThat(pool.totals().workersStarted()).as("the first workers count as started").isEqualTo(2);
         }
@@ -56,20 +55,14 @@ class ProcessPoolControlTest {
 
     @Test
     void aRecycledWorkerIsReplacedInItsSlotAfterItsTask() throws Exception {
-        List<WorkerExitCause> exits = new CopyOnWriteArrayList<>();
         try (ProcessPool pool = Multiprocess.getContext().pool(2)) {
-            pool.addListener(new PoolListener() {
-                @Override
-                public void workerExited(long pid, WorkerExitCause cause, int exitCode) {
-                    exits.add(cause);
-                }
-            });
-            awaitWorkers(pool, 2, WorkerState.IDLE);
+            List<WorkerExitCause> exits = PoolWorkers.exitCauses(pool);
+            PoolWorkers.await(pool, 2, WorkerState.IDLE);
             AsyncResult<Long> busy = pool.applyAsync(() -> {
                 Thread.sleep(1_000);
                 return ProcessHandle.current().pid();
             });
-            awaitWorkers(pool, 1, WorkerState.BUSY);
+            PoolWorkers.await(pool, 1, WorkerState.BUSY);
             long busyPid = pool.snapshot().workers().stream().filter(w -> w.state() == WorkerState.BUSY)
                     .findFirst().orElseThrow().pid();
             int busySlot = pool.snapshot().workers().stream().filter(w -> w.pid() == busyPid).findFirst()
@@ -115,19 +108,5 @@ class ProcessPoolControlTest {
             assertThat(totals.tasks().get(TaskOutcome.CRASH)).isZero();
             assertThat(totals.taskTime().get(TaskOutcome.SUCCESS)).isPositive();
         }
-    }
-
-    private static void awaitWorkers(ProcessPool pool, int count, WorkerState state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<WorkerState> states = states(pool);
-        while (states.stream().filter(state::equals).count() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            states = states(pool);
-        }
-        assertThat(states).filteredOn(state::equals).hasSizeGreaterThanOrEqualTo(count);
-    }
-
-    private static List<WorkerState> states(ProcessPool pool) {
-        return pool.snapshot().workers().stream().map(PoolSnapshot.Worker::state).toList();
     }
 }

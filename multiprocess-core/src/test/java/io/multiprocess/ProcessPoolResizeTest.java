@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multiprocess.pool.PoolListener;
-import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.pool.WorkerState;
+import io.multiprocess.testing.PoolWorkers;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +25,7 @@ class ProcessPoolResizeTest {
             pool.apply(() -> null);
             pool.resize(3);
             assertThat(pool.snapshot().processes()).isEqualTo(3);
-            awaitWorkers(pool, 3, WorkerState.IDLE);
+            PoolWorkers.await(pool, 3, WorkerState.IDLE);
 
             Set<Long> pids = new HashSet<>(pool.map(x -> {
                 Thread.sleep(200);
@@ -37,26 +37,20 @@ class ProcessPoolResizeTest {
 
     @Test
     void shrinkingRetiresIdleWorkersFirstWithoutReplacingThem() throws Exception {
-        List<WorkerExitCause> exits = new CopyOnWriteArrayList<>();
         try (ProcessPool pool = Multiprocess.getContext().pool(3)) {
-            pool.addListener(new PoolListener() {
-                @Override
-                public void workerExited(long pid, WorkerExitCause cause, int exitCode) {
-                    exits.add(cause);
-                }
-            });
-            awaitWorkers(pool, 3, WorkerState.IDLE);
+            List<WorkerExitCause> exits = PoolWorkers.exitCauses(pool);
+            PoolWorkers.await(pool, 3, WorkerState.IDLE);
             AsyncResult<Long> busy = pool.applyAsync(() -> {
                 Thread.sleep(1_500);
                 return ProcessHandle.current().pid();
             });
-            awaitWorkers(pool, 1, WorkerState.BUSY);
+            PoolWorkers.await(pool, 1, WorkerState.BUSY);
 
             pool.resize(1);
 
             assertThat(busy.get(Duration.ofSeconds(30))).as("the busy worker was kept and finished its task")
                     .isPositive();
-            awaitWorkerCount(pool, 1);
+            PoolWorkers.awaitCount(pool, 1);
             Thread.sleep(500);
             assertThat(pool.snapshot().workers()).as("retired workers are not replaced").hasSize(1);
             assertThat(exits).containsExactly(WorkerExitCause.RETIRED, WorkerExitCause.RETIRED);
@@ -75,18 +69,18 @@ class ProcessPoolResizeTest {
                 }
             });
             // Both workers ready first, and tasks long enough that a slow CI machine still sees them busy together.
-            awaitWorkers(pool, 2, WorkerState.IDLE);
+            PoolWorkers.await(pool, 2, WorkerState.IDLE);
             AsyncResult<List<Integer>> map = pool.mapAsync(x -> {
                 Thread.sleep(1_000);
                 return x * 2;
             }, IntStream.range(0, 4).boxed().toList(), 1, null, null, null);
-            awaitWorkers(pool, 2, WorkerState.BUSY);
+            PoolWorkers.await(pool, 2, WorkerState.BUSY);
 
             pool.resize(1);
 
             assertThat(map.get(Duration.ofSeconds(60))).containsExactly(0, 2, 4, 6);
             assertThat(outcomes).as("every task succeeded, none cut short").containsOnly(TaskOutcome.SUCCESS);
-            awaitWorkerCount(pool, 1);
+            PoolWorkers.awaitCount(pool, 1);
         }
     }
 
@@ -97,28 +91,5 @@ class ProcessPoolResizeTest {
                 .hasMessageContaining("at least 1");
         pool.close();
         assertThatThrownBy(() -> pool.resize(2)).isInstanceOf(IllegalStateException.class);
-    }
-
-    private static void awaitWorkers(ProcessPool pool, int count, WorkerState state) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<WorkerState> states = states(pool);
-        while (states.stream().filter(state::equals).count() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            states = states(pool);
-        }
-        // Asserts on the snapshot the loop saw: a second one may already show the workers between tasks.
-        assertThat(states).filteredOn(state::equals).hasSizeGreaterThanOrEqualTo(count);
-    }
-
-    private static List<WorkerState> states(ProcessPool pool) {
-        return pool.snapshot().workers().stream().map(PoolSnapshot.Worker::state).toList();
-    }
-
-    private static void awaitWorkerCount(ProcessPool pool, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (pool.snapshot().workers().size() != count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(pool.snapshot().workers()).hasSize(count);
     }
 }
