@@ -2,12 +2,15 @@ package io.multiprocess;
 
 import io.multiprocess.errors.MultiprocessException;
 import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
+import io.multiprocess.pool.CallProgress;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerCrashedException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -65,14 +68,16 @@ public final class AsyncResult<T> implements Future<T> {
     private final Consumer<? super RuntimeException> errorCallback;
     /** Won by the one outcome that runs the callbacks and completes the future: a result, a failure or cancel. */
     private final AtomicBoolean settling = new AtomicBoolean();
+    private final TaskGroup call;
 
     /**
      * @param callback given the result before it is ready, or null
      * @param errorCallback given the failure before it is ready, or null
      */
-    AsyncResult(TaskRunner runner, List<TaskRunner.Task> tasks, Consumer<? super T> callback,
+    AsyncResult(TaskRunner runner, TaskGroup call, List<TaskRunner.Task> tasks, Consumer<? super T> callback,
             Consumer<? super RuntimeException> errorCallback) {
         this.runner = runner;
+        this.call = call;
         this.tasks = tasks;
         this.callback = callback;
         this.errorCallback = errorCallback;
@@ -163,6 +168,26 @@ public final class AsyncResult<T> implements Future<T> {
             future.cancel(false);
         }
         return cancelled;
+    }
+
+    /** How far the call has got: items done, failed and in all, the rate, the time left. */
+    public CallProgress progress() {
+        return call.progress();
+    }
+
+    /**
+     * Tells {@code watcher} the progress now, then each time a task of the call ends (a chunk of a map), before the
+     * result is ready; on a pool thread, so it must return quickly. An exception it throws is logged.
+     *
+     * <pre>{@code
+     * pool.mapAsync(this::render, pages).onProgress(p -> bar.set(p.done(), p.total())).get();
+     * }</pre>
+     *
+     * @return this result
+     */
+    public AsyncResult<T> onProgress(Consumer<? super CallProgress> watcher) {
+        call.watch(Objects.requireNonNull(watcher, "watcher"));
+        return this;
     }
 
     /** A CompletableFuture that completes with this result; completing it does not affect the pool. */

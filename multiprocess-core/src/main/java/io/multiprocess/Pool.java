@@ -6,6 +6,7 @@ import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.internal.pool.Scheduler;
 import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
+import io.multiprocess.pool.CallProgress;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
@@ -13,9 +14,11 @@ import io.multiprocess.reduction.ReductionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -40,6 +43,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
 
     private final PoolOptions options;
     private final TaskRunner runner;
+    /**
+     * The calls not finished yet, for {@link #runningCalls()}. Weakly held: an {@code imap} whose iterator was
+     * dropped before its end, with no task in flight, is nobody's call any more and goes with its iterator.
+     */
+    private final Map<TaskGroup, Boolean> calls = Collections.synchronizedMap(new WeakHashMap<>());
 
     Pool(PoolOptions options, TaskRunner runner) {
         this.options = Objects.requireNonNull(options, "options");
@@ -88,8 +96,9 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         Objects.requireNonNull(task, "task");
         SerializableFunction<Object, Object> call = ignored -> task.call();
         List<TaskRunner.Task> tasks = new ArrayList<>(1);
-        AsyncResult<R> result = new AsyncResult<>(runner, tasks, callback, errorCallback);
-        tasks.add(submit(new TaskGroup(), call, Arrays.asList((Object) null), timeout, new TaskRunner.Completion() {
+        TaskGroup group = newCall("apply", 1);
+        AsyncResult<R> result = new AsyncResult<>(runner, group, tasks, callback, errorCallback);
+        tasks.add(submitTracked(group, call, Arrays.asList((Object) null), timeout, new TaskRunner.Completion() {
             @Override
             public void succeeded(List<Object> results) {
                 result.succeed((R) results.get(0));
@@ -133,7 +142,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             Iterable<? extends T> items, int chunksize, Duration timeout, Consumer<? super List<R>> callback,
             Consumer<? super RuntimeException> errorCallback) {
         Objects.requireNonNull(function, "function");
-        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll((SerializableFunction<Object, Object>) function,
+        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll("map", (SerializableFunction<Object, Object>) function,
                 materialize(items), chunksize, timeout, (Consumer<? super List<Object>>) (Consumer<?>) callback,
                 errorCallback);
     }
@@ -159,7 +168,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             Object[] values = ((Arguments) args).values();
             return function.apply((A) values[0], (B) values[1]);
         };
-        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll(spread, arguments, chunksize,
+        return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll("starmap", spread, arguments, chunksize,
                 options.taskTimeout(), (Consumer<? super List<Object>>) (Consumer<?>) callback, errorCallback);
     }
 
@@ -175,7 +184,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             arguments.add(new Arguments(row.clone()));
         }
         SerializableFunction<Object, Object> spread = args -> function.apply(((Arguments) args).values());
-        return (List<R>) submitAll(spread, arguments, 0, options.taskTimeout(), null, null).get();
+        return (List<R>) submitAll("starmap", spread, arguments, 0, options.taskTimeout(), null, null).get();
     }
 
     /** Results of {@code function} over {@code items} in order, computed lazily one item per task (Python's default). */
@@ -273,8 +282,66 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         return items % (processes * 4) != 0 ? chunksize + 1 : chunksize;
     }
 
-    private AsyncResult<List<Object>> submitAll(SerializableFunction<Object, Object> function, List<Object> items,
-            int chunksize, Duration timeout, Consumer<? super List<Object>> callback,
+    /**
+     * What calls are running now, oldest first: their kind and how far each has got. For dashboards and the Spring
+     * Boot endpoint; an {@code apply} is a call of one item.
+     */
+    public List<CallProgress> runningCalls() {
+        List<TaskGroup> running;
+        synchronized (calls) {
+            running = new ArrayList<>(calls.keySet());
+        }
+        return running.stream().map(TaskGroup::progress).filter(progress -> !progress.finished())
+                .sorted(java.util.Comparator.comparingLong(CallProgress::callId)).toList();
+    }
+
+    private TaskGroup newCall(String kind, long total) {
+        TaskGroup group = new TaskGroup(kind, total);
+        if (!group.finished()) {
+            calls.put(group, Boolean.TRUE);
+        }
+        return group;
+    }
+
+    /** Submits a task whose end counts towards its call's progress, heard before the task's own completion. */
+    private TaskRunner.Task submitTracked(TaskGroup group, SerializableFunction<Object, Object> function,
+            List<Object> items, Duration timeout, TaskRunner.Completion completion) {
+        int size = items.size();
+        try {
+            return submit(group, function, items, timeout, tracking(group, size, completion));
+        } catch (RuntimeException | Error e) {
+            // The call fails at its caller, who gets no result to follow: it is no running call.
+            calls.remove(group);
+            throw e;
+        }
+    }
+
+    private TaskRunner.Completion tracking(TaskGroup group, int size, TaskRunner.Completion completion) {
+        return new TaskRunner.Completion() {
+            @Override
+            public void succeeded(List<Object> results) {
+                progressed(group, group.tasksEnded(size, true));
+                completion.succeeded(results);
+            }
+
+            @Override
+            public void failed(RuntimeException error) {
+                progressed(group, group.tasksEnded(size, false));
+                completion.failed(error);
+            }
+        };
+    }
+
+    private void progressed(TaskGroup group, CallProgress progress) {
+        if (progress.finished()) {
+            calls.remove(group);
+        }
+        runner.callProgressed(progress);
+        group.tell(progress);
+    }
+
+    private AsyncResult<List<Object>> submitAll(String kind, SerializableFunction<Object, Object> function,
+            List<Object> items, int chunksize, Duration timeout, Consumer<? super List<Object>> callback,
             Consumer<? super RuntimeException> errorCallback) {
         if (chunksize < 0) {
             throw new IllegalArgumentException("chunksize must be positive, or 0 for the default; got " + chunksize);
@@ -285,7 +352,8 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             chunkItems.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
         }
         List<TaskRunner.Task> tasks = new ArrayList<>(chunkItems.size());
-        AsyncResult<List<Object>> result = new AsyncResult<>(runner, tasks, callback, errorCallback);
+        TaskGroup group = newCall(kind, items.size());
+        AsyncResult<List<Object>> result = new AsyncResult<>(runner, group, tasks, callback, errorCallback);
         if (chunkItems.isEmpty()) {
             result.succeed(List.of());
             return result;
@@ -293,10 +361,9 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         Object[][] chunks = new Object[chunkItems.size()][];
         AtomicInteger remaining = new AtomicInteger(chunkItems.size());
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
-        TaskGroup group = new TaskGroup();
         for (int i = 0; i < chunkItems.size(); i++) {
             int index = i;
-            tasks.add(submit(group, function, chunkItems.get(i), timeout, new TaskRunner.Completion() {
+            tasks.add(submitTracked(group, function, chunkItems.get(i), timeout, new TaskRunner.Completion() {
                 @Override
                 public void succeeded(List<Object> results) {
                     chunks[index] = results.toArray();
@@ -336,11 +403,12 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
             throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
         }
         SerializableFunction<Object, Object> erased = (SerializableFunction<Object, Object>) function;
-        TaskGroup group = new TaskGroup();
+        TaskGroup group = newCall(ordered ? "imap" : "imap_unordered", -1);
         // Enough chunks in the pool for every worker to run one and hold its share ahead (see Scheduler).
         int window = options.processes() * (Scheduler.PREFETCH + 2);
-        return new ResultIterator<>(items.iterator(), chunksize, window, ordered,
-                (chunk, completion) -> submit(group, erased, chunk, options.taskTimeout(), completion));
+        return new ResultIterator<>(items.iterator(), chunksize, window, ordered, group,
+                (chunk, completion) -> submitTracked(group, erased, chunk, options.taskTimeout(), completion),
+                total -> progressed(group, group.totalKnown(total)));
     }
 
     private static List<Object> materialize(Iterable<?> items) {

@@ -1,7 +1,9 @@
 package io.multiprocess;
 
 import io.multiprocess.errors.MultiprocessException;
+import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
+import io.multiprocess.pool.CallProgress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The results of {@code imap} and {@code imapUnordered}, as they come (Python's {@code IMapIterator}).
@@ -40,6 +44,9 @@ public final class ResultIterator<R> implements Iterator<R> {
     private final int window;
     private final boolean ordered;
     private final BiFunction<List<Object>, TaskRunner.Completion, TaskRunner.Task> submitter;
+    private final TaskGroup call;
+    private final LongConsumer totalKnown;
+    private long submittedItems;
     private final Object lock = new Object();
     private final Map<Long, Outcome> finishedInOrder = new HashMap<>();
     private final ArrayDeque<Outcome> finishedAsTheyCome = new ArrayDeque<>();
@@ -49,9 +56,12 @@ public final class ResultIterator<R> implements Iterator<R> {
     private RuntimeException sourceError;
     private Iterator<Object> currentChunk;
 
-    ResultIterator(Iterator<?> source, int chunksize, int window, boolean ordered,
-            BiFunction<List<Object>, TaskRunner.Completion, TaskRunner.Task> submitter) {
+    /** @param totalKnown told the number of items once the input has been read to its end (or failed) */
+    ResultIterator(Iterator<?> source, int chunksize, int window, boolean ordered, TaskGroup call,
+            BiFunction<List<Object>, TaskRunner.Completion, TaskRunner.Task> submitter, LongConsumer totalKnown) {
         this.source = source;
+        this.call = call;
+        this.totalKnown = totalKnown;
         this.chunksize = chunksize;
         this.window = window;
         this.ordered = ordered;
@@ -144,8 +154,10 @@ public final class ResultIterator<R> implements Iterator<R> {
             }
             if (chunk.isEmpty()) {
                 sourceExhausted = sourceError == null;
+                totalKnown.accept(submittedItems);
                 return;
             }
+            submittedItems += chunk.size();
             long index = submittedChunks;
             submitter.apply(chunk, new TaskRunner.Completion() {
                 @Override
@@ -159,7 +171,27 @@ public final class ResultIterator<R> implements Iterator<R> {
                 }
             });
             submittedChunks++;
+            if (sourceError != null) {
+                // The call ends here: what was read before the input failed is all it has.
+                totalKnown.accept(submittedItems);
+            }
         }
+    }
+
+    /** How far the call has got; the total is known once the input has been read to its end. */
+    public CallProgress progress() {
+        return call.progress();
+    }
+
+    /**
+     * Tells {@code watcher} the progress now, then each time a chunk ends, on a pool thread; see
+     * {@link AsyncResult#onProgress}.
+     *
+     * @return this iterator
+     */
+    public ResultIterator<R> onProgress(Consumer<? super CallProgress> watcher) {
+        call.watch(java.util.Objects.requireNonNull(watcher, "watcher"));
+        return this;
     }
 
     private void deliver(long index, Outcome outcome) {

@@ -38,6 +38,13 @@ public interface PoolListener {
     default void threadDumpTaken(long taskId, long workerPid, WorkerExitCause cause, ThreadDump threadDump) {
     }
 
+    /**
+     * A task of a call ended, so the call got further; the last event of a call has {@code finished()} true. Runs
+     * before the caller sees the task's result. Cheap: no message beyond the results.
+     */
+    default void callProgressed(CallProgress progress) {
+    }
+
     /** A worker exited with Python's exit code. */
     default void workerExited(long workerPid, WorkerExitCause cause, int exitCode) {
     }

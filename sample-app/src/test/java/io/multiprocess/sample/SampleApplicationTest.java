@@ -49,6 +49,22 @@ class SampleApplicationTest {
     }
 
     @Test
+    void theEndpointListsTheCallsRunningOnEachPoolWithTheirProgress() throws Exception {
+        var sleeping = http.sendAsync(HttpRequest.newBuilder(uri("/api/sleep?millis=3000")).timeout(
+                Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String report = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!report.contains("\"kind\":\"apply\"") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            report = get("/actuator/multiprocess/multiprocessPool").body();
+        }
+        assertThat(report).containsPattern("\"calls\":\\[\\{\"id\":\\d+,\"kind\":\"apply\",\"done\":0,"
+                + "\"failed\":0,\"total\":1");
+        assertThat(sleeping.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theEndpointIsReadOnlyUntilTheApplicationOpensItsWrites() throws Exception {
         HttpResponse<String> resize = http.send(HttpRequest.newBuilder(uri("/actuator/multiprocess/isolated"))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")

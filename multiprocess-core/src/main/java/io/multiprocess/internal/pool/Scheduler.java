@@ -130,6 +130,11 @@ public final class Scheduler implements TaskRunner {
     }
 
     @Override
+    public void callProgressed(io.multiprocess.pool.CallProgress progress) {
+        listeners.fire(listener -> listener.callProgressed(progress));
+    }
+
+    @Override
     public io.multiprocess.pool.PoolTotals totals() {
         return counters.totals();
     }

@@ -44,6 +44,9 @@ public interface TaskRunner {
 
     PoolSnapshot snapshot();
 
+    /** Tells the listeners how far a call has got (see {@link PoolListener#callProgressed}). */
+    void callProgressed(io.multiprocess.pool.CallProgress progress);
+
     /** What the runner has done since it was created. */
     io.multiprocess.pool.PoolTotals totals();
 

@@ -42,7 +42,7 @@ class DispatcherTest {
     }
 
     private static TaskGroup shortTasks() {
-        TaskGroup group = new TaskGroup();
+        TaskGroup group = new TaskGroup("map", -1);
         group.ran(1_000);
         return group;
     }
@@ -50,7 +50,7 @@ class DispatcherTest {
     @Test
     void eachIdleWorkerGetsTheNextTaskInOrder() {
         Dispatcher dispatcher = new Dispatcher(0);
-        TaskGroup call = new TaskGroup();
+        TaskGroup call = new TaskGroup("map", -1);
         PoolTask first = task(call);
         PoolTask second = task(call);
         PoolTask third = task(call);
@@ -73,7 +73,7 @@ class DispatcherTest {
     @Test
     void startingAndStoppingWorkersGetNothing() {
         Dispatcher dispatcher = new Dispatcher(0);
-        dispatcher.add(task(new TaskGroup()));
+        dispatcher.add(task(new TaskGroup("map", -1)));
         Dispatcher.Round round = dispatcher.dispatch(
                 List.of(worker(WorkerState.STARTING), worker(WorkerState.STOPPING)), true);
         assertThat(round.started()).isEmpty();
@@ -144,7 +144,7 @@ class DispatcherTest {
     @Test
     void onceThePoolTakesNoWorkIdleWorkersWithNothingLeftAreStopped() {
         Dispatcher dispatcher = new Dispatcher(0);
-        dispatcher.add(task(new TaskGroup()));
+        dispatcher.add(task(new TaskGroup("map", -1)));
         PoolWorker gets = worker(WorkerState.IDLE);
         PoolWorker stops = worker(WorkerState.IDLE);
 
@@ -159,7 +159,7 @@ class DispatcherTest {
     @Test
     void aTaskPutBackGoesFirstAndDrainingEndsEveryQueuedTask() {
         Dispatcher dispatcher = new Dispatcher(0);
-        TaskGroup call = new TaskGroup();
+        TaskGroup call = new TaskGroup("map", -1);
         PoolTask later = task(call);
         PoolTask putBack = task(call);
         dispatcher.add(later);

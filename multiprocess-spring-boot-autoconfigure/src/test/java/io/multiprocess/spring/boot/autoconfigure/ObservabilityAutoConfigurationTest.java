@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.multiprocess.AsyncResult;
 import io.multiprocess.Diagnostics;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.PoolState;
@@ -245,6 +246,20 @@ class ObservabilityAutoConfigurationTest {
                         assertThat(worker.slot()).isZero();
                     });
                     assertThat(report.queues()).containsEntry("orders", 0);
+                    assertThat(primary.calls()).isEmpty();
+
+                    AsyncResult<List<Integer>> slow = context.getBean(ProcessPool.class).mapAsync(x -> {
+                        Thread.sleep(200);
+                        return x;
+                    }, List.of(1, 2, 3, 4, 5), 1, null, null, null);
+                    MultiprocessEndpoint.PoolReport busy = endpoint.pool("multiprocessPool");
+                    assertThat(busy.runningCalls()).isEqualTo(1);
+                    assertThat(busy.calls()).singleElement().satisfies(call -> {
+                        assertThat(call.kind()).isEqualTo("map");
+                        assertThat(call.total()).isEqualTo(5);
+                        assertThat(call.done()).isBetween(0L, 4L);
+                    });
+                    slow.get(Duration.ofSeconds(30));
 
                     assertThat(endpoint.resize(SecurityContext.NONE, "isolated", 2).processes()).isEqualTo(2);
                     assertThat(context.getBean("isolated", ProcessPool.class).snapshot().processes()).isEqualTo(2);

@@ -3,6 +3,7 @@ package io.multiprocess.spring.boot.autoconfigure.endpoint;
 import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.diagnostics.AcceptorStats;
+import io.multiprocess.pool.CallProgress;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.PoolTotals;
@@ -145,17 +146,40 @@ public class MultiprocessEndpoint {
             Map<String, AcceptorStats> connections) {
     }
 
-    /** One pool, its workers and what it has done. */
+    /**
+     * One pool: its workers, the calls running on it (the oldest {@value #CALLS_LISTED}, with {@code runningCalls}
+     * counting them all) and what it has done.
+     */
     public record PoolReport(String startMethod, PoolState state, boolean started, int processes, int queuedTasks,
-            int runningTasks, List<WorkerReport> workers, TotalsReport totals) {
+            int runningTasks, List<WorkerReport> workers, int runningCalls, List<CallReport> calls,
+            TotalsReport totals) {
 
         static PoolReport of(ProcessPool pool) {
             PoolSnapshot snapshot = pool.snapshot();
+            List<CallProgress> calls = pool.runningCalls();
             return new PoolReport(pool.context().getStartMethod(), snapshot.state(), pool.isStarted(),
                     snapshot.processes(), snapshot.queuedTasks(), snapshot.runningTasks(),
                     snapshot.workers().stream().map(worker -> new WorkerReport(worker.pid(), worker.slot(),
                             worker.state(), worker.tasksDone(), worker.uptime().toMillis(),
-                            worker.heapUsedBytes())).toList(), TotalsReport.of(pool.totals()));
+                            worker.heapUsedBytes())).toList(), calls.size(),
+                    calls.stream().limit(CALLS_LISTED).map(CallReport::of).toList(), TotalsReport.of(pool.totals()));
+        }
+    }
+
+    /** At most this many running calls are listed per pool: a busy service may have thousands of applies. */
+    static final int CALLS_LISTED = 50;
+
+    /**
+     * A call running on a pool: {@code done} and {@code failed} items of {@code total} (-1 while an imap's input has
+     * not ended), for how long, at what rate, and the time left at that rate (null when unknown).
+     */
+    public record CallReport(long id, String kind, long done, long failed, long total, long elapsedMillis,
+            double itemsPerSecond, Long estimatedMillisLeft) {
+
+        static CallReport of(CallProgress progress) {
+            return new CallReport(progress.callId(), progress.kind(), progress.done(), progress.failed(),
+                    progress.total(), progress.elapsed().toMillis(), Math.round(progress.itemsPerSecond() * 10) / 10.0,
+                    progress.estimatedTimeLeft().map(java.time.Duration::toMillis).orElse(null));
         }
     }
 
