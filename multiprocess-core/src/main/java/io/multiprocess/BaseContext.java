@@ -55,6 +55,7 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
     private volatile Path executable;
     private volatile List<String> jvmArguments = List.of();
     private volatile boolean startupArchive = true;
+    private volatile ChildOutput childOutput = ChildOutput.INHERIT;
     private ProcessStarter starter;
 
     BaseContext() {
@@ -428,6 +429,20 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
         return startupArchive;
     }
 
+    /**
+     * Where the stdout and stderr of child JVMs started from now on go: straight to this JVM's
+     * ({@link ChildOutput#INHERIT}, the default, as Python) or, line by line, into this JVM's logging
+     * ({@link ChildOutput#LOG}). Warm forkserver spares launched before the change are replaced.
+     */
+    public void setChildOutput(ChildOutput output) {
+        this.childOutput = java.util.Objects.requireNonNull(output, "output");
+        settingsChanged();
+    }
+
+    public ChildOutput getChildOutput() {
+        return childOutput;
+    }
+
     /** Class names loaded and initialized in a child before it takes work; only forkserver preloads. */
     List<String> preloadedClasses() {
         return List.of();
@@ -443,6 +458,7 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
         copy.executable = executable;
         copy.jvmArguments = jvmArguments;
         copy.startupArchive = startupArchive;
+        copy.childOutput = childOutput;
         // A copy's processes (a pool's workers) are this context's processes, for whoever listens.
         copy.processListeners = processListeners;
         return copy;
@@ -469,7 +485,8 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
 
     LaunchSettings launchSettings() {
         return new LaunchSettings(getStartMethod(), Reducers.nameOf(reducer),
-                executable == null ? "" : executable.toString(), jvmArguments, preloadedClasses(), startupArchive);
+                executable == null ? "" : executable.toString(), jvmArguments, preloadedClasses(), startupArchive,
+                childOutput == ChildOutput.LOG);
     }
 
     synchronized ProcessStarter starter() {

@@ -5,6 +5,7 @@ import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.internal.CurrentProcess;
 import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.launch.ChildJvm;
+import io.multiprocess.internal.launch.ChildOutputSource;
 import io.multiprocess.internal.launch.ProcessStarter;
 import io.multiprocess.internal.launch.RunRequest;
 import io.multiprocess.reduction.Reducer;
@@ -161,6 +162,7 @@ public class MpProcess implements Serializable {
             ProcessStarter starter = context.starter();
             starter.expect(this::codeClassNames);
             ChildJvm child = starter.start(request);
+            child.describeOutput(ChildOutputSource.process(child.pid(), r.name));
             r.child = child;
             r.started = true;
             CHILDREN.add(this);

@@ -99,6 +99,8 @@ public class WorkController {
     public Map<String, Object> allocate(@RequestParam(defaultValue = "32") int megabytes) {
         MpQueue<String> log = results;
         long workerPid = isolated.apply(() -> {
+            // Relayed into the service's log: logger io.multiprocess.worker.isolated, with pid, pool and task.
+            System.out.println("allocating " + megabytes + " MiB");
             byte[][] blocks = new byte[megabytes][];
             for (int i = 0; i < megabytes; i++) {
                 blocks[i] = new byte[1 << 20];

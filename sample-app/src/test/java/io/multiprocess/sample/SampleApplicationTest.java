@@ -76,6 +76,36 @@ class SampleApplicationTest {
     }
 
     @Test
+    void aWorkersStdoutArrivesAsALogEventOfItsPoolWithPidPoolAndTaskInTheMdc() throws Exception {
+        ch.qos.logback.classic.Logger workers = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "io.multiprocess.worker");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        workers.addAppender(events);
+        try {
+            HttpResponse<String> allocated = post("/api/allocate?megabytes=8");
+            assertThat(allocated.statusCode()).isEqualTo(200);
+            String workerPid = allocated.body().replaceAll(".*\"workerPid\":(\\d+).*", "$1");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (events.list.stream().noneMatch(e -> e.getFormattedMessage().equals("allocating 8 MiB"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(events.list).filteredOn(e -> e.getFormattedMessage().equals("allocating 8 MiB"))
+                    .singleElement().satisfies(event -> {
+                        assertThat(event.getLoggerName()).isEqualTo("io.multiprocess.worker.isolated");
+                        assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO);
+                        assertThat(event.getMDCPropertyMap()).containsEntry("mp.pool", "isolated")
+                                .containsEntry("mp.pid", workerPid).containsEntry("mp.stream", "stdout")
+                                .containsKey("mp.task");
+                    });
+        } finally {
+            workers.detachAppender(events);
+        }
+    }
+
+    @Test
     void riskyWorkRunsInTheSmallHeapPoolAndWritesToTheInjectedQueue() throws Exception {
         HttpResponse<String> small = post("/api/allocate?megabytes=16");
         assertThat(small.statusCode()).as(small.body()).isEqualTo(200);

@@ -34,7 +34,11 @@ public final class ChildJvm {
 
     private final Process process;
     private final long pid;
-    private final StderrPump stderr;
+    private final OutputPump stderr;
+    /** Null when the child's stdout goes straight to this JVM's. */
+    private final OutputPump stdout;
+    /** Where relayed lines go: who the child works for, so far. */
+    private volatile ChildOutputSource outputSource;
     private final CompletableFuture<Void> channelDone = new CompletableFuture<>();
     private final CompletableFuture<Void> running = new CompletableFuture<>();
     private final CompletableFuture<Integer> exitCode;
@@ -55,12 +59,21 @@ public final class ChildJvm {
     private boolean assigned;
     private final Consumer<ChildJvm> readyListener;
 
-    ChildJvm(Process process, Consumer<ChildJvm> readyListener) {
+    /** @param relayOutput whether the child's stdout and stderr are pipes to relay into this JVM's logging */
+    ChildJvm(Process process, Consumer<ChildJvm> readyListener, boolean relayOutput) {
         this.readyListener = readyListener;
         this.process = process;
         this.pid = process.pid();
-        this.stderr = new StderrPump(process.getErrorStream());
+        this.outputSource = ChildOutputSource.unassigned(pid);
+        this.stderr = new OutputPump(process.getErrorStream(), OutputPump.Stream.STDERR,
+                relayOutput ? this::relay : null);
         LibraryThreads.start("multiprocess-stderr-" + pid, stderr);
+        if (relayOutput) {
+            this.stdout = new OutputPump(process.getInputStream(), OutputPump.Stream.STDOUT, this::relay);
+            LibraryThreads.start("multiprocess-stdout-" + pid, stdout);
+        } else {
+            this.stdout = null;
+        }
         // Registered before its exit can be heard: a JVM that dies at once (a bad flag) while the launching thread
         // is descheduled would otherwise be removed first and added after, and stay "live" for good.
         LiveChildren.add(this);
@@ -71,7 +84,8 @@ public final class ChildJvm {
                     }
                     // Its last words on stderr and on the channel are read before the exit is reported, for at most
                     // a few seconds (a grandchild may hold its stderr open).
-                    CompletableFuture<Void> lastWords = CompletableFuture.allOf(channelDone, stderr.finished());
+                    CompletableFuture<Void> lastWords = CompletableFuture.allOf(channelDone, stderr.finished(),
+                            stdout == null ? CompletableFuture.completedFuture(null) : stdout.finished());
                     LibraryTimer.expireUnlessDone(TimeUnit.SECONDS.toNanos(CHANNEL_DRAIN_SECONDS), lastWords,
                             () -> lastWords.complete(null));
                     return lastWords;
@@ -285,6 +299,19 @@ public final class ChildJvm {
      */
     public Throwable fault() {
         return fault;
+    }
+
+    /**
+     * Says whom the child's relayed output lines are logged for from now on (see
+     * {@link io.multiprocess.ChildOutput#LOG}): the logger and the MDC of each line, and the task running when it is
+     * read. Nothing changes when the output is not relayed.
+     */
+    public void describeOutput(ChildOutputSource source) {
+        this.outputSource = source;
+    }
+
+    private void relay(OutputPump.Stream stream, String line) {
+        outputSource.log(stream, line);
     }
 
     /** The last lines the child wrote to stderr, oldest first. */

@@ -44,7 +44,7 @@ final class ChildLauncher {
         JvmCommand.Launch launch = JvmCommand.build(settings, server.address(), readyListener != null, loadAhead);
         List<String> command = launch.command();
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(Redirect.INHERIT)
+                .redirectOutput(settings.relayOutput() ? Redirect.PIPE : Redirect.INHERIT)
                 .redirectError(Redirect.PIPE)
                 .redirectInput(Redirect.PIPE);
         Process process;
@@ -54,7 +54,7 @@ final class ChildLauncher {
             throw new MultiprocessException("cannot launch a child JVM with '" + command.get(0) + "': "
                     + e.getMessage() + ". Check the java executable set with setExecutable(...)", e);
         }
-        ChildJvm child = new ChildJvm(process, readyListener);
+        ChildJvm child = new ChildJvm(process, readyListener, settings.relayOutput());
         if (launch.archive().archive() != null) {
             process.onExit().thenAccept(exited -> {
                 if (!child.connected()) {

@@ -23,6 +23,8 @@ final class PoolWorker {
     final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
     final Object sendLock = new Object();
     long tasksDone;
+    /** The task it runs now, 0 for none: read without the lock, by its output's relay. */
+    volatile long currentTask;
     /** Its place in the pool; see {@link io.multiprocess.pool.PoolSnapshot.Worker#slot}. */
     int slot;
     long heapUsed = -1;

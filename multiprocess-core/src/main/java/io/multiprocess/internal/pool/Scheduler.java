@@ -5,6 +5,7 @@ import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.LibraryTimer;
 import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.launch.ChildJvm;
+import io.multiprocess.internal.launch.ChildOutputSource;
 import io.multiprocess.internal.launch.ExitStatus;
 import io.multiprocess.internal.transport.FrameTypes;
 import io.multiprocess.pool.ExitPolicy;
@@ -491,6 +492,8 @@ public final class Scheduler implements TaskRunner {
             child.kill();
             return;
         }
+        child.describeOutput(ChildOutputSource.poolWorker(child.pid(),
+                options.name() == null ? "pool" : options.name(), () -> worker.currentTask));
         child.onMessage(message -> onMessage(worker, message));
         child.onExit().thenAccept(code -> onExit(worker, code));
         listeners.fire(listener -> listener.workerStarted(child.pid()));
@@ -530,6 +533,7 @@ public final class Scheduler implements TaskRunner {
     /** Outside the lock: the task is now the one its worker runs. */
     private void taskStarted(PoolTask task) {
         PoolWorker worker = task.worker;
+        worker.currentTask = task.id;
         listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
         if (task.timeout != null) {
             Duration dumpLead = options.threadDumpTimeout();
@@ -683,6 +687,9 @@ public final class Scheduler implements TaskRunner {
             }
         }
         task.cancelTimers();
+        if (next == null) {
+            worker.currentTask = 0;
+        }
         if (retire) {
             flush(worker);
         }

@@ -1,6 +1,7 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
 import io.multiprocess.BaseContext;
+import io.multiprocess.ChildOutput;
 import io.multiprocess.ForkServerContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.pool.PoolOptions;
@@ -22,11 +23,13 @@ final class ContextFactory {
 
     /** The settings of one context, and the property prefix its errors name. */
     record ContextSettings(String prefix, MultiprocessProperties.StartMethod startMethod, Path executable,
-            List<String> forkserverPreload, List<String> jvmArguments, boolean startupArchive) {
+            List<String> forkserverPreload, List<String> jvmArguments, boolean startupArchive,
+            ChildOutput childOutput) {
 
         static ContextSettings of(MultiprocessProperties properties) {
             return new ContextSettings("multiprocess", properties.getStartMethod(), properties.getExecutable(),
-                    properties.getForkserverPreload(), properties.getJvmArguments(), properties.isStartupArchive());
+                    properties.getForkserverPreload(), properties.getJvmArguments(), properties.isStartupArchive(),
+                    properties.getChildOutput());
         }
 
         /** A named pool's own context: what it sets, the application's settings for the rest. */
@@ -36,7 +39,8 @@ final class ContextFactory {
                     pool.getStartMethod() != null ? pool.getStartMethod() : properties.getStartMethod(),
                     pool.getExecutable() != null ? pool.getExecutable() : properties.getExecutable(),
                     properties.getForkserverPreload(), properties.getJvmArguments(),
-                    pool.getStartupArchive() != null ? pool.getStartupArchive() : properties.isStartupArchive());
+                    pool.getStartupArchive() != null ? pool.getStartupArchive() : properties.isStartupArchive(),
+                    properties.getChildOutput());
         }
     }
 
@@ -63,6 +67,7 @@ final class ContextFactory {
         }
         context.setJvmArguments(settings.jvmArguments());
         context.setStartupArchive(settings.startupArchive());
+        context.setChildOutput(settings.childOutput());
         if (!settings.forkserverPreload().isEmpty()) {
             if (context instanceof ForkServerContext forkServer) {
                 try {

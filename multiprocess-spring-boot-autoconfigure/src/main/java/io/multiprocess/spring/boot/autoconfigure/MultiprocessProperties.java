@@ -1,5 +1,6 @@
 package io.multiprocess.spring.boot.autoconfigure;
 
+import io.multiprocess.ChildOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,13 @@ public class MultiprocessProperties {
 
     /** Whether child JVMs start from a class-data archive made once per JDK, JVM arguments and classpath. */
     private boolean startupArchive = true;
+
+    /**
+     * Where child JVMs' stdout and stderr go: "log" (each line an event of this application's logging, logger
+     * io.multiprocess.worker.<pool>, with the worker's pid, pool and task in the MDC) or "inherit" (straight to this
+     * application's stdout and stderr).
+     */
+    private ChildOutput childOutput = ChildOutput.LOG;
 
     private final Pool pool = new Pool();
 
@@ -128,6 +136,14 @@ public class MultiprocessProperties {
 
     public void setStartupArchive(boolean startupArchive) {
         this.startupArchive = startupArchive;
+    }
+
+    public ChildOutput getChildOutput() {
+        return childOutput;
+    }
+
+    public void setChildOutput(ChildOutput childOutput) {
+        this.childOutput = childOutput;
     }
 
     public Pool getPool() {
