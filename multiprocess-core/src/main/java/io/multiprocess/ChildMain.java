@@ -6,6 +6,7 @@ import io.multiprocess.internal.launch.ChildArguments;
 import io.multiprocess.internal.launch.ChildChannel;
 import io.multiprocess.internal.launch.LaunchSettings;
 import io.multiprocess.internal.launch.RunRequest;
+import io.multiprocess.internal.logging.LogRelay;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
@@ -89,6 +90,9 @@ public final class ChildMain {
             return;
         }
         parentWatcher.start();
+        // From here the watcher reads the parent's LEVEL answers, so SLF4J events may go to the parent (when it
+        // relays this JVM's output, which chose the relaying provider); before, they went to stderr as text.
+        LogRelay.connect(channel::send);
         System.exit(MpProcess.runInChild(request, reducer, onRunning));
     }
 

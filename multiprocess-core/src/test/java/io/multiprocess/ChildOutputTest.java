@@ -80,6 +80,43 @@ class ChildOutputTest {
         }
     }
 
+    /** Counts its toString calls in the JVM it is in: a log argument that was formatted. */
+    static final class Expensive {
+        static final java.util.concurrent.atomic.AtomicInteger FORMATTED = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public String toString() {
+            FORMATTED.incrementAndGet();
+            return "expensive";
+        }
+    }
+
+    @Test
+    void aWorkersSlf4jEventsArriveAsEventsFilteredByThisJvmsLevels() {
+        try (ProcessPool pool = ctx.pool(PoolOptions.defaults().processes(1).name("relay"))) {
+            int formattedInWorker = pool.apply(() -> {
+                org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("com.example.relayed");
+                log.debug("not wanted: {}", new Expensive());
+                log.info("page {} rendered", 7);
+                log.error("rendering failed", new IllegalStateException("boom",
+                        new java.io.UncheckedIOException(new java.io.IOException("disk gone"))));
+                return Expensive.FORMATTED.get();
+            });
+            // This JVM logs com.example.relayed from INFO on (simplelogger.properties), so the worker skipped DEBUG.
+            assertThat(formattedInWorker).as("a disabled level costs nothing in the worker").isZero();
+        }
+        String log = captured();
+        // Logged here as an event, on the thread that reads the worker's channel; not a line of its stderr, which
+        // would be a WARN of io.multiprocess.worker.relay with the worker's own formatting inside.
+        assertThat(log).containsPattern("\\[multiprocess-control-\\d+\\] INFO com.example.relayed - page 7 rendered")
+                .doesNotContainPattern("io.multiprocess.worker.relay - .*page 7 rendered")
+                .contains("ERROR com.example.relayed - rendering failed")
+                .contains("java.lang.IllegalStateException: boom")
+                .contains("Caused by: java.io.UncheckedIOException: java.io.IOException: disk gone")
+                .contains("at io.multiprocess.ChildOutputTest")
+                .doesNotContain("not wanted");
+    }
+
     @Test
     void aPlainProcessLogsUnderTheProcessLoggerAndInheritStaysTheDefault() {
         assertThat(Multiprocess.newContext("spawn").getChildOutput()).isEqualTo(ChildOutput.INHERIT);

@@ -1,6 +1,7 @@
 package io.multiprocess.internal.launch;
 
 import io.multiprocess.internal.LibraryThreads;
+import io.multiprocess.internal.logging.LogRelay;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.internal.transport.FrameCodec;
@@ -160,6 +161,8 @@ public final class ChildChannel {
                     byte[] message = connection.recvBytes();
                     if (message.length > 0 && message[0] == FrameTypes.Pool.THREAD_DUMP) {
                         answerThreadDump();
+                    } else if (message.length > 0 && message[0] == FrameTypes.Control.LEVEL) {
+                        LogRelay.answer(message);
                     } else if (message.length > 0) {
                         inbox.add(message);
                     }

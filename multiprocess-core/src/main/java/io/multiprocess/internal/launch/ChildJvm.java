@@ -6,6 +6,7 @@ import io.multiprocess.internal.ConnectTimeout;
 import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.LibraryTimer;
 import io.multiprocess.internal.MpLogger;
+import io.multiprocess.internal.logging.LogEvents;
 import io.multiprocess.internal.transport.FrameChannel;
 import io.multiprocess.internal.transport.FrameCodec;
 import io.multiprocess.internal.transport.FrameTypes;
@@ -356,6 +357,8 @@ public final class ChildJvm {
                     case FrameTypes.Control.STARTED -> running.complete(null);
                     case FrameTypes.Control.SIGNALED -> signalReported = FrameCodec.read(message).getInt();
                     case FrameTypes.Control.EXITING -> orderlyExitReported = true;
+                    case FrameTypes.Control.LOG -> LogEvents.log(message, outputSource.eventMdc());
+                    case FrameTypes.Control.LEVEL_QUERY -> connection.sendBytes(LogEvents.levelAnswer(message));
                     default -> deliver(message);
                 }
             }

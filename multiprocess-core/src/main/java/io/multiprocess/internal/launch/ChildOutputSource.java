@@ -47,6 +47,17 @@ public final class ChildOutputSource {
                 Map.of("mp.pid", Long.toString(pid), "mp.pool", pool), task);
     }
 
+    /** What an event the child logged through SLF4J gets in its MDC here: the child's, the task now. */
+    Map<String, String> eventMdc() {
+        long taskId = task == null ? 0 : task.getAsLong();
+        if (taskId <= 0) {
+            return mdc;
+        }
+        Map<String, String> context = new HashMap<>(mdc);
+        context.put("mp.task", Long.toString(taskId));
+        return context;
+    }
+
     void log(OutputPump.Stream stream, String line) {
         boolean enabled = stream == OutputPump.Stream.STDOUT ? logger.isInfoEnabled() : logger.isWarnEnabled();
         if (!enabled) {

@@ -1,6 +1,7 @@
 package io.multiprocess.internal.launch;
 
 import io.multiprocess.internal.FrameLimit;
+import io.multiprocess.internal.logging.LogRelay;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +40,15 @@ final class JvmCommand {
         command.add(java);
         if (settings.jvmArguments().stream().noneMatch(argument -> argument.startsWith("-D" + FrameLimit.PROPERTY + "="))) {
             FrameLimit.childArgument().ifPresent(command::add);
+        }
+        if (settings.relayOutput() && settings.jvmArguments().stream()
+                .noneMatch(argument -> argument.startsWith("-D" + LogRelay.SLF4J_PROVIDER_PROPERTY + "="))) {
+            // The child's SLF4J events travel to this JVM as events, filtered by this JVM's levels (see LogRelay).
+            command.add("-D" + LogRelay.SLF4J_PROVIDER_PROPERTY + "=" + LogRelay.PROVIDER_CLASS);
+            if (settings.jvmArguments().stream().noneMatch(argument -> argument.startsWith("-Dslf4j.internal."))) {
+                // Else SLF4J says on stderr, in every child, that it loads the provider it was told to.
+                command.add("-Dslf4j.internal.verbosity=WARN");
+            }
         }
         command.addAll(settings.jvmArguments());
         command.addAll(archive.flags());

@@ -22,6 +22,9 @@ public final class FrameTypes {
      *   child  -&gt; parent   STARTED                           the process object is loaded and run() begins
      *   child  -&gt; parent   SIGNALED signal:int               a TERM/INT/HUP arrived; the exit that follows is it
      *   child  -&gt; parent   EXITING                           an orderly exit (return, exception, System.exit)
+     *   child  -&gt; parent   LOG      see LogEvents             an SLF4J event of the child, when output is relayed
+     *   child  -&gt; parent   LEVEL?   query:long, logger:string which levels of this logger does the parent log?
+     *   parent -&gt; child    LEVEL    query:long, level:int     the lowest level it logs (SLF4J's int), or 50 (none)
      * </pre>
      */
     public static final class Control {
@@ -31,6 +34,9 @@ public final class FrameTypes {
         public static final byte SIGNALED = 4;
         public static final byte EXITING = 5;
         public static final byte STARTED = 6;
+        public static final byte LOG = 7;
+        public static final byte LEVEL_QUERY = 8;
+        public static final byte LEVEL = 9;
 
         private Control() {
         }
