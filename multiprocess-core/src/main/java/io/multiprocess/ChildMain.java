@@ -92,7 +92,7 @@ public final class ChildMain {
         parentWatcher.start();
         // From here the watcher reads the parent's LEVEL answers, so SLF4J events may go to the parent (when it
         // relays this JVM's output, which chose the relaying provider); before, they went to stderr as text.
-        LogRelay.connect(channel::send);
+        LogRelay.connect(channel::send, parentWatcher);
         System.exit(MpProcess.runInChild(request, reducer, onRunning));
     }
 

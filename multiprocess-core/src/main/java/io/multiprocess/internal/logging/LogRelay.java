@@ -43,6 +43,8 @@ public final class LogRelay {
     }
 
     private static volatile Sender sender;
+    /** The thread that reads the parent's answers: it must never wait for one itself. */
+    private static volatile Thread answerReader;
     private static final Map<String, Threshold> THRESHOLDS = new ConcurrentHashMap<>();
     private static final Map<Long, CompletableFuture<Integer>> QUERIES = new ConcurrentHashMap<>();
     private static final Map<Long, String> QUERIED = new ConcurrentHashMap<>();
@@ -51,8 +53,12 @@ public final class LogRelay {
     private LogRelay() {
     }
 
-    /** From now on events go to the parent through {@code channel}. */
-    public static void connect(Sender channel) {
+    /**
+     * From now on events go to the parent through {@code channel}, and the parent's LEVEL answers are read by
+     * {@code reader}, which hands them to {@link #answer}.
+     */
+    public static void connect(Sender channel, Thread reader) {
+        answerReader = reader;
         sender = channel;
     }
 
@@ -82,7 +88,13 @@ public final class LogRelay {
         }
         Threshold known = THRESHOLDS.get(logger);
         if (known == null) {
-            known = new Threshold(ask(channel, logger, true), System.nanoTime());
+            // The reader logging would wait for an answer only it can read: it asks, and uses INFO this once.
+            boolean mayWait = Thread.currentThread() != answerReader;
+            int lowest = ask(channel, logger, mayWait);
+            if (!mayWait) {
+                return level.toInt() >= Level.INFO.toInt();
+            }
+            known = new Threshold(lowest, System.nanoTime());
             THRESHOLDS.putIfAbsent(logger, known);
         } else if (System.nanoTime() - known.askedNanos() > TimeUnit.SECONDS.toNanos(REFRESH_SECONDS)) {
             // Refreshed in the background: this call uses what is known.
