@@ -1,6 +1,7 @@
 package io.multiprocess.bench;
 
 import io.multiprocess.BaseContext;
+import io.multiprocess.ChildOutput;
 import io.multiprocess.Diagnostics;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
@@ -33,6 +34,11 @@ public final class PoolBench {
 
     public static void main(String[] args) throws Exception {
         PoolBenchOptions options = PoolBenchOptions.parse(args);
+        if (options.relayOutput()) {
+            for (String method : List.of("spawn", "forkserver")) {
+                Multiprocess.getContext(method).setChildOutput(ChildOutput.LOG);
+            }
+        }
         Map<String, List<PoolMetric>> results = new LinkedHashMap<>();
         // One unrecorded pass first: otherwise the first start method measured pays for this JVM's own cold code
         // (reducing chunks, the scheduler, loading results) and the second does not.

@@ -12,12 +12,14 @@ package io.multiprocess.bench;
  * @param cpuItems items of the CPU-bound map (each a prime count)
  * @param cpuLimit each item counts the primes below this
  * @param json print JSON for bench/run-pool.sh instead of a Markdown table
+ * @param relayOutput run the workers with {@code ChildOutput.LOG} (their output relayed into this JVM's logging)
+ *     rather than the default, inherited output: what the relay costs when tasks print nothing
  */
 record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound, int items, int repetitions,
-        int cpuItems, int cpuLimit, boolean json) {
+        int cpuItems, int cpuLimit, boolean json, boolean relayOutput) {
 
     static final String USAGE = "usage: PoolBench [--short] [--warmup N] [--rounds N] [--applies N] [--items N]"
-            + " [--reps N] [--cpu-items N] [--cpu-limit N] [--json]";
+            + " [--reps N] [--cpu-items N] [--cpu-limit N] [--json] [--relay-output]";
 
     static PoolBenchOptions parse(String[] args) {
         int warmup = 500;
@@ -28,6 +30,7 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
         int cpuItems = 8;
         int cpuLimit = 100_000;
         boolean json = false;
+        boolean relayOutput = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> {
@@ -47,6 +50,7 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
                 case "--cpu-items" -> cpuItems = CommandLine.count(args, ++i, 1, USAGE);
                 case "--cpu-limit" -> cpuLimit = CommandLine.count(args, ++i, 3, USAGE);
                 case "--json" -> json = true;
+                case "--relay-output" -> relayOutput = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     System.exit(0);
@@ -54,6 +58,6 @@ record PoolBenchOptions(int warmupApplies, int applyRounds, int appliesPerRound,
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
             }
         }
-        return new PoolBenchOptions(warmup, rounds, applies, items, reps, cpuItems, cpuLimit, json);
+        return new PoolBenchOptions(warmup, rounds, applies, items, reps, cpuItems, cpuLimit, json, relayOutput);
     }
 }
