@@ -371,8 +371,18 @@ final class BadInputScenarios {
                 terminate = "terminate() threw " + ReliabilityBench.describe(e);
             }
         }
+        // Empty for half a second in a row: a warm spare of the flagged context that was being launched when the
+        // pool broke registers a moment later, and dies of the flag at once; a JVM that stays is a leak.
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
+        long emptySince = 0;
+        while (System.nanoTime() < deadline) {
+            if (!Diagnostics.liveChildJvms().isEmpty()) {
+                emptySince = 0;
+            } else if (emptySince == 0) {
+                emptySince = System.nanoTime();
+            } else if (System.nanoTime() - emptySince > 500_000_000L) {
+                break;
+            }
             Os.sleep(10);
         }
         int left = Diagnostics.liveChildJvms().size();
