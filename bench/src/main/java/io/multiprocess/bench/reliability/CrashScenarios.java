@@ -176,7 +176,7 @@ final class CrashScenarios {
      * (the first-task rule is the burst scenario's).
      */
     static Scenario.Result sigkillDuringImap(Size size, Scenario.Settings settings) throws Exception {
-        int kills = size.pick(10, 100);
+        int kills = size.pick(5, 100);
         int capacity = 100_000;
         BaseContext context = Multiprocess.getContext();
         Ledger ledger = Ledger.of(context, capacity);

@@ -93,7 +93,7 @@ final class SoakScenarios {
     }
 
     static Scenario.Result soakProcess(Size size, Scenario.Settings settings) throws Exception {
-        int cycles = size.pick(20, 1_000);
+        int cycles = size.pick(10, 1_000);
         BaseContext context = Multiprocess.getContext();
         long self = ProcessHandle.current().pid();
         // A few cycles first: the first start creates the control server, the runtime directory and the spares,
