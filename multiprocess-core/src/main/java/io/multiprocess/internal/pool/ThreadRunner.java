@@ -49,7 +49,6 @@ public final class ThreadRunner implements TaskRunner {
     private final CompletableFuture<Void> allThreadsGone = new CompletableFuture<>();
     private volatile PoolState state = PoolState.RUNNING;
     private volatile String brokenReason;
-    private final PoolCounters counters = new PoolCounters();
 
     /**
      * @throws IllegalArgumentException for options that only make sense for worker processes
@@ -60,7 +59,6 @@ public final class ThreadRunner implements TaskRunner {
                     + "a ThreadPool has none. Use a ProcessPool, or leave them at 0");
         }
         this.options = options;
-        listeners.add(counters);
         int poolNumber = POOL_COUNTER.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(options.processes(), options.processes(), 0, TimeUnit.MILLISECONDS,
@@ -155,7 +153,7 @@ public final class ThreadRunner implements TaskRunner {
 
     @Override
     public io.multiprocess.pool.PoolTotals totals() {
-        return counters.totals();
+        return listeners.totals();
     }
 
     @Override
@@ -236,7 +234,9 @@ public final class ThreadRunner implements TaskRunner {
 
         @Override
         public void run() {
-            if (done.get()) {
+            // Terminated or broken: a thread that starts (or frees up) while terminate() is still marking the tasks
+            // ended must not run one it has not reached yet.
+            if (done.get() || state == PoolState.TERMINATED || state == PoolState.BROKEN) {
                 return;
             }
             Thread self = Thread.currentThread();
