@@ -2,14 +2,24 @@ package io.multiprocess.internal.pool;
 
 import io.multiprocess.internal.MpLogger;
 import io.multiprocess.pool.PoolListener;
+import io.multiprocess.pool.PoolTotals;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** The listeners of one pool; an exception from one is logged and does not stop the others or the pool. */
+/**
+ * The listeners of one pool, the first of them its {@link PoolCounters}; an exception from one is logged and does
+ * not stop the others or the pool.
+ */
 final class PoolListeners {
 
-    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+    private final PoolCounters counters = new PoolCounters();
+    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>(List.of(counters));
+
+    /** What the pool's listeners have heard since it was created. */
+    PoolTotals totals() {
+        return counters.totals();
+    }
 
     void add(PoolListener listener) {
         listeners.add(listener);

@@ -81,7 +81,6 @@ public final class Scheduler implements TaskRunner {
     private ExitSequence.Registration atExit;
     /** Whether {@link #start} ran: a pool created with {@code deferStart} launches nothing before. */
     private volatile boolean started;
-    private final PoolCounters counters = new PoolCounters();
     /** How log records name the pool. */
     private final String label;
 
@@ -96,7 +95,6 @@ public final class Scheduler implements TaskRunner {
         this.launcher = launcher;
         this.reducer = reducer;
         this.label = options.name() == null ? "process pool" : "process pool '" + options.name() + "'";
-        listeners.add(counters);
     }
 
     /**
@@ -137,7 +135,7 @@ public final class Scheduler implements TaskRunner {
 
     @Override
     public io.multiprocess.pool.PoolTotals totals() {
-        return counters.totals();
+        return listeners.totals();
     }
 
     /** At JVM exit, before any other child is ended: what {@link PoolOptions#exitPolicy} says. */
