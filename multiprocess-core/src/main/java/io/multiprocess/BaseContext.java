@@ -56,6 +56,7 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
     private volatile List<String> jvmArguments = List.of();
     private volatile boolean startupArchive = true;
     private volatile ChildOutput childOutput = ChildOutput.INHERIT;
+    private volatile io.multiprocess.pool.TaskTracer taskTracer;
     private ProcessStarter starter;
 
     BaseContext() {
@@ -443,6 +444,25 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
         return childOutput;
     }
 
+    /**
+     * Traces the tasks of process pools created from now on (see {@link io.multiprocess.pool.TaskTracer}); null,
+     * the default, for none. The Spring Boot starter sets one over Micrometer Observation.
+     *
+     * <pre>{@code
+     * ctx.setTaskTracer(myTracer);
+     * try (ProcessPool pool = ctx.pool(4)) {
+     *     pool.map(render, pages);        // one traced task per chunk; the workers log with its traceId
+     * }
+     * }</pre>
+     */
+    public void setTaskTracer(io.multiprocess.pool.TaskTracer tracer) {
+        this.taskTracer = tracer;
+    }
+
+    public io.multiprocess.pool.TaskTracer getTaskTracer() {
+        return taskTracer;
+    }
+
     /** Class names loaded and initialized in a child before it takes work; only forkserver preloads. */
     List<String> preloadedClasses() {
         return List.of();
@@ -459,6 +479,7 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
         copy.jvmArguments = jvmArguments;
         copy.startupArchive = startupArchive;
         copy.childOutput = childOutput;
+        copy.taskTracer = taskTracer;
         // A copy's processes (a pool's workers) are this context's processes, for whoever listens.
         copy.processListeners = processListeners;
         return copy;

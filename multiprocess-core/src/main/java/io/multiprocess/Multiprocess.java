@@ -44,6 +44,22 @@ public final class Multiprocess {
     private Multiprocess() {
     }
 
+    /**
+     * In a worker JVM, the trace headers of the pool task that runs on this thread (see
+     * {@link io.multiprocess.pool.TaskTracer}); empty elsewhere, or for an untraced task. For task code that
+     * continues the trace with a tracer of its own.
+     *
+     * <pre>{@code
+     * pool.apply(() -> {
+     *     Context parent = propagator.extract(Context.root(), Multiprocess.currentTaskHeaders(), MAP_GETTER);
+     *     ...
+     * });
+     * }</pre>
+     */
+    public static Map<String, String> currentTaskHeaders() {
+        return io.multiprocess.internal.pool.WorkerTrace.currentHeaders();
+    }
+
     /** The default context: the one of the start method set, or of the platform's default method. */
     public static synchronized BaseContext getContext() {
         if (actualContext == null) {

@@ -7,6 +7,7 @@ import io.multiprocess.internal.pool.Scheduler;
 import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
 import io.multiprocess.pool.CallProgress;
+import io.multiprocess.pool.TaskTracer;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
@@ -295,8 +296,13 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
                 .sorted(java.util.Comparator.comparingLong(CallProgress::callId)).toList();
     }
 
+    /** The tracing of a call that starts now, on its caller's thread; null when the pool traces nothing. */
+    TaskTracer.Call traceCall(String kind) {
+        return null;
+    }
+
     private TaskGroup newCall(String kind, long total) {
-        TaskGroup group = new TaskGroup(kind, total);
+        TaskGroup group = new TaskGroup(kind, total, traceCall(kind));
         if (!group.finished()) {
             calls.put(group, Boolean.TRUE);
         }

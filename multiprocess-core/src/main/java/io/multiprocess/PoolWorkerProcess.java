@@ -7,6 +7,7 @@ import io.multiprocess.internal.launch.ChildChannel;
 import io.multiprocess.internal.pool.PoolFrames;
 import io.multiprocess.internal.pool.TaskBatch;
 import io.multiprocess.internal.pool.ThreadDumps;
+import io.multiprocess.internal.pool.WorkerTrace;
 import io.multiprocess.internal.transport.FrameTypes;
 import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.reduction.Reducer;
@@ -77,13 +78,21 @@ final class PoolWorkerProcess extends MpProcess {
         // counts it as one that could not start.
         channel.send(PoolFrames.workerReady());
         while (true) {
+            long waitStart = System.nanoTime();
             byte[] message = channel.receive();
             if (message[0] == FrameTypes.Pool.STOP) {
                 return;
             }
             if (message[0] == FrameTypes.Pool.TASK) {
+                long waited = System.nanoTime() - waitStart;
                 PoolFrames.Task task = PoolFrames.Task.read(message);
-                byte[] result = runBatch(reducer, task.batchId(), task.payload());
+                byte[] result;
+                WorkerTrace.enter(task.headers());
+                try {
+                    result = runBatch(reducer, task.batchId(), task.payload(), waited);
+                } finally {
+                    WorkerTrace.exit(task.headers());
+                }
                 channel.send(result);
                 if (fatal != null) {
                     // After an OutOfMemoryError or another VM error this JVM cannot be trusted: end it, so the pool
@@ -94,10 +103,14 @@ final class PoolWorkerProcess extends MpProcess {
         }
     }
 
-    private static byte[] runBatch(Reducer reducer, long batchId, byte[] payload) {
+    /** Runs a batch; its RESULT says where the time went, from {@code waited} before it arrived on. */
+    private static byte[] runBatch(Reducer reducer, long batchId, byte[] payload, long waited) {
         List<Object> results;
+        long start = System.nanoTime();
+        long loaded = start;
         try {
             TaskBatch batch = (TaskBatch) reducer.loads(payload);
+            loaded = System.nanoTime();
             results = new ArrayList<>(batch.items().size());
             for (Object item : batch.items()) {
                 results.add(batch.function().apply(item));
@@ -108,15 +121,21 @@ final class PoolWorkerProcess extends MpProcess {
                 fatal = error;
                 status = FrameTypes.Pool.FAILED_WORKER_EXITS;
             }
-            return failedResult(reducer, batchId, status, failure);
+            long now = System.nanoTime();
+            return failedResult(reducer, batchId, status, failure,
+                    new PoolFrames.WorkerTimes(waited, loaded - start, now - loaded, 0));
         }
+        long worked = System.nanoTime();
+        PoolFrames.WorkerTimes times = new PoolFrames.WorkerTimes(waited, loaded - start, worked - loaded, 0);
         try {
-            return PoolFrames.result(batchId, FrameTypes.Pool.OK, heapUsed(), reducer.dumps(results));
+            byte[] reduced = reducer.dumps(results);
+            times = new PoolFrames.WorkerTimes(waited, loaded - start, worked - loaded, System.nanoTime() - worked);
+            return PoolFrames.result(batchId, FrameTypes.Pool.OK, heapUsed(), times, reduced);
         } catch (ReductionException e) {
             // Also a result too deep for the stack: the reducer turns the StackOverflowError into this once the
             // stack has unwound, and the worker goes on serving; KryoReducer prepares that path.
             String text = "the result could not be sent back from the worker: " + e.getMessage();
-            return PoolFrames.result(batchId, FrameTypes.Pool.UNREDUCIBLE, heapUsed(),
+            return PoolFrames.result(batchId, FrameTypes.Pool.UNREDUCIBLE, heapUsed(), times,
                     text.getBytes(StandardCharsets.UTF_8));
         } catch (Throwable e) {
             // Not a value the reducer refused: this JVM failed while reducing (a class that could not be
@@ -124,13 +143,14 @@ final class PoolWorkerProcess extends MpProcess {
             fatal = e instanceof VirtualMachineError error ? error : new InternalError(e.toString(), e);
             return failedResult(reducer, batchId, FrameTypes.Pool.FAILED_WORKER_EXITS, new MultiprocessException(
                     "the result could not be sent back from the worker: reducing it failed with " + e
-                    + "; the worker exits and is replaced", e));
+                    + "; the worker exits and is replaced", e), times);
         }
     }
 
-    private static byte[] failedResult(Reducer reducer, long batchId, byte status, Throwable failure) {
+    private static byte[] failedResult(Reducer reducer, long batchId, byte status, Throwable failure,
+            PoolFrames.WorkerTimes times) {
         try {
-            return PoolFrames.result(batchId, status, heapUsed(), reduceFailure(reducer, failure));
+            return PoolFrames.result(batchId, status, heapUsed(), times, reduceFailure(reducer, failure));
         } catch (Throwable e) {
             // Even the stand-in could not be reduced: this JVM is broken. Its stderr tail tells the parent why,
             // in the WorkerCrashedException of this task.

@@ -1,11 +1,13 @@
 package io.multiprocess;
 
 import io.multiprocess.function.SerializableFunction;
+import io.multiprocess.internal.MpLogger;
 import io.multiprocess.internal.launch.ChildJvm;
 import io.multiprocess.internal.pool.Scheduler;
 import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
 import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.pool.TaskTracer;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import io.multiprocess.reduction.ReductionException;
@@ -42,12 +44,29 @@ public final class ProcessPool extends Pool {
     private final BaseContext context;
     private final Reducer reducer;
     private final Scheduler scheduler;
+    private final TaskTracer tracer;
+    private final String tracedName;
 
     private ProcessPool(BaseContext context, PoolOptions options, Reducer reducer, Scheduler scheduler) {
         super(options, scheduler);
         this.context = context;
         this.reducer = reducer;
         this.scheduler = scheduler;
+        this.tracer = context.getTaskTracer();
+        this.tracedName = options.name() == null ? "pool" : options.name();
+    }
+
+    @Override
+    TaskTracer.Call traceCall(String kind) {
+        if (tracer == null) {
+            return null;
+        }
+        try {
+            return tracer.callStarted(tracedName, kind);
+        } catch (RuntimeException e) {
+            MpLogger.INSTANCE.warn("the task tracer failed; the call goes on untraced: {}", e.toString());
+            return null;
+        }
     }
 
     /** Checks the options, then launches the workers, in parallel; see {@link BaseContext#pool(PoolOptions)}. */
@@ -145,11 +164,13 @@ public final class ProcessPool extends Pool {
     TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function, List<Object> items,
             Duration timeout, TaskRunner.Completion completion) {
         byte[] payload;
+        long start = System.nanoTime();
         try {
             payload = reducer.dumps(PoolWorkerProcess.batch(function, items));
         } catch (ReductionException e) {
             throw new ReductionException("cannot submit the task to the pool: " + e.getMessage(), e);
         }
+        group.serialized(System.nanoTime() - start);
         return scheduler.submit(group, payload, items.size(), timeout, completion);
     }
 

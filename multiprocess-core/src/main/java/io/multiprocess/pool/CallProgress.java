@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param total the call's items; -1 while an {@code imap}'s input has not been read to its end
  * @param finished whether every item has ended
  * @param elapsed since the call was made, up to its end once finished
+ * @param timeSpent where the time of its ended tasks went: queued, working in the workers, and (de)serializing in
+ *     the parent and the workers (see {@link TimeSpent}); counted from the results, so it costs no message either
  */
 public record CallProgress(long callId, String kind, long done, long failed, long total, boolean finished,
-        Duration elapsed) {
+        Duration elapsed, TimeSpent timeSpent) {
 
     /** Whether {@link #total()} is known. */
     public boolean totalKnown() {

@@ -28,6 +28,16 @@ public interface PoolListener {
     default void taskFinished(long taskId, int size, TaskOutcome outcome, Duration duration) {
     }
 
+    /**
+     * A task failed (an exception, a worker crash, a timeout, a cancel), with the error its caller gets: a
+     * {@link WorkerCrashedException} has the worker's last stderr lines, a {@link TaskTimeoutException} the thread
+     * dump taken before the kill. Heard before {@link #taskFinished}.
+     *
+     * @param workerPid the worker that ran it, or -1 if it never started
+     */
+    default void taskFailed(long taskId, long workerPid, TaskOutcome outcome, RuntimeException error) {
+    }
+
     default void workerStarted(long workerPid) {
     }
 

@@ -35,7 +35,11 @@ public record PoolSnapshot(PoolState state, int processes, List<Worker> workers,
      * @param tasksDone tasks it completed
      * @param uptime since it was launched
      * @param heapUsedBytes its used heap after its last task, or -1 before the first
+     * @param residentBytes its resident set size now, or -1 where the platform does not tell (only Linux does)
+     * @param cpuTime the CPU time it has used, or null where the platform does not tell
+     * @param timeSpent where its time went: starting, waiting for tasks, working, (de)serializing
      */
-    public record Worker(long pid, int slot, WorkerState state, long tasksDone, Duration uptime, long heapUsedBytes) {
+    public record Worker(long pid, int slot, WorkerState state, long tasksDone, Duration uptime, long heapUsedBytes,
+            long residentBytes, Duration cpuTime, TimeSpent timeSpent) {
     }
 }

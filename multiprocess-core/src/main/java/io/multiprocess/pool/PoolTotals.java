@@ -19,9 +19,11 @@ import java.util.Map;
  * @param tasks tasks (an {@code apply}, or a chunk of a {@code map}) that ended, by outcome; every outcome is a key
  * @param items the items those tasks held, by outcome
  * @param taskTime the time those tasks ran on a worker, by outcome
+ * @param workerTime where the workers' time went, every worker's since the pool was created (see
+ *     {@link TimeSpent}); zero but {@code working} for a thread pool
  */
 public record PoolTotals(long workersStarted, Map<WorkerExitCause, Long> workerExits, Map<TaskOutcome, Long> tasks,
-        Map<TaskOutcome, Long> items, Map<TaskOutcome, Duration> taskTime) {
+        Map<TaskOutcome, Long> items, Map<TaskOutcome, Duration> taskTime, TimeSpent workerTime) {
 
     public PoolTotals {
         workerExits = Map.copyOf(workerExits);

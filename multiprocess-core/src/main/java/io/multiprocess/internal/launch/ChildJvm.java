@@ -230,6 +230,11 @@ public final class ChildJvm {
         return -1;
     }
 
+    /** The CPU time this child has used so far, or null where the platform does not tell. */
+    public java.time.Duration cpuTime() {
+        return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration()).orElse(null);
+    }
+
     /**
      * Sets who receives control messages of types this class does not handle (pool tasks' results, ...). Messages
      * that came before are handed over first, in order: a warm spare can answer its RUN before its new owner has

@@ -2,7 +2,7 @@ package io.multiprocess.internal.launch;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -21,9 +21,9 @@ public final class ChildOutputSource {
 
     private final Logger logger;
     private final Map<String, String> mdc;
-    private final LongSupplier task;
+    private final Supplier<Map<String, String>> task;
 
-    private ChildOutputSource(String loggerName, Map<String, String> mdc, LongSupplier task) {
+    private ChildOutputSource(String loggerName, Map<String, String> mdc, Supplier<Map<String, String>> task) {
         this.logger = LoggerFactory.getLogger(loggerName);
         this.mdc = Map.copyOf(mdc);
         this.task = task;
@@ -39,22 +39,23 @@ public final class ChildOutputSource {
     }
 
     /**
-     * A pool's worker: logger {@code io.multiprocess.worker.<pool>}, its name in {@code mp.pool}, and in
-     * {@code mp.task} the id {@code task} gives when a line is read (0: none).
+     * A pool's worker: logger {@code io.multiprocess.worker.<pool>}, its name in {@code mp.pool}, and what
+     * {@code task} gives when a line is read: the running task's entries ({@code mp.task}, and its trace's
+     * {@code traceId} and {@code spanId}), empty between tasks.
      */
-    public static ChildOutputSource poolWorker(long pid, String pool, LongSupplier task) {
+    public static ChildOutputSource poolWorker(long pid, String pool, Supplier<Map<String, String>> task) {
         return new ChildOutputSource(WORKER_LOGGER_PREFIX + pool,
                 Map.of("mp.pid", Long.toString(pid), "mp.pool", pool), task);
     }
 
     /** What an event the child logged through SLF4J gets in its MDC here: the child's, the task now. */
     Map<String, String> eventMdc() {
-        long taskId = task == null ? 0 : task.getAsLong();
-        if (taskId <= 0) {
+        Map<String, String> running = task == null ? Map.of() : task.get();
+        if (running.isEmpty()) {
             return mdc;
         }
         Map<String, String> context = new HashMap<>(mdc);
-        context.put("mp.task", Long.toString(taskId));
+        context.putAll(running);
         return context;
     }
 
@@ -65,9 +66,8 @@ public final class ChildOutputSource {
         }
         Map<String, String> context = new HashMap<>(mdc);
         context.put("mp.stream", stream.label());
-        long taskId = task == null ? 0 : task.getAsLong();
-        if (taskId > 0) {
-            context.put("mp.task", Long.toString(taskId));
+        if (task != null) {
+            context.putAll(task.get());
         }
         MDC.setContextMap(context);
         try {

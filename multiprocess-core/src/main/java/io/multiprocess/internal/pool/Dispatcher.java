@@ -126,7 +126,7 @@ final class Dispatcher {
             task.startedNanos = System.nanoTime();
             started.add(task);
         }
-        worker.outbox.add(PoolFrames.task(task.id, task.payload));
+        worker.outbox.add(PoolFrames.task(task.id, task.headers, task.payload));
         addOnce(toFlush, worker);
     }
 

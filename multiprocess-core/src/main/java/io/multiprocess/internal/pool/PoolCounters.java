@@ -3,6 +3,7 @@ package io.multiprocess.internal.pool;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolTotals;
 import io.multiprocess.pool.TaskOutcome;
+import io.multiprocess.pool.TimeSpent;
 import io.multiprocess.pool.WorkerExitCause;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -20,6 +21,20 @@ final class PoolCounters implements PoolListener {
     private final Map<TaskOutcome, LongAdder> tasks = adders(TaskOutcome.class);
     private final Map<TaskOutcome, LongAdder> items = adders(TaskOutcome.class);
     private final Map<TaskOutcome, LongAdder> taskNanos = adders(TaskOutcome.class);
+    private final LongAdder startingNanos = new LongAdder();
+    private final LongAdder waitingNanos = new LongAdder();
+    private final LongAdder workingNanos = new LongAdder();
+    private final LongAdder serializingNanos = new LongAdder();
+    private final LongAdder deserializingNanos = new LongAdder();
+
+    /** A worker spent this much more time, in nanoseconds (a listener hears no such event: results say it). */
+    void workerSpent(long starting, long waiting, long working, long serializing, long deserializing) {
+        startingNanos.add(starting);
+        waitingNanos.add(waiting);
+        workingNanos.add(working);
+        serializingNanos.add(serializing);
+        deserializingNanos.add(deserializing);
+    }
 
     @Override
     public void workerStarted(long workerPid) {
@@ -41,7 +56,9 @@ final class PoolCounters implements PoolListener {
     PoolTotals totals() {
         Map<TaskOutcome, Duration> time = new EnumMap<>(TaskOutcome.class);
         taskNanos.forEach((outcome, nanos) -> time.put(outcome, Duration.ofNanos(nanos.sum())));
-        return new PoolTotals(workersStarted.sum(), sums(exits), sums(tasks), sums(items), time);
+        return new PoolTotals(workersStarted.sum(), sums(exits), sums(tasks), sums(items), time,
+                TimeSpent.ofNanos(startingNanos.sum(), waitingNanos.sum(), workingNanos.sum(),
+                        serializingNanos.sum(), deserializingNanos.sum()));
     }
 
     private static <K extends Enum<K>> Map<K, LongAdder> adders(Class<K> keys) {

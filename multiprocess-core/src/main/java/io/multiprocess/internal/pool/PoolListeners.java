@@ -21,6 +21,11 @@ final class PoolListeners {
         return counters.totals();
     }
 
+    /** See {@link PoolCounters#workerSpent}. */
+    void workerSpent(long starting, long waiting, long working, long serializing, long deserializing) {
+        counters.workerSpent(starting, waiting, working, serializing, deserializing);
+    }
+
     void add(PoolListener listener) {
         listeners.add(listener);
     }

@@ -23,8 +23,14 @@ final class PoolWorker {
     final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
     final Object sendLock = new Object();
     long tasksDone;
-    /** The task it runs now, 0 for none: read without the lock, by its output's relay. */
-    volatile long currentTask;
+    /** The task it runs now, or null: read without the lock, by its output's relay. */
+    volatile PoolTask running;
+    /** Where its time went, in nanoseconds, as its results report it (see TimeSpent). */
+    long startingNanos;
+    long waitingNanos;
+    long deserializingNanos;
+    long workingNanos;
+    long serializingNanos;
     /** Its place in the pool; see {@link io.multiprocess.pool.PoolSnapshot.Worker#slot}. */
     int slot;
     long heapUsed = -1;

@@ -15,6 +15,7 @@ import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskOutcome;
+import io.multiprocess.pool.TimeSpent;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.ThreadDump;
 import io.multiprocess.pool.WorkerCrashedException;
@@ -330,9 +331,11 @@ public final class Scheduler implements TaskRunner {
 
     @Override
     public PoolSnapshot snapshot() {
+        List<PoolSnapshot.Worker> snapshot = new ArrayList<>();
+        List<ChildJvm> children = new ArrayList<>();
+        PoolSnapshot pool;
         synchronized (lock) {
             long now = System.nanoTime();
-            List<PoolSnapshot.Worker> snapshot = new ArrayList<>();
             int running = 0;
             int heldAhead = 0;
             for (PoolWorker worker : workers.values()) {
@@ -340,12 +343,28 @@ public final class Scheduler implements TaskRunner {
                     running++;
                     heldAhead += worker.tasks.size() - 1;
                 }
+                // A starting worker's time so far is starting; a ready one's time since its last result is waiting
+                // or working, told by the next result.
+                long starting = worker.state == WorkerState.STARTING ? now - worker.launchedNanos
+                        : worker.startingNanos;
                 snapshot.add(new PoolSnapshot.Worker(worker.child.pid(), worker.slot, worker.state, worker.tasksDone,
-                        Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed));
+                        Duration.ofNanos(now - worker.launchedNanos), worker.heapUsed, -1, null,
+                        TimeSpent.ofNanos(starting, worker.waitingNanos, worker.workingNanos, worker.serializingNanos,
+                                worker.deserializingNanos)));
+                children.add(worker.child);
             }
-            return new PoolSnapshot(state, targetWorkers, snapshot, dispatcher.size() + heldAhead, running,
+            pool = new PoolSnapshot(state, targetWorkers, snapshot, dispatcher.size() + heldAhead, running,
                     replacements.consecutiveCrashes(), replacements.replacementDelay());
         }
+        // Read from the operating system outside the lock.
+        for (int i = 0; i < snapshot.size(); i++) {
+            PoolSnapshot.Worker worker = snapshot.get(i);
+            ChildJvm child = children.get(i);
+            snapshot.set(i, new PoolSnapshot.Worker(worker.pid(), worker.slot(), worker.state(), worker.tasksDone(),
+                    worker.uptime(), worker.heapUsedBytes(), child.residentBytes(), child.cpuTime(),
+                    worker.timeSpent()));
+        }
+        return pool;
     }
 
     /**
@@ -491,7 +510,10 @@ public final class Scheduler implements TaskRunner {
             return;
         }
         child.describeOutput(ChildOutputSource.poolWorker(child.pid(),
-                options.name() == null ? "pool" : options.name(), () -> worker.currentTask));
+                options.name() == null ? "pool" : options.name(), () -> {
+                    PoolTask running = worker.running;
+                    return running == null ? Map.of() : running.outputMdc();
+                }));
         child.onMessage(message -> onMessage(worker, message));
         child.onExit().thenAccept(code -> onExit(worker, code));
         listeners.fire(listener -> listener.workerStarted(child.pid()));
@@ -509,6 +531,8 @@ public final class Scheduler implements TaskRunner {
         synchronized (lock) {
             if (worker.state == WorkerState.STARTING && worker.child.isAlive()) {
                 worker.state = WorkerState.IDLE;
+                worker.startingNanos = System.nanoTime() - worker.launchedNanos;
+                listeners.workerSpent(worker.startingNanos, 0, 0, 0, 0);
                 replacements.workerReady();
             }
         }
@@ -531,8 +555,15 @@ public final class Scheduler implements TaskRunner {
     /** Outside the lock: the task is now the one its worker runs. */
     private void taskStarted(PoolTask task) {
         PoolWorker worker = task.worker;
-        worker.currentTask = task.id;
+        worker.running = task;
         listeners.fire(listener -> listener.taskStarted(task.id, task.size, worker.child.pid()));
+        if (task.trace != null) {
+            try {
+                task.trace.started(worker.child.pid());
+            } catch (RuntimeException e) {
+                LOG.warn("{}: the task tracer failed: {}", label, e.toString());
+            }
+        }
         if (task.timeout != null) {
             Duration dumpLead = options.threadDumpTimeout();
             if (!dumpLead.isZero()) {
@@ -654,6 +685,13 @@ public final class Scheduler implements TaskRunner {
             worker.tasks.pollFirst();
             long now = System.nanoTime();
             task.group.ran(now - task.startedNanos);
+            PoolFrames.WorkerTimes times = result.times();
+            task.group.spent(task.startedNanos - task.submittedNanos, times);
+            worker.waitingNanos += times.waiting();
+            worker.deserializingNanos += times.deserializing();
+            worker.workingNanos += times.working();
+            worker.serializingNanos += times.serializing();
+            listeners.workerSpent(0, times.waiting(), times.working(), times.serializing(), times.deserializing());
             task.done = true;
             worker.tasksDone++;
             worker.heapUsed = heapUsed;
@@ -686,7 +724,7 @@ public final class Scheduler implements TaskRunner {
         }
         task.cancelTimers();
         if (next == null) {
-            worker.currentTask = 0;
+            worker.running = null;
         }
         if (retire) {
             flush(worker);
@@ -710,8 +748,10 @@ public final class Scheduler implements TaskRunner {
         try {
             switch (status) {
                 case FrameTypes.Pool.OK -> {
+                    long start = System.nanoTime();
                     @SuppressWarnings("unchecked")
                     List<Object> results = (List<Object>) reducer.loads(message, offset, length);
+                    task.group.deserialized(System.nanoTime() - start);
                     finish(task, results, null, TaskOutcome.SUCCESS);
                 }
                 case FrameTypes.Pool.FAILED, FrameTypes.Pool.FAILED_WORKER_EXITS -> {
@@ -966,7 +1006,18 @@ public final class Scheduler implements TaskRunner {
     private void finish(PoolTask task, List<Object> results, RuntimeException error, TaskOutcome outcome) {
         Duration duration = task.startedNanos == 0 ? Duration.ZERO
                 : Duration.ofNanos(System.nanoTime() - task.startedNanos);
+        if (error != null) {
+            long pid = task.worker == null ? -1 : task.worker.child.pid();
+            listeners.fire(listener -> listener.taskFailed(task.id, pid, outcome, error));
+        }
         listeners.fire(listener -> listener.taskFinished(task.id, task.size, outcome, duration));
+        if (task.trace != null) {
+            try {
+                task.trace.ended(outcome, error);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: the task tracer failed: {}", label, e.toString());
+            }
+        }
         if (error == null) {
             task.completion.succeeded(results);
         } else {

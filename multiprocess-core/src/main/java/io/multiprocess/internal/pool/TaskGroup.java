@@ -2,10 +2,13 @@ package io.multiprocess.internal.pool;
 
 import io.multiprocess.internal.MpLogger;
 import io.multiprocess.pool.CallProgress;
+import io.multiprocess.pool.TaskTracer;
+import io.multiprocess.pool.TimeSpent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -33,14 +36,25 @@ public final class TaskGroup {
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final List<Consumer<? super CallProgress>> watchers = new CopyOnWriteArrayList<>();
+    private final TaskTracer.Call trace;
+    private final LongAdder waitingNanos = new LongAdder();
+    private final LongAdder workingNanos = new LongAdder();
+    private final LongAdder serializingNanos = new LongAdder();
+    private final LongAdder deserializingNanos = new LongAdder();
     private volatile long total;
     private volatile long finishedNanos;
     private long lastRunNanos = -1;
 
     /** @param total the call's items, or -1 until {@link #totalKnown} says */
     public TaskGroup(String kind, long total) {
+        this(kind, total, null);
+    }
+
+    /** @param trace the call's tracing, or null when it is not traced */
+    public TaskGroup(String kind, long total, TaskTracer.Call trace) {
         this.kind = kind;
         this.total = total;
+        this.trace = trace;
         if (total == 0) {
             finishedNanos = System.nanoTime();
         }
@@ -54,6 +68,37 @@ public final class TaskGroup {
     /** Records how long a task of this group ran on its worker; guarded by the scheduler's lock. */
     void ran(long nanos) {
         lastRunNanos = nanos;
+    }
+
+    /** The tracing of a task of this call, or null; a tracer that fails leaves the task untraced. */
+    TaskTracer.Task traceTask(long taskId, int size) {
+        if (trace == null) {
+            return null;
+        }
+        try {
+            return trace.taskSubmitted(taskId, size);
+        } catch (RuntimeException e) {
+            MpLogger.INSTANCE.warn("the task tracer failed; the task goes on untraced: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** Time the parent spent reducing a task of this call. */
+    public void serialized(long nanos) {
+        serializingNanos.add(nanos);
+    }
+
+    /** Time the parent spent loading a result of this call. */
+    void deserialized(long nanos) {
+        deserializingNanos.add(nanos);
+    }
+
+    /** A task of this call waited {@code queued} before a worker started it, which spent {@code times} on it. */
+    void spent(long queued, PoolFrames.WorkerTimes times) {
+        waitingNanos.add(queued);
+        workingNanos.add(times.working());
+        serializingNanos.add(times.serializing());
+        deserializingNanos.add(times.deserializing());
     }
 
     /** A task of {@code items} items ended; returns the progress it made. */
@@ -82,7 +127,8 @@ public final class TaskGroup {
     public CallProgress progress() {
         long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
         return new CallProgress(id, kind, done.get(), failed.get(), total, finishedNanos != 0,
-                Duration.ofNanos(end - startedNanos));
+                Duration.ofNanos(end - startedNanos), TimeSpent.ofNanos(0, waitingNanos.sum(), workingNanos.sum(),
+                        serializingNanos.sum(), deserializingNanos.sum()));
     }
 
     /** Tells {@code watcher} the progress now, then at every change. */

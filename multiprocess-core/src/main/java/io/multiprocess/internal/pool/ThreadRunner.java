@@ -10,6 +10,7 @@ import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskOutcome;
+import io.multiprocess.pool.TimeSpent;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.pool.WorkerState;
@@ -140,7 +141,7 @@ public final class ThreadRunner implements TaskRunner {
             boolean busy = pending.stream().anyMatch(task -> task.runner == entry.getKey());
             running += busy ? 1 : 0;
             workers.add(new PoolSnapshot.Worker(entry.getKey().getId(), slot++, busy ? WorkerState.BUSY : WorkerState.IDLE,
-                    entry.getValue().get(), Duration.ZERO, -1));
+                    entry.getValue().get(), Duration.ZERO, -1, -1, null, TimeSpent.NONE));
         }
         return new PoolSnapshot(state, options.processes(), workers, executor.getQueue().size(), running, 0,
                 Duration.ZERO);
@@ -281,6 +282,12 @@ public final class ThreadRunner implements TaskRunner {
                 check.cancel(false);
             }
             Duration duration = startedNanos == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startedNanos);
+            listeners.workerSpent(0, 0, duration.toNanos(), 0, 0);
+            if (error != null) {
+                Thread thread = runner;
+                listeners.fire(listener -> listener.taskFailed(id, thread == null ? -1 : thread.getId(), outcome,
+                        error));
+            }
             listeners.fire(listener -> listener.taskFinished(id, items.size(), outcome, duration));
             if (error == null) {
                 completion.succeeded(results);

@@ -47,8 +47,10 @@ public final class FrameTypes {
      * {@code PoolWorkerProcess} in the worker); codes apart from {@link Control}'s.
      *
      * <pre>
-     *   parent -&gt; worker   TASK         batch:long, rest: the reduced TaskBatch
-     *   worker -&gt; parent   RESULT       batch:long, status:byte, heap used:long, rest: the reduced List of
+     *   parent -&gt; worker   TASK         batch:long, trace headers:strings (name, value, ...),
+     *                                   rest: the reduced TaskBatch
+     *   worker -&gt; parent   RESULT       batch:long, status:byte, heap used:long, nanos waiting, deserializing,
+     *                                   working, serializing:long each, rest: the reduced List of
      *                                   results, the Throwable, or UTF-8 text for UNREDUCIBLE
      *   parent -&gt; worker   STOP                        finish: the worker's run() returns
      *   worker -&gt; parent   WORKER_READY                the initializer ran: the worker takes tasks now
