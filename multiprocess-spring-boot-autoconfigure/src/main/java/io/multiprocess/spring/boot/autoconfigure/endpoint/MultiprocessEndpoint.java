@@ -7,6 +7,7 @@ import io.multiprocess.pool.CallProgress;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolState;
 import io.multiprocess.pool.PoolTotals;
+import io.multiprocess.pool.TimeSpent;
 import io.multiprocess.pool.WorkerState;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
 import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
@@ -31,7 +32,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *
  * <ul>
  *   <li>{@code GET /actuator/multiprocess}: every {@link ProcessPool} bean under {@code pools}, keyed by bean name,
- *       each with its workers (pid, slot, state, tasks done, uptime, heap used after the last task) and totals;
+ *       each with its workers (pid, slot, state, tasks done, uptime, heap used after the last task, resident
+ *       memory, CPU time, where their time went), its running calls and totals;
  *       the named queues' sizes; the connections this JVM's sockets accepted and dropped.</li>
  *   <li>{@code GET /actuator/multiprocess/{pool}}: one pool.</li>
  *   <li>{@code POST /actuator/multiprocess/{pool}} with {@code {"processes": 4}}: resizes the pool
@@ -159,9 +161,7 @@ public class MultiprocessEndpoint {
             List<CallProgress> calls = pool.runningCalls();
             return new PoolReport(pool.context().getStartMethod(), snapshot.state(), pool.isStarted(),
                     snapshot.processes(), snapshot.queuedTasks(), snapshot.runningTasks(),
-                    snapshot.workers().stream().map(worker -> new WorkerReport(worker.pid(), worker.slot(),
-                            worker.state(), worker.tasksDone(), worker.uptime().toMillis(),
-                            worker.heapUsedBytes())).toList(), calls.size(),
+                    snapshot.workers().stream().map(WorkerReport::of).toList(), calls.size(),
                     calls.stream().limit(CALLS_LISTED).map(CallReport::of).toList(), TotalsReport.of(pool.totals()));
         }
     }
@@ -174,12 +174,27 @@ public class MultiprocessEndpoint {
      * not ended), for how long, at what rate, and the time left at that rate (null when unknown).
      */
     public record CallReport(long id, String kind, long done, long failed, long total, long elapsedMillis,
-            double itemsPerSecond, Long estimatedMillisLeft) {
+            double itemsPerSecond, Long estimatedMillisLeft, TimeSpentReport timeSpent) {
 
         static CallReport of(CallProgress progress) {
             return new CallReport(progress.callId(), progress.kind(), progress.done(), progress.failed(),
                     progress.total(), progress.elapsed().toMillis(), Math.round(progress.itemsPerSecond() * 10) / 10.0,
-                    progress.estimatedTimeLeft().map(java.time.Duration::toMillis).orElse(null));
+                    progress.estimatedTimeLeft().map(java.time.Duration::toMillis).orElse(null),
+                    TimeSpentReport.of(progress.timeSpent()));
+        }
+    }
+
+    /** Where time went, in milliseconds (see {@link TimeSpent}). */
+    public record TimeSpentReport(double starting, double waiting, double working, double serializing,
+            double deserializing) {
+
+        static TimeSpentReport of(TimeSpent spent) {
+            return new TimeSpentReport(millis(spent.starting()), millis(spent.waiting()), millis(spent.working()),
+                    millis(spent.serializing()), millis(spent.deserializing()));
+        }
+
+        private static double millis(java.time.Duration time) {
+            return Math.round(time.toNanos() / 1e4) / 100.0;
         }
     }
 
@@ -188,13 +203,14 @@ public class MultiprocessEndpoint {
      * cause, tasks and their items by outcome, and the seconds those tasks ran on a worker.
      */
     public record TotalsReport(long workersStarted, Map<String, Long> workerExits, Map<String, Long> tasks,
-            Map<String, Long> items, Map<String, Double> taskSeconds) {
+            Map<String, Long> items, Map<String, Double> taskSeconds, TimeSpentReport workerTime) {
 
         static TotalsReport of(PoolTotals totals) {
             Map<String, Double> seconds = new TreeMap<>();
             totals.taskTime().forEach((outcome, time) -> seconds.put(lower(outcome), time.toNanos() / 1e9));
             return new TotalsReport(totals.workersStarted(), lowerKeys(totals.workerExits()),
-                    lowerKeys(totals.tasks()), lowerKeys(totals.items()), seconds);
+                    lowerKeys(totals.tasks()), lowerKeys(totals.items()), seconds,
+                    TimeSpentReport.of(totals.workerTime()));
         }
 
         private static Map<String, Long> lowerKeys(Map<? extends Enum<?>, Long> counts) {
@@ -208,9 +224,19 @@ public class MultiprocessEndpoint {
         }
     }
 
-    /** One worker JVM; {@code heapUsedBytes} is -1 before its first task. */
+    /**
+     * One worker JVM; {@code heapUsedBytes} is -1 before its first task, {@code residentBytes} -1 and
+     * {@code cpuMillis} null where the platform does not tell.
+     */
     public record WorkerReport(long pid, int slot, WorkerState state, long tasksDone, long uptimeMillis,
-            long heapUsedBytes) {
+            long heapUsedBytes, long residentBytes, Long cpuMillis, TimeSpentReport timeSpent) {
+
+        static WorkerReport of(PoolSnapshot.Worker worker) {
+            return new WorkerReport(worker.pid(), worker.slot(), worker.state(), worker.tasksDone(),
+                    worker.uptime().toMillis(), worker.heapUsedBytes(), worker.residentBytes(),
+                    worker.cpuTime() == null ? null : worker.cpuTime().toMillis(),
+                    TimeSpentReport.of(worker.timeSpent()));
+        }
     }
 
     /** What a worker operation did. */

@@ -15,6 +15,7 @@ import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.TaskOutcome;
+import io.multiprocess.pool.TimeSpent;
 import io.multiprocess.pool.WorkerExitCause;
 import io.multiprocess.pool.WorkerState;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessQueues;
@@ -22,6 +23,7 @@ import io.multiprocess.spring.boot.autoconfigure.RefusedConnections;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Micrometer meters for the pools (tag {@code pool}: the bean name), the processes the contexts start, the named
@@ -51,7 +54,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@code cause});</li>
  *   <li>{@code multiprocess.pool.worker.heap.used} (gauge, bytes, tag {@code slot}: the worker's place in the pool,
  *       bounded by its size, where a pid would not be; NaN while the slot is empty or before its worker's first
- *       task);</li>
+ *       task) and {@code multiprocess.pool.worker.memory.rss} (gauge, bytes, same tag: the worker's resident set,
+ *       read from the operating system at each scrape; NaN where it does not tell);</li>
+ *   <li>{@code multiprocess.pool.worker.time} (counter, seconds, tag {@code phase}: starting, waiting, working,
+ *       serializing, deserializing): where the pool's workers' time went, as {@code PoolTotals.workerTime()};</li>
  *   <li>{@code multiprocess.process.starts} (counter, tag {@code start.method}) and
  *       {@code multiprocess.process.start.duration} (timer: {@code start()} to the target running);</li>
  *   <li>{@code multiprocess.queue.size} (gauge, tag {@code name});</li>
@@ -152,6 +158,16 @@ public class MultiprocessMetrics implements MeterBinder {
                     .tags(tags).tag("cause", lower(cause)).baseUnit("workers")
                     .description("Worker JVMs that exited, by cause").register(registry);
         }
+        Map<String, Function<TimeSpent, Duration>> phases = new LinkedHashMap<>();
+        phases.put("starting", TimeSpent::starting);
+        phases.put("waiting", TimeSpent::waiting);
+        phases.put("working", TimeSpent::working);
+        phases.put("serializing", TimeSpent::serializing);
+        phases.put("deserializing", TimeSpent::deserializing);
+        phases.forEach((phase, part) -> FunctionCounter.builder("multiprocess.pool.worker.time", pool,
+                p -> part.apply(p.totals().workerTime()).toNanos() / 1e9).tags(tags).tag("phase", phase)
+                .baseUnit("seconds").description("Where the workers' time went, by phase")
+                .register(registry));
         registerSlotGauges(registry, name, pool);
     }
 
@@ -169,8 +185,16 @@ public class MultiprocessMetrics implements MeterBinder {
                         .tags("pool", name, "slot", Integer.toString(slot)).baseUnit(BaseUnits.BYTES)
                         .description("Heap a worker used after its last task, by its place in the pool")
                         .register(registry);
+                Gauge.builder("multiprocess.pool.worker.memory.rss", pool, p -> residentBytes(p, place))
+                        .tags("pool", name, "slot", Integer.toString(slot)).baseUnit(BaseUnits.BYTES)
+                        .description("A worker's resident set size, by its place in the pool").register(registry);
             }
         }
+    }
+
+    private static double residentBytes(ProcessPool pool, int slot) {
+        return pool.snapshot().workers().stream().filter(worker -> worker.slot() == slot && worker.residentBytes() >= 0)
+                .findFirst().map(worker -> (double) worker.residentBytes()).orElse(Double.NaN);
     }
 
     private static double heapUsed(ProcessPool pool, int slot) {
