@@ -1,13 +1,22 @@
 package io.multiprocess.sample;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** The work the sample sends to worker JVMs: plain static code, so each task is a small lambda calling it. */
 final class Work {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Work.class);
 
     private Work() {
     }
 
-    /** CPU-bound on purpose: trial division. */
+    /**
+     * CPU-bound on purpose: trial division. Its log line reaches the service's log from the worker JVM, structured,
+     * with the request's traceId and spanId.
+     */
     static int countPrimes(int limit) {
+        LOG.info("counting the primes below {}", limit);
         int count = 0;
         for (int n = 2; n < limit; n++) {
             boolean prime = true;

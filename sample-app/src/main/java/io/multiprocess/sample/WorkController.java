@@ -46,13 +46,21 @@ public class WorkController {
         this.recent = recent;
     }
 
-    /** Counts the primes below {@code limit} in a worker JVM. */
+    /**
+     * Counts the primes below {@code limit} in a worker JVM. The task is traced: its worker's log line carries this
+     * request's {@code traceId}, which the answer shows.
+     */
     @PostMapping("/primes")
     public Map<String, Object> primes(@RequestParam(defaultValue = "2000000") int limit) {
         long started = System.nanoTime();
         long[] answer = pool.apply(() -> new long[] {Work.countPrimes(limit), ProcessHandle.current().pid()});
-        return Map.of("limit", limit, "primes", answer[0], "workerPid", answer[1],
-                "millis", (System.nanoTime() - started) / 1_000_000);
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("limit", limit, "primes", answer[0],
+                "workerPid", answer[1], "millis", (System.nanoTime() - started) / 1_000_000));
+        String traceId = org.slf4j.MDC.get("traceId");
+        if (traceId != null) {
+            body.put("traceId", traceId);
+        }
+        return body;
     }
 
     /** Counts primes below {@code limit} in {@code parts} tasks spread over the workers. */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -102,6 +103,56 @@ class SampleApplicationTest {
                     });
         } finally {
             workers.detachAppender(events);
+        }
+    }
+
+    /**
+     * A traced request (W3C traceparent from the caller, as a gateway would send it): its pool task is a span of its
+     * trace, and the worker JVM's log lines, relayed into this JVM, carry the request's own traceId: a structured
+     * SLF4J event and a plain stdout line alike.
+     */
+    @Test
+    void aTracedRequestsWorkerLogLinesCarryTheRequestsTraceId() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        root.addAppender(events);
+        try {
+            HttpResponse<String> primes = http.send(HttpRequest.newBuilder(uri("/api/primes?limit=5000"))
+                    .timeout(Duration.ofSeconds(60)).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(primes.statusCode()).isEqualTo(200);
+            // The request's own traceId, as its controller saw it: the caller's trace, continued.
+            assertThat(primes.body()).contains("\"traceId\":\"" + traceId + "\"");
+            String workerPid = primes.body().replaceAll(".*\"workerPid\":(\\d+).*", "$1");
+
+            HttpResponse<String> allocated = http.send(HttpRequest.newBuilder(uri("/api/allocate?megabytes=2"))
+                    .timeout(Duration.ofSeconds(60)).header("traceparent", "00-" + traceId + "-00f067aa0ba902b8-01")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(allocated.statusCode()).isEqualTo(200);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (events.list.stream().noneMatch(e -> e.getFormattedMessage().equals("allocating 2 MiB"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(List.copyOf(events.list)).filteredOn(
+                    e -> e.getFormattedMessage().equals("counting the primes below 5000")).singleElement()
+                    .satisfies(event -> {
+                        assertThat(event.getLoggerName()).isEqualTo("io.multiprocess.sample.Work");
+                        assertThat(event.getMDCPropertyMap()).containsEntry("traceId", traceId)
+                                .containsEntry("mp.pid", workerPid).containsKey("spanId");
+                        // The task's own span, a child of the request's.
+                        assertThat(event.getMDCPropertyMap().get("spanId")).isNotEqualTo("00f067aa0ba902b7");
+                    });
+            assertThat(List.copyOf(events.list)).filteredOn(e -> e.getFormattedMessage().equals("allocating 2 MiB"))
+                    .singleElement().satisfies(event -> assertThat(event.getMDCPropertyMap())
+                            .containsEntry("traceId", traceId).containsEntry("mp.stream", "stdout"));
+        } finally {
+            root.detachAppender(events);
         }
     }
 
