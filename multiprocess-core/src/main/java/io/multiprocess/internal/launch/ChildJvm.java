@@ -235,6 +235,29 @@ public final class ChildJvm {
         return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration()).orElse(null);
     }
 
+    /** What the operating system says of a child: resident bytes (-1: unknown) and CPU time (null: unknown). */
+    public record OsFigures(long residentBytes, java.time.Duration cpuTime) {
+    }
+
+    private static final long OS_FIGURES_MAX_AGE_NANOS = 1_000_000_000L;
+    private volatile OsFigures osFigures;
+    private volatile long osFiguresReadNanos;
+
+    /**
+     * {@link #residentBytes()} and {@link #cpuTime()}, read again at most once a second: a snapshot is taken by
+     * every gauge of every scrape and every health check, and each read is a few files of /proc.
+     */
+    public OsFigures osFigures() {
+        long now = System.nanoTime();
+        OsFigures figures = osFigures;
+        if (figures == null || now - osFiguresReadNanos > OS_FIGURES_MAX_AGE_NANOS) {
+            figures = new OsFigures(residentBytes(), cpuTime());
+            osFigures = figures;
+            osFiguresReadNanos = now;
+        }
+        return figures;
+    }
+
     /**
      * Sets who receives control messages of types this class does not handle (pool tasks' results, ...). Messages
      * that came before are handed over first, in order: a warm spare can answer its RUN before its new owner has

@@ -356,12 +356,12 @@ public final class Scheduler implements TaskRunner {
             pool = new PoolSnapshot(state, targetWorkers, snapshot, dispatcher.size() + heldAhead, running,
                     replacements.consecutiveCrashes(), replacements.replacementDelay());
         }
-        // Read from the operating system outside the lock.
+        // Read from the operating system outside the lock (at most once a second per worker).
         for (int i = 0; i < snapshot.size(); i++) {
             PoolSnapshot.Worker worker = snapshot.get(i);
-            ChildJvm child = children.get(i);
+            ChildJvm.OsFigures figures = children.get(i).osFigures();
             snapshot.set(i, new PoolSnapshot.Worker(worker.pid(), worker.slot(), worker.state(), worker.tasksDone(),
-                    worker.uptime(), worker.heapUsedBytes(), child.residentBytes(), child.cpuTime(),
+                    worker.uptime(), worker.heapUsedBytes(), figures.residentBytes(), figures.cpuTime(),
                     worker.timeSpent()));
         }
         return pool;

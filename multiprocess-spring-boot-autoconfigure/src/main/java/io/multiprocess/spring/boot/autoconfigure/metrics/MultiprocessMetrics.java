@@ -55,7 +55,7 @@ import java.util.function.Function;
  *   <li>{@code multiprocess.pool.worker.heap.used} (gauge, bytes, tag {@code slot}: the worker's place in the pool,
  *       bounded by its size, where a pid would not be; NaN while the slot is empty or before its worker's first
  *       task) and {@code multiprocess.pool.worker.memory.rss} (gauge, bytes, same tag: the worker's resident set,
- *       read from the operating system at each scrape; NaN where it does not tell);</li>
+ *       read from the operating system at most once a second; NaN where it does not tell);</li>
  *   <li>{@code multiprocess.pool.worker.time} (counter, seconds, tag {@code phase}: starting, waiting, working,
  *       serializing, deserializing): where the pool's workers' time went, as {@code PoolTotals.workerTime()};</li>
  *   <li>{@code multiprocess.process.starts} (counter, tag {@code start.method}) and
