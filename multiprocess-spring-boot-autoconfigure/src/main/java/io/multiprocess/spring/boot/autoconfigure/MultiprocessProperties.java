@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * The {@code multiprocess.*} properties: how child JVMs start and what they run with, the primary
  * {@code ProcessPool} ({@code multiprocess.pool}), named pools ({@code multiprocess.pools.<name>}) and named queues
- * ({@code multiprocess.queues.<name>}).
+ * ({@code multiprocess.queues.<name>}), and the live dashboard ({@code multiprocess.dashboard}).
  *
  * <pre>
  * multiprocess:
@@ -31,6 +31,8 @@ import org.springframework.util.unit.DataSize;
  *   queues:
  *     orders:                   # an MpQueue bean named "orders"
  *       maxsize: 100
+ *   dashboard:
+ *     enabled: true             # the live page at /multiprocess
  * </pre>
  */
 @ConfigurationProperties("multiprocess")
@@ -81,6 +83,8 @@ public class MultiprocessProperties {
      * @Qualifier("name").
      */
     private Map<String, Queue> queues = new LinkedHashMap<>();
+
+    private final Dashboard dashboard = new Dashboard();
 
     public boolean isEnabled() {
         return enabled;
@@ -164,6 +168,10 @@ public class MultiprocessProperties {
 
     public void setQueues(Map<String, Queue> queues) {
         this.queues = queues;
+    }
+
+    public Dashboard getDashboard() {
+        return dashboard;
     }
 
     /** How child JVMs start; Python's "fork" cannot exist on a JVM. */
@@ -355,6 +363,52 @@ public class MultiprocessProperties {
 
         public void setJoinable(boolean joinable) {
             this.joinable = joinable;
+        }
+    }
+
+    /**
+     * The live dashboard: a read-only page of every pool's workers, running calls, throughput, latency and recent
+     * failures, served by the application itself (a servlet web application with Spring MVC).
+     */
+    public static class Dashboard {
+
+        /**
+         * Whether to serve the dashboard. It shows task failures and thread dumps of the application's workers: put
+         * it behind the application's security, as the actuator endpoints.
+         */
+        private boolean enabled;
+
+        /** Path of the dashboard page; its data is served at the same path plus /data. */
+        private String path = "/multiprocess";
+
+        /**
+         * How far back the throughput and latency charts go. Kept in memory in at most 120 intervals per pool,
+         * whatever the length.
+         */
+        private Duration history = Duration.ofMinutes(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public Duration getHistory() {
+            return history;
+        }
+
+        public void setHistory(Duration history) {
+            this.history = history;
         }
     }
 }
