@@ -39,11 +39,11 @@ public class DashboardHistory implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        beans.getBeansOfType(ProcessPool.class).forEach(this::of);
+        beans.getBeansOfType(ProcessPool.class).forEach(this::forPool);
     }
 
     /** The history of the pool bean {@code name}, made and attached to {@code pool} the first time it is asked for. */
-    public PoolHistory of(String name, ProcessPool pool) {
+    public PoolHistory forPool(String name, ProcessPool pool) {
         return pools.computeIfAbsent(name, key -> {
             PoolHistory fresh = new PoolHistory(history, clockMillis);
             pool.addListener(fresh);

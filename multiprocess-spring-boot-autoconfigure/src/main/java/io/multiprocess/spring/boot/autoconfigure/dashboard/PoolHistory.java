@@ -78,7 +78,7 @@ public final class PoolHistory implements PoolListener {
         this.maxRunNanos = new long[intervals];
     }
 
-    /** The length of the intervals of a {@code history}: whole seconds, so there are at most {@value #MAX_INTERVALS}. */
+    /** The intervals' length for a {@code history}: whole seconds, and at most {@value #MAX_INTERVALS} of them. */
     static Duration intervalFor(Duration history) {
         long seconds = Math.max(1, (history.toMillis() + 999) / 1000);
         return Duration.ofSeconds(Math.max(1, (seconds + MAX_INTERVALS - 1) / MAX_INTERVALS));
@@ -162,7 +162,7 @@ public final class PoolHistory implements PoolListener {
 
     /**
      * Every interval of the {@link #span()} up to now, oldest first, those without tasks included; the last one is
-     * still going, and its rate is over the part of it gone by.
+     * still going ({@link Interval#millis()} says how far).
      */
     public List<Interval> intervals() {
         long now = clock.getAsLong();
@@ -171,17 +171,17 @@ public final class PoolHistory implements PoolListener {
         synchronized (this) {
             for (long interval = current - intervals + 1; interval <= current; interval++) {
                 long start = interval * intervalMillis;
+                long gone = interval == current ? now - start : intervalMillis;
                 int slot = (int) Math.floorMod(interval, (long) intervals);
                 if (intervalOf[slot] != interval) {
-                    points.add(new Interval(start, 0, 0, 0, 0, 0, 0));
+                    points.add(new Interval(start, gone, 0, 0, 0, 0, 0, 0));
                     continue;
                 }
                 // At least a second, so a task just after an interval began does not read as a burst.
-                long covered = interval == current ? Math.max(1000, now - start) : intervalMillis;
-                double perSecond = Math.round(tasks[slot] * 1000.0 / covered * 100) / 100.0;
+                double perSecond = Math.round(tasks[slot] * 1000.0 / Math.max(1000, gone) * 100) / 100.0;
                 double mean = timed[slot] == 0 ? 0 : Math.round(runNanos[slot] / (double) timed[slot] / 1e4) / 100.0;
                 double max = Math.round(maxRunNanos[slot] / 1e4) / 100.0;
-                points.add(new Interval(start, tasks[slot], items[slot], failed[slot], perSecond, mean, max));
+                points.add(new Interval(start, gone, tasks[slot], items[slot], failed[slot], perSecond, mean, max));
             }
         }
         return points;
@@ -196,14 +196,16 @@ public final class PoolHistory implements PoolListener {
      * The tasks that ended in one interval.
      *
      * @param start when it began, in epoch milliseconds
+     * @param millis how much of it has gone by: its whole length, but for the current interval
      * @param tasks tasks (an {@code apply}, or a chunk of a {@code map}) that ended, whatever their outcome
      * @param items the items those tasks held
      * @param failures those of them that did not succeed (failed, timed out, crashed or were cancelled)
-     * @param tasksPerSecond {@code tasks} over the interval's length (for the current one, the part gone by)
+     * @param tasksPerSecond {@code tasks} over {@code millis} (at least a second: a rate of the current interval is
+     *     rough until it has gone by)
      * @param meanMillis their mean run time on a worker, 0 without tasks
      * @param maxMillis the longest of them
      */
-    public record Interval(long start, long tasks, long items, long failures, double tasksPerSecond,
+    public record Interval(long start, long millis, long tasks, long items, long failures, double tasksPerSecond,
             double meanMillis, double maxMillis) {
     }
 

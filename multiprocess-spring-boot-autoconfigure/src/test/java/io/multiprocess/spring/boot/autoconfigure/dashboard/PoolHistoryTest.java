@@ -38,7 +38,7 @@ class PoolHistoryTest {
         history.taskFinished(2, 10, TaskOutcome.SUCCESS, Duration.ofMillis(300));
         history.taskFinished(3, 1, TaskOutcome.TIMEOUT, Duration.ofMillis(500));
         history.taskFinished(4, 5, TaskOutcome.CANCELLED, Duration.ZERO);
-        now.addAndGet(1000);
+        now.addAndGet(1250);
         history.taskFinished(5, 1, TaskOutcome.SUCCESS, Duration.ofMillis(40));
 
         List<PoolHistory.Interval> intervals = history.intervals();
@@ -49,7 +49,11 @@ class PoolHistoryTest {
         assertThat(previous.tasksPerSecond()).isEqualTo(4.0);
         assertThat(previous.meanMillis()).as("the cancelled task never ran: not in the mean").isEqualTo(300.0);
         assertThat(previous.maxMillis()).isEqualTo(500.0);
-        assertThat(intervals.get(intervals.size() - 1).tasks()).isEqualTo(1);
+        assertThat(previous.millis()).isEqualTo(1000);
+        PoolHistory.Interval current = intervals.get(intervals.size() - 1);
+        assertThat(current.tasks()).isEqualTo(1);
+        assertThat(current.millis()).as("a quarter of it gone by").isEqualTo(250);
+        assertThat(current.tasksPerSecond()).as("over at least a second").isEqualTo(1.0);
         assertThat(intervals.subList(0, intervals.size() - 2)).allMatch(interval -> interval.tasks() == 0);
     }
 
