@@ -10,18 +10,16 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.SenderContext;
 import io.multiprocess.BaseContext;
-import io.multiprocess.Diagnostics;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskOutcome;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetricsAutoConfiguration;
 import io.multiprocess.spring.boot.autoconfigure.observation.MultiprocessObservationAutoConfiguration;
 import io.multiprocess.spring.boot.autoconfigure.observation.TaskObservationContext;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -34,6 +32,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * Pool tasks as Micrometer observations in real worker JVMs: a child of the caller's observation, tagged with pool,
  * kind, outcome and worker, its headers carried into the worker, timed by Boot's own observation wiring.
  */
+@ExtendWith(NoWorkerOutlivesItsTest.class)
 class TaskObservationAutoConfigurationTest {
 
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -42,15 +41,6 @@ class TaskObservationAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(MultiprocessAutoConfiguration.class,
                     MultiprocessObservationAutoConfiguration.class))
             .withPropertyValues("multiprocess.pool.processes=1");
-
-    @AfterEach
-    void noWorkerOutlivesItsApplicationContext() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Diagnostics.liveChildJvms()).isEmpty();
-    }
 
     /** Stands in for a tracing handler: writes a W3C traceparent into the carrier of every sender it sees start. */
     private static final class Propagating implements ObservationHandler<SenderContext<Object>> {
@@ -132,8 +122,14 @@ class TaskObservationAutoConfigurationTest {
                     assertThat(timer.count()).isEqualTo(2);
                     assertThat(meters.get("multiprocess.pool.worker.time").tags("pool", "multiprocessPool",
                             "phase", "starting").functionCounter().count()).isPositive();
-                    assertThat(meters.get("multiprocess.pool.worker.memory.rss").tags("pool", "multiprocessPool",
-                            "slot", "0").gauge().value()).isGreaterThan(1 << 20);
+                    // Read from /proc at most once a second: the first reading may be from the worker's launch.
+                    io.micrometer.core.instrument.Gauge rss = meters.get("multiprocess.pool.worker.memory.rss")
+                            .tags("pool", "multiprocessPool", "slot", "0").gauge();
+                    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+                    while (!(rss.value() > 1 << 20) && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertThat(rss.value()).isGreaterThan(1 << 20);
                 });
     }
 
