@@ -9,40 +9,34 @@ import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.pool.WorkerState;
 import java.io.DataInputStream;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The starter's dashboard as a browser shows it: headless Chromium loads {@code /multiprocess}, runs its script
  * against the live data, and the rendered page must show every worker of both pools, a running map's progress bar,
  * a failure and a timeout with the worker's thread dump, and the charts. A second run takes a screenshot,
  * {@code target/dashboard.png} (the one in docs/images comes from it). Skipped where no Chromium is installed,
- * unless {@code MULTIPROCESS_REQUIRE_CHROMIUM=true} (as in CI, which installs it).
+ * unless {@code MULTIPROCESS_REQUIRE_CHROMIUM=true} (as in CI, which installs it). Its application context is the
+ * one {@link StatusPageIT} uses (the same properties), so the two share it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"multiprocess.pool.processes=2", "multiprocess.dashboard.enabled=true",
                 // 120 intervals of a second: the few seconds of work below make a picture in the charts.
                 "multiprocess.dashboard.history=2m"})
-@DirtiesContext
 class DashboardIT {
 
     /** Where the throughput chart's line is when a value is 0: the chart's top margin plus its plot's height. */
@@ -60,7 +54,8 @@ class DashboardIT {
 
     @Test
     void theDashboardShowsWorkersARunningCallChartsAndFailuresWithTheThreadDumpOfATimeout() throws Exception {
-        Path chromium = chromium();
+        HeadlessChromium chromium = HeadlessChromium.findOrSkip();
+        String url = "http://localhost:" + port + "/multiprocess";
         pool.map(x -> x * x, IntStream.range(0, 40).boxed().toList(), 4);
         isolated.apply(() -> "risky work, done");
         assertThatThrownBy(() -> pool.apply(() -> {
@@ -85,7 +80,8 @@ class DashboardIT {
                     .map(worker -> worker.pid()).toList();
             assertThat(pids).hasSize(3);
 
-            String page = dumpDom(chromium);
+            // Two polls of the page's data (one every 2 s) in virtual time: the CPU column needs two.
+            String page = chromium.dumpDom(url, 4500);
 
             assertThat(page).contains("data-pool=\"multiprocessPool\"", "data-pool=\"isolated\"");
             for (long pid : pids) {
@@ -114,8 +110,7 @@ class DashboardIT {
 
             Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "dashboard.png");
             Files.deleteIfExists(screenshot);
-            run(chromium, "--window-size=1280,1600", "--hide-scrollbars",
-                    "--screenshot=" + screenshot.toAbsolutePath());
+            chromium.screenshot(url, 4500, screenshot, 1280, 1600);
             assertThat(screenshot).exists();
             try (DataInputStream png = new DataInputStream(Files.newInputStream(screenshot))) {
                 byte[] signature = png.readNBytes(8);
@@ -128,43 +123,5 @@ class DashboardIT {
         } finally {
             running.cancel(false);
         }
-    }
-
-    private String dumpDom(Path chromium) throws Exception {
-        Path dom = Files.createTempFile("dashboard", ".html");
-        try {
-            Process browser = browser(chromium, "--dump-dom").redirectOutput(dom.toFile()).start();
-            assertThat(browser.waitFor(90, TimeUnit.SECONDS)).as("Chromium finished").isTrue();
-            return Files.readString(dom, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(dom);
-        }
-    }
-
-    private void run(Path chromium, String... arguments) throws Exception {
-        Process browser = browser(chromium, arguments).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(browser.waitFor(90, TimeUnit.SECONDS)).as("Chromium finished").isTrue();
-    }
-
-    /** Two polls of the page's data (one every 2 s) in virtual time: the CPU column needs two. */
-    private ProcessBuilder browser(Path chromium, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless=new", "--no-sandbox",
-                "--disable-gpu", "--virtual-time-budget=4500"));
-        command.addAll(Arrays.asList(arguments));
-        command.add("http://localhost:" + port + "/multiprocess");
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-    }
-
-    private static Path chromium() {
-        Optional<Path> chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
-                .flatMap(name -> Stream.of(System.getenv("PATH").split(File.pathSeparator))
-                        .map(dir -> Path.of(dir, name)))
-                .filter(Files::isExecutable).findFirst();
-        if (chromium.isEmpty()) {
-            assertThat(System.getenv("MULTIPROCESS_REQUIRE_CHROMIUM")).as("Chromium is required here").isNotEqualTo(
-                    "true");
-            Assumptions.abort("no Chromium on PATH");
-        }
-        return chromium.get();
     }
 }

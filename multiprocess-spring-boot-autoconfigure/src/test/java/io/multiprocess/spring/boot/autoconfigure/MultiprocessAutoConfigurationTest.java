@@ -10,17 +10,17 @@ import io.multiprocess.ForkServerContext;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.Pool;
 import io.multiprocess.ProcessPool;
-import io.multiprocess.ThreadPool;
 import io.multiprocess.SpawnContext;
+import io.multiprocess.ThreadPool;
+import io.multiprocess.pool.ExitPolicy;
+import io.multiprocess.pool.PoolListener;
+import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.pool.PoolSnapshot;
+import io.multiprocess.queues.JoinableQueue;
 import io.multiprocess.queues.MpQueue;
 import io.multiprocess.reduction.JavaReducer;
 import io.multiprocess.reduction.KryoReducer;
 import io.multiprocess.reduction.Reducer;
-import io.multiprocess.pool.ExitPolicy;
-import io.multiprocess.pool.PoolListener;
-import io.multiprocess.pool.PoolOptions;
-import io.multiprocess.queues.JoinableQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,14 +28,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.LifecycleProcessor;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
@@ -43,20 +43,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The auto-configuration's beans, properties and conditions; pools here start real worker JVMs. */
+@ExtendWith(NoWorkerOutlivesItsTest.class)
 class MultiprocessAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MultiprocessAutoConfiguration.class))
             .withPropertyValues("multiprocess.pool.processes=1");
-
-    @AfterEach
-    void noWorkerOutlivesItsApplicationContext() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Diagnostics.liveChildJvms()).as("child JVMs left by the application context").isEmpty();
-    }
 
     @Test
     void byDefaultAForkserverContextOfItsOwnWithKryoAPoolAndNoQueues() {

@@ -3,6 +3,7 @@ package io.multiprocess.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,38 +15,38 @@ import io.multiprocess.queues.MpQueue;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpoint;
 import io.multiprocess.spring.boot.autoconfigure.endpoint.MultiprocessEndpointAutoConfiguration;
 import io.multiprocess.spring.boot.autoconfigure.health.MultiprocessHealthContributorAutoConfiguration;
+import io.multiprocess.spring.boot.autoconfigure.info.MultiprocessInfoContributor;
+import io.multiprocess.spring.boot.autoconfigure.info.MultiprocessInfoContributorAutoConfiguration;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetrics;
 import io.multiprocess.spring.boot.autoconfigure.metrics.MultiprocessMetricsAutoConfiguration;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import io.micrometer.core.instrument.FunctionTimer;
-import io.multiprocess.spring.boot.autoconfigure.info.MultiprocessInfoContributor;
-import io.multiprocess.spring.boot.autoconfigure.info.MultiprocessInfoContributorAutoConfiguration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Health, metrics and the endpoint: present with their libraries, absent without, real workers behind them. */
+@ExtendWith(NoWorkerOutlivesItsTest.class)
 class ObservabilityAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -53,15 +54,6 @@ class ObservabilityAutoConfigurationTest {
                     MultiprocessHealthContributorAutoConfiguration.class, MultiprocessMetricsAutoConfiguration.class,
                     MultiprocessEndpointAutoConfiguration.class))
             .withPropertyValues("multiprocess.pool.processes=1", "multiprocess.queues.orders.maxsize=10");
-
-    @AfterEach
-    void noWorkerOutlivesItsApplicationContext() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Diagnostics.liveChildJvms()).isEmpty();
-    }
 
     @Test
     void healthHasAComponentPerPoolUpWhileItRunsAndDownOnceItIsTerminated() {

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import io.multiprocess.Diagnostics;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.pool.TaskFailedException;
 import io.multiprocess.pool.TaskTimeoutException;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessAutoConfiguration;
 import io.multiprocess.spring.boot.autoconfigure.MultiprocessPropertyException;
+import io.multiprocess.spring.boot.autoconfigure.NoWorkerOutlivesItsTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The dashboard: off unless switched on, only in servlet web applications with Spring MVC, and its routes serving
  * the page and the data of real pools. Most tests need no worker: they switch the primary pool off.
  */
+@ExtendWith(NoWorkerOutlivesItsTest.class)
 class MultiprocessDashboardAutoConfigurationTest {
 
     private static final String ROUTES = "multiprocessDashboardRoutes";
@@ -38,15 +39,6 @@ class MultiprocessDashboardAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(MultiprocessAutoConfiguration.class,
                     MultiprocessDashboardAutoConfiguration.class))
             .withPropertyValues("multiprocess.pool.enabled=false");
-
-    @AfterEach
-    void noWorkerOutlivesItsApplicationContext() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!Diagnostics.liveChildJvms().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(Diagnostics.liveChildJvms()).as("child JVMs left by the application context").isEmpty();
-    }
 
     @Test
     void offByDefault() {
