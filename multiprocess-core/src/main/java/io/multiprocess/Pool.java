@@ -7,6 +7,7 @@ import io.multiprocess.internal.pool.Scheduler;
 import io.multiprocess.internal.pool.TaskGroup;
 import io.multiprocess.internal.pool.TaskRunner;
 import io.multiprocess.pool.CallProgress;
+import io.multiprocess.pool.PoolBackend;
 import io.multiprocess.pool.TaskTracer;
 import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolOptions;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * <p>{@link #close()} waits for the work (unlike Python's context manager, which terminates); use
  * {@link #terminate()} to stop at once. Thread-safe.
  */
-public abstract sealed class Pool implements AutoCloseable permits ProcessPool, ThreadPool {
+public abstract class Pool implements AutoCloseable {
 
     private final PoolOptions options;
     private final TaskRunner runner;
@@ -56,12 +57,26 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     }
 
     /**
-     * Queues {@code function} over {@code items} as one task.
+     * A pool whose batches run in {@code backend}; for pools that run tasks elsewhere than this library's workers.
+     *
+     * @param options the pool's options: {@link PoolOptions#processes()} sizes the default chunks and the window
+     *     of {@code imap}, {@link PoolOptions#taskTimeout()} is the default timeout of a task
+     * @param backend runs the batches
+     */
+    protected Pool(PoolOptions options, PoolBackend backend) {
+        this(options, new BackendRunner(backend));
+    }
+
+    /**
+     * Queues {@code function} over {@code items} as one task. Overridden by the pools of this package; a pool over
+     * a {@link PoolBackend} hands the batch to it.
      *
      * @throws ReductionException if the function or an item cannot be sent to a worker
      */
-    abstract TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function,
-            List<Object> items, Duration timeout, TaskRunner.Completion completion);
+    TaskRunner.Task submit(TaskGroup group, SerializableFunction<Object, Object> function,
+            List<Object> items, Duration timeout, TaskRunner.Completion completion) {
+        return ((BackendRunner) runner).submit(function, items, timeout, completion);
+    }
 
     /** Runs {@code task} in a worker and returns its result (Python's {@code apply}). */
     public <R> R apply(SerializableCallable<R> task) {
@@ -278,6 +293,11 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
     }
 
     /** Python's default chunk size: {@code len / (processes * 4)}, plus one if there is a remainder. */
+    /** How many tasks run at once now: sizes the default chunks of a map and the window of an imap. */
+    private int processesNow() {
+        return runner instanceof BackendRunner backend ? Math.max(1, backend.processes()) : options.processes();
+    }
+
     static int defaultChunksize(int items, int processes) {
         int chunksize = items / (processes * 4);
         return items % (processes * 4) != 0 ? chunksize + 1 : chunksize;
@@ -352,7 +372,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         if (chunksize < 0) {
             throw new IllegalArgumentException("chunksize must be positive, or 0 for the default; got " + chunksize);
         }
-        int size = chunksize == 0 ? Math.max(1, defaultChunksize(items.size(), options.processes())) : chunksize;
+        int size = chunksize == 0 ? Math.max(1, defaultChunksize(items.size(), processesNow())) : chunksize;
         List<List<Object>> chunkItems = new ArrayList<>();
         for (int from = 0; from < items.size(); from += size) {
             chunkItems.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
@@ -411,7 +431,7 @@ public abstract sealed class Pool implements AutoCloseable permits ProcessPool, 
         SerializableFunction<Object, Object> erased = (SerializableFunction<Object, Object>) function;
         TaskGroup group = newCall(ordered ? "imap" : "imap_unordered", -1);
         // Enough chunks in the pool for every worker to run one and hold its share ahead (see Scheduler).
-        int window = options.processes() * (Scheduler.PREFETCH + 2);
+        int window = processesNow() * (Scheduler.PREFETCH + 2);
         return new ResultIterator<>(items.iterator(), chunksize, window, ordered, group,
                 (chunk, completion) -> submitTracked(group, erased, chunk, options.taskTimeout(), completion),
                 total -> progressed(group, group.totalKnown(total)));
