@@ -20,8 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Three real members in this JVM, each with a local pool of one worker JVM, sharing one cluster pool. */
+@ExtendWith(NoProcessOutlivesTheTests.class)
 @Timeout(120)
 class ClusterPoolTest {
 

@@ -34,14 +34,10 @@ final class TestCluster implements AutoCloseable {
 
     /** A member of the test cluster: its Hazelcast instance, its local pool and its cluster pool. */
     record Member(String name, HazelcastInstance hazelcast, BaseContext context, ProcessPool local,
-            ClusterPool pool) {
+            ClusterPool pool, String address) {
 
         Set<Long> workerPids() {
             return local.snapshot().workers().stream().map(worker -> worker.pid()).collect(Collectors.toSet());
-        }
-
-        String address() {
-            return String.valueOf(hazelcast.getCluster().getLocalMember().getAddress());
         }
     }
 
@@ -78,7 +74,8 @@ final class TestCluster implements AutoCloseable {
         ProcessPool local = context.pool(PoolOptions.defaults().processes(processes).name(name));
         ClusterPool pool = options.apply(ClusterPool.builder(hazelcast, local).name("work").clusterKey(KEY))
                 .build();
-        Member member = new Member(name, hazelcast, context, local, pool);
+        Member member = new Member(name, hazelcast, context, local, pool,
+                String.valueOf(hazelcast.getCluster().getLocalMember().getAddress()));
         members.add(member);
         return member;
     }
