@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * The {@code multiprocess.*} properties: how child JVMs start and what they run with, the primary
  * {@code ProcessPool} ({@code multiprocess.pool}), named pools ({@code multiprocess.pools.<name>}) and named queues
- * ({@code multiprocess.queues.<name>}), and the live dashboard ({@code multiprocess.dashboard}).
+ * ({@code multiprocess.queues.<name>}), the live dashboard ({@code multiprocess.dashboard}) and the cluster pool
+ * ({@code multiprocess.cluster}).
  *
  * <pre>
  * multiprocess:
@@ -85,6 +86,9 @@ public class MultiprocessProperties {
     private Map<String, Queue> queues = new LinkedHashMap<>();
 
     private final Dashboard dashboard = new Dashboard();
+
+    /** The cluster pool: the same pool across the instances of the application, on Hazelcast. */
+    private final Cluster cluster = new Cluster();
 
     public boolean isEnabled() {
         return enabled;
@@ -172,6 +176,10 @@ public class MultiprocessProperties {
 
     public Dashboard getDashboard() {
         return dashboard;
+    }
+
+    public Cluster getCluster() {
+        return cluster;
     }
 
     /** How child JVMs start; Python's "fork" cannot exist on a JVM. */
@@ -409,6 +417,97 @@ public class MultiprocessProperties {
 
         public void setHistory(Duration history) {
             this.history = history;
+        }
+    }
+
+    /**
+     * The cluster pool ({@code multiprocess-hazelcast} on the classpath): a {@code ClusterPool} bean over the
+     * application's {@code HazelcastInstance} and a local pool, so that every instance of the application serves the
+     * others' tasks in its own workers.
+     */
+    public static class Cluster {
+
+        /** Whether to create the cluster pool; it needs a HazelcastInstance bean (spring.hazelcast.config). */
+        private boolean enabled;
+
+        /**
+         * The secret every instance shares, at least 16 bytes: it authenticates task and result bytes, which are not
+         * deserialized otherwise. Unset: the MULTIPROCESS_CLUSTER_KEY environment variable. Keep it out of the jar.
+         */
+        private String key;
+
+        /** The pool's name on the cluster: instances serve one another when their names match. */
+        private String name = "default";
+
+        /** Bean name of the local pool that runs this instance's share; by default the single or primary pool. */
+        private String pool;
+
+        /** Whether tasks run on this instance while it has free workers, before the others. */
+        private boolean localFirst;
+
+        /**
+         * How many times a task whose instance leaves the cluster is sent to another, for every call. 0 fails it
+         * with MemberLostException; a call may still ask for retries with ClusterPool.withRetries(n).
+         */
+        private int retries;
+
+        /** How long tasks wait for a serving instance before they fail. */
+        private Duration noMemberTimeout = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getPool() {
+            return pool;
+        }
+
+        public void setPool(String pool) {
+            this.pool = pool;
+        }
+
+        public boolean isLocalFirst() {
+            return localFirst;
+        }
+
+        public void setLocalFirst(boolean localFirst) {
+            this.localFirst = localFirst;
+        }
+
+        public int getRetries() {
+            return retries;
+        }
+
+        public void setRetries(int retries) {
+            this.retries = retries;
+        }
+
+        public Duration getNoMemberTimeout() {
+            return noMemberTimeout;
+        }
+
+        public void setNoMemberTimeout(Duration noMemberTimeout) {
+            this.noMemberTimeout = noMemberTimeout;
         }
     }
 }

@@ -53,6 +53,7 @@ public class MultiprocessEndpoint {
     private final BaseContext context;
     private final Supplier<Map<String, ProcessPool>> pools;
     private final MultiprocessQueues queues;
+    private final ClusterSection cluster;
 
     /**
      * @param context the application's context, or null when it has none or several
@@ -61,9 +62,21 @@ public class MultiprocessEndpoint {
      */
     public MultiprocessEndpoint(BaseContext context, Supplier<Map<String, ProcessPool>> pools,
             MultiprocessQueues queues) {
+        this(context, pools, queues, null);
+    }
+
+    /**
+     * @param context the application's context, or null when it has none or several
+     * @param pools the pools by bean name, read at each call
+     * @param queues the named queues, or null
+     * @param cluster the cluster pool's section, or null when there is no cluster pool
+     */
+    public MultiprocessEndpoint(BaseContext context, Supplier<Map<String, ProcessPool>> pools,
+            MultiprocessQueues queues, ClusterSection cluster) {
         this.context = context;
         this.pools = pools;
         this.queues = queues;
+        this.cluster = cluster;
     }
 
     @ReadOperation
@@ -75,7 +88,7 @@ public class MultiprocessEndpoint {
         Map<String, PoolReport> reports = new TreeMap<>();
         pools.get().forEach((name, pool) -> reports.put(name, PoolReport.of(pool)));
         return new Report(context == null ? null : context.getStartMethod(), reports, sizes,
-                RefusedConnections.open());
+                RefusedConnections.open(), cluster == null ? null : cluster.report());
     }
 
     @ReadOperation
@@ -142,10 +155,32 @@ public class MultiprocessEndpoint {
     /**
      * What {@code GET /actuator/multiprocess} returns. {@code startMethod} is the application context's (null when
      * there is not exactly one); {@code connections} has what each open socket of this JVM accepted, authenticated
-     * and dropped before authentication, by reason.
+     * and dropped before authentication, by reason; {@code cluster} is the cluster pool's, null without one.
      */
     public record Report(String startMethod, Map<String, PoolReport> pools, Map<String, Integer> queues,
-            Map<String, AcceptorStats> connections) {
+            Map<String, AcceptorStats> connections, ClusterReport cluster) {
+    }
+
+    /** Supplies the cluster pool's part of the report; a bean of the cluster auto-configuration. */
+    @FunctionalInterface
+    public interface ClusterSection {
+
+        /** The cluster pool as this instance sees it now. */
+        ClusterReport report();
+    }
+
+    /**
+     * The cluster pool: its name on the cluster, this member's address, every member with what it publishes and
+     * what this member sent to and received from it, and the batches refused because the cluster key did not
+     * authenticate them.
+     */
+    public record ClusterReport(String name, String localMember, int retries, List<ClusterMemberReport> members,
+            long tasksRefused) {
+    }
+
+    /** One member of the cluster, as {@code ClusterPool.members()} and its counters show it. */
+    public record ClusterMemberReport(String address, String uuid, boolean local, boolean serving, int processes,
+            int busy, long tasksServed, long tasksSent, long tasksReceived) {
     }
 
     /**

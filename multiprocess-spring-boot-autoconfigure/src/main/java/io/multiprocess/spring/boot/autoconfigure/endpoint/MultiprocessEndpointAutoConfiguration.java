@@ -26,8 +26,8 @@ public class MultiprocessEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     MultiprocessEndpoint multiprocessEndpoint(ObjectProvider<BaseContext> context, ListableBeanFactory beans,
-            ObjectProvider<MultiprocessQueues> queues) {
+            ObjectProvider<MultiprocessQueues> queues, ObjectProvider<MultiprocessEndpoint.ClusterSection> cluster) {
         return new MultiprocessEndpoint(context.getIfUnique(), () -> beans.getBeansOfType(ProcessPool.class),
-                queues.getIfUnique());
+                queues.getIfUnique(), cluster.getIfUnique());
     }
 }
