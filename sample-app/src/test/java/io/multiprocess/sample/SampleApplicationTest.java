@@ -29,6 +29,9 @@ class SampleApplicationTest {
         assertThat(primes.body()).contains("\"primes\":9592").doesNotContain(
                 "\"workerPid\":" + ProcessHandle.current().pid() + ",");
 
+        assertThat(post("/api/cluster/primes?limit=1000").statusCode()).as("no cluster pool without the profile")
+                .isEqualTo(404);
+
         HttpResponse<String> health = get("/actuator/health/multiprocess");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).endsWith("\"status\":\"UP\"}").contains("\"pools\":{")
