@@ -58,6 +58,7 @@ final class ClusterDispatcher {
     private final ReplicatedMap<String, MemberLoad> loads;
     private final boolean localFirst;
     private final Duration noMemberTimeout;
+    private final ServingMember server;
     private final String localUuid;
     private final AtomicLong taskIds = new AtomicLong();
     private final Object lock = new Object();
@@ -74,7 +75,7 @@ final class ClusterDispatcher {
 
     ClusterDispatcher(HazelcastInstance hazelcast, String pool, ClusterKey key, Reducer reducer,
             IExecutorService executor, ReplicatedMap<String, MemberLoad> loads, boolean localFirst,
-            Duration noMemberTimeout) {
+            Duration noMemberTimeout, ServingMember server) {
         this.hazelcast = hazelcast;
         this.pool = pool;
         this.key = key;
@@ -83,6 +84,7 @@ final class ClusterDispatcher {
         this.loads = loads;
         this.localFirst = localFirst;
         this.noMemberTimeout = noMemberTimeout;
+        this.server = server;
         this.localUuid = hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
@@ -268,7 +270,13 @@ final class ClusterDispatcher {
         for (Member member : hazelcast.getCluster().getMembers()) {
             String uuid = member.getUuid().toString();
             MemberLoad load = loads.get(uuid);
-            if (load == null || !load.serving() || !key.id().equals(load.keyId()) || load.processes() < 1
+            if (uuid.equals(localUuid)) {
+                // This member runs its own batches while its pool runs, also once it takes no others' any more.
+                if (!server.serving() || notServing.contains(uuid)) {
+                    continue;
+                }
+                load = new MemberLoad(uuid, "", key.id(), true, server.processes(), server.busy(), 0);
+            } else if (load == null || !load.serving() || !key.id().equals(load.keyId()) || load.processes() < 1
                     || notServing.contains(uuid)) {
                 continue;
             }

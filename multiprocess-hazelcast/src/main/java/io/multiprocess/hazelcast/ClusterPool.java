@@ -63,8 +63,9 @@ import org.slf4j.LoggerFactory;
  * {@link #configure(Config)} also turns on Hazelcast's Java deserialization filter. Every member runs the same
  * application jar: a batch names classes that must exist there.
  *
- * <p>{@link #shutdown()} or {@link #close()} stop this member's part: it submits no more, and it stops taking
- * batches once its own are done. The local pool is the caller's to close.
+ * <p>{@link #shutdown()} or {@link #close()} stop this member's part: it takes no more batches of other members
+ * at once (they go elsewhere), it submits no more, and its calls in flight finish, here or elsewhere; it serves the
+ * batches it already holds until its local pool stops. The local pool is the caller's to close.
  */
 public final class ClusterPool extends Pool {
 
@@ -305,7 +306,8 @@ public final class ClusterPool extends Pool {
             this.loads = hazelcast.getReplicatedMap(EXECUTOR_PREFIX + name + ".members");
             this.server = new ServingMember(hazelcast, name, key, local, this::loadChanged);
             this.dispatcher = new ClusterDispatcher(hazelcast, name, key, local.context().getReducer(),
-                    hazelcast.getExecutorService(EXECUTOR_PREFIX + name), loads, localFirst, noMemberTimeout);
+                    hazelcast.getExecutorService(EXECUTOR_PREFIX + name), loads, localFirst, noMemberTimeout,
+                    server);
             this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
                 Thread thread = new Thread(runnable, "multiprocess-cluster-" + name);
                 thread.setDaemon(true);
@@ -377,7 +379,7 @@ public final class ClusterPool extends Pool {
         }
 
         private MemberLoad currentLoad() {
-            return new MemberLoad(localUuid, address, key.id(), server.serving() && !stopped.isDone(),
+            return new MemberLoad(localUuid, address, key.id(), server.takingOthers() && !stopped.isDone(),
                     server.processes(), server.busy(), server.served());
         }
 
@@ -426,6 +428,8 @@ public final class ClusterPool extends Pool {
         }
 
         void shutdown() {
+            server.stopTakingOthers();
+            publish();
             dispatcher.shutdown();
         }
 

@@ -47,6 +47,8 @@ final class ServingMember {
     private final Map<String, AtomicLong> receivedFrom = new ConcurrentHashMap<>();
     private final String address;
     private volatile boolean serving = true;
+    private volatile boolean takingOthers = true;
+    private final String localUuid;
     private UUID membershipRegistration;
 
     ServingMember(HazelcastInstance hazelcast, String pool, ClusterKey key, ProcessPool local, Runnable loadChanged) {
@@ -57,6 +59,7 @@ final class ServingMember {
         this.reducer = local.context().getReducer();
         this.loadChanged = loadChanged;
         this.address = String.valueOf(hazelcast.getCluster().getLocalMember().getAddress());
+        this.localUuid = hazelcast.getCluster().getLocalMember().getUuid().toString();
     }
 
     static ServingMember find(HazelcastInstance hazelcast, String pool) {
@@ -97,8 +100,20 @@ final class ServingMember {
         loadChanged.run();
     }
 
+    /** Whether this member runs batches: its own at least; see {@link #takingOthers()}. */
     boolean serving() {
         return serving && local.snapshot().state() == io.multiprocess.pool.PoolState.RUNNING;
+    }
+
+    /** Whether it takes other members' batches too: not once its pool is shutting down. */
+    boolean takingOthers() {
+        return takingOthers && serving();
+    }
+
+    /** Takes no more batches of other members (they go elsewhere); its own calls still run here. */
+    void stopTakingOthers() {
+        takingOthers = false;
+        loadChanged.run();
     }
 
     int busy() {
@@ -133,7 +148,7 @@ final class ServingMember {
             return reply(request, BatchReply.Status.REFUSED, "the batch is not authenticated by the cluster key of "
                     + "member " + address + "; give every member the same cluster key", 0, 0, List.of(), null);
         }
-        if (!serving()) {
+        if (!serving() || !takingOthers && !localUuid.equals(request.submitter())) {
             return reply(request, BatchReply.Status.NOT_SERVING, "cluster pool '" + pool + "' no longer serves on "
                     + "member " + address, 0, 0, List.of(), null);
         }

@@ -70,6 +70,29 @@ class ClusterFailureTest {
     }
 
     @Test
+    void aMemberThatShutsItsPoolDownTakesNoMoreOfTheOthersWorkAndFinishesItsOwn() throws Exception {
+        TestCluster.Member leaving = cluster.start("first");
+        TestCluster.Member staying = cluster.start("second");
+        cluster.awaitServing(2);
+
+        AsyncResult<List<Integer>> own = leaving.pool().mapAsync(SLOW_SQUARE, IntStream.range(0, 12).boxed().toList(),
+                1, null, null, null);
+        await(() -> own.progress().done() >= 2, "the leaving member's map is under way");
+        leaving.pool().shutdown();
+        await(() -> staying.pool().members().stream().filter(ClusterMember::serving).count() == 1,
+                "the staying member sees the other stop serving");
+
+        List<Long> pids = staying.pool().map(x -> ProcessHandle.current().pid(), IntStream.range(0, 8).boxed()
+                .toList(), 1);
+        assertThat(pids).as("no batch of the staying member went to the leaving one").containsOnlyElementsOf(
+                staying.workerPids());
+        assertThat(own.get()).containsExactlyElementsOf(squares(12));
+        assertThat(leaving.pool().join(Duration.ofSeconds(30))).isTrue();
+        assertThatThrownBy(() -> leaving.pool().apply(() -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Pool not running");
+    }
+
+    @Test
     void aMemberTerminatedMidMapIsRetriedElsewhereOrNamed() throws Exception {
         TestCluster.Member first = cluster.start("first");
         TestCluster.Member second = cluster.start("second");

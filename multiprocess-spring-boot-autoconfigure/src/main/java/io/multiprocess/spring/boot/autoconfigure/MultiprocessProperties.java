@@ -454,6 +454,12 @@ public class MultiprocessProperties {
         /** How long tasks wait for a serving instance before they fail. */
         private Duration noMemberTimeout = Duration.ofSeconds(30);
 
+        /**
+         * At shutdown, how long this instance's calls in flight get to finish (here or on other instances) before
+         * they fail; the others stop sending it tasks at once. Before the local pools stop.
+         */
+        private Duration shutdownGracePeriod = Duration.ofSeconds(15);
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -508,6 +514,14 @@ public class MultiprocessProperties {
 
         public void setNoMemberTimeout(Duration noMemberTimeout) {
             this.noMemberTimeout = noMemberTimeout;
+        }
+
+        public Duration getShutdownGracePeriod() {
+            return shutdownGracePeriod;
+        }
+
+        public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+            this.shutdownGracePeriod = shutdownGracePeriod;
         }
     }
 }

@@ -119,6 +119,15 @@ class MultiprocessClusterAutoConfigurationTest {
                     Set<String> addresses = new HashSet<>();
                     report.members().forEach(member -> addresses.add(member.address()));
                     assertThat(addresses).containsExactlyInAnyOrder(firstAddress, secondAddress);
+
+                    first.close();
+                    deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (pool.members().stream().filter(ClusterMember::serving).count() != 1) {
+                        assertThat(System.nanoTime()).as("the stopped instance is gone").isLessThan(deadline);
+                        Thread.sleep(20);
+                    }
+                    assertThat(pool.map(x -> ProcessHandle.current().pid(), List.of(1, 2, 3), 1))
+                            .containsOnly(secondWorker);
                 }));
     }
 

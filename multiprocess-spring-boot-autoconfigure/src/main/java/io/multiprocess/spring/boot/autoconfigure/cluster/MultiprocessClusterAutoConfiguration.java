@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.hazelcast.autoconfigure.HazelcastConfigCustomizer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -93,6 +94,13 @@ public class MultiprocessClusterAutoConfiguration {
                     "Use a random secret of at least 16 bytes, the same on every instance.", e);
         }
         return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "multiprocessClusterPoolLifecycle")
+    @ConditionalOnSingleCandidate(ClusterPool.class)
+    SmartLifecycle multiprocessClusterPoolLifecycle(ClusterPool pool, MultiprocessProperties properties) {
+        return new ClusterPoolLifecycle(pool, properties.getCluster().getShutdownGracePeriod());
     }
 
     private static ProcessPool localPool(MultiprocessProperties.Cluster cluster, ListableBeanFactory beans,
