@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.replicatedmap.ReplicatedMap;
+import io.multiprocess.AsyncResult;
 import io.multiprocess.errors.AuthenticationException;
 import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.pool.PoolBackend;
@@ -96,8 +97,8 @@ final class ClusterDispatcher {
         } catch (ReductionException e) {
             throw new ReductionException("cannot send the task to the cluster: " + e.getMessage(), e);
         }
-        Outgoing task = new Outgoing(taskIds.incrementAndGet(), payload, timeout == null ? -1 : timeout.toNanos(),
-                retries, completion);
+        Outgoing task = new Outgoing(taskIds.incrementAndGet(), function, new ArrayList<>(items), payload,
+                timeout == null ? -1 : timeout.toNanos(), retries, completion);
         synchronized (lock) {
             if (closing || terminated) {
                 throw new IllegalStateException("Pool not running: cluster pool '" + pool + "' was "
@@ -143,6 +144,10 @@ final class ClusterDispatcher {
     }
 
     private void send(Outgoing task, Member member) {
+        if (member.localMember()) {
+            runHere(task, member);
+            return;
+        }
         BatchRequest request = new BatchRequest(pool, localUuid, task.taskId, task.attempt, task.timeoutNanos,
                 reducer.name(), task.payload, key);
         sentTo.computeIfAbsent(String.valueOf(member.getAddress()), address -> new AtomicLong()).incrementAndGet();
@@ -170,6 +175,76 @@ final class ClusterDispatcher {
         }
         if (task.finished.get()) {
             future.cancel(true);
+        }
+    }
+
+    /**
+     * A batch placed on this member runs in its local pool straight away: neither Hazelcast nor the envelope is
+     * needed for the member's own work, nor a thread waiting for it.
+     */
+    private void runHere(Outgoing task, Member member) {
+        sentTo.computeIfAbsent(String.valueOf(member.getAddress()), address -> new AtomicLong()).incrementAndGet();
+        Duration timeout = task.timeoutNanos < 0 ? null : Duration.ofNanos(task.timeoutNanos);
+        AsyncResult<List<Object>> run;
+        try {
+            run = server.runOwn(task.function, task.items, timeout);
+        } catch (IllegalStateException e) {
+            settledHere(task, member, () -> {
+                synchronized (lock) {
+                    notServing.add(localUuid);
+                    pending.addFirst(task);
+                }
+            });
+            return;
+        }
+        task.localRun = run;
+        run.toCompletableFuture().whenComplete((results, error) -> settledHere(task, member, () -> {
+            if (task.finished.get()) {
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            if (cause == null) {
+                task.finish(results, null);
+            } else if (cause instanceof CancellationException) {
+                lost(task, member, "this member stopped serving cluster pool '" + pool + "' while it ran the batch",
+                        cause);
+            } else {
+                task.finish(null, naming(member, cause));
+            }
+        }));
+        if (task.finished.get()) {
+            run.cancel(true);
+        }
+    }
+
+    /** The local pool's failure, its message naming this member as a remote member's would. */
+    private static RuntimeException naming(Member member, Throwable error) {
+        String where = " [on cluster member " + member.getAddress() + "]";
+        if (error instanceof WorkerCrashedException crash) {
+            return new WorkerCrashedException(crash.getMessage() + where, crash.workerPid(), crash.exitCode(),
+                    crash.stderrTail());
+        }
+        if (error instanceof TaskTimeoutException timeout) {
+            return new TaskTimeoutException(timeout.getMessage() + where, timeout.threadDump().orElse(null));
+        }
+        if (error instanceof TaskFailedException failed) {
+            return new TaskFailedException(failed.getMessage() + where, failed.getCause());
+        }
+        return error instanceof RuntimeException runtime ? runtime
+                : new TaskFailedException("the batch failed" + where + ": " + error, error);
+    }
+
+    private void settledHere(Outgoing task, Member member, Runnable settle) {
+        synchronized (lock) {
+            sent.remove(task);
+            inFlight.computeIfPresent(member.getUuid().toString(), (ignored, count) -> count > 1 ? count - 1 : null);
+        }
+        try {
+            settle.run();
+        } finally {
+            dispatch();
+            stopIfDone();
         }
     }
 
@@ -378,6 +453,10 @@ final class ClusterDispatcher {
             if (future != null) {
                 future.cancel(true);
             }
+            AsyncResult<List<Object>> run = task.localRun;
+            if (run != null) {
+                run.cancel(true);
+            }
         }
         stopIfDone();
     }
@@ -427,6 +506,8 @@ final class ClusterDispatcher {
     final class Outgoing implements PoolBackend.Submission {
 
         final long taskId;
+        final SerializableFunction<Object, Object> function;
+        final List<Object> items;
         final byte[] payload;
         final long timeoutNanos;
         final int retries;
@@ -434,10 +515,14 @@ final class ClusterDispatcher {
         final AtomicBoolean finished = new AtomicBoolean();
         volatile Member member;
         volatile Future<BatchReply> future;
+        volatile AsyncResult<List<Object>> localRun;
         int attempt;
 
-        Outgoing(long taskId, byte[] payload, long timeoutNanos, int retries, PoolBackend.Completion completion) {
+        Outgoing(long taskId, SerializableFunction<Object, Object> function, List<Object> items, byte[] payload,
+                long timeoutNanos, int retries, PoolBackend.Completion completion) {
             this.taskId = taskId;
+            this.function = function;
+            this.items = items;
             this.payload = payload;
             this.timeoutNanos = timeoutNanos;
             this.retries = retries;
@@ -462,6 +547,10 @@ final class ClusterDispatcher {
             if (sentFuture != null) {
                 // Hazelcast interrupts the member's executor thread, which cancels the batch in its local pool.
                 sentFuture.cancel(true);
+            }
+            AsyncResult<List<Object>> run = localRun;
+            if (run != null) {
+                run.cancel(true);
             }
             stopIfDone();
             return true;

@@ -170,6 +170,32 @@ final class ServingMember {
         }
     }
 
+    /**
+     * Runs one of this member's own batches in the local pool, as its own pool would, counted in its load.
+     *
+     * @throws IllegalStateException when the local pool takes no more work
+     */
+    AsyncResult<List<Object>> runOwn(SerializableFunction<Object, Object> function, List<Object> items,
+            Duration timeout) {
+        if (!serving()) {
+            throw new IllegalStateException("cluster pool '" + pool + "' no longer serves on this member");
+        }
+        AsyncResult<List<Object>> result = local.mapAsync(function, items, Math.max(1, items.size()), timeout, null,
+                null);
+        Running batch = new Running(localUuid, result);
+        running.add(batch);
+        receivedFrom.computeIfAbsent(address, member -> new AtomicLong()).incrementAndGet();
+        busy.incrementAndGet();
+        loadChanged.run();
+        result.toCompletableFuture().whenComplete((results, error) -> {
+            running.remove(batch);
+            busy.decrementAndGet();
+            served.incrementAndGet();
+            loadChanged.run();
+        });
+        return result;
+    }
+
     @SuppressWarnings("unchecked")
     private BatchReply run(BatchRequest request) {
         SerializableFunction<Object, Object> function;
