@@ -30,8 +30,9 @@ import java.util.stream.IntStream;
  *
  * <ul>
  *   <li>apply round trip and map throughput (ints, default chunksize): the local pool, the cluster pool with this
- *       member alone (what going through Hazelcast's executor costs), and with two members (about half the batches
- *       cross to the other JVM), in alternating rounds;</li>
+ *       member alone (its batches run in its local pool directly), and with two members (one-at-a-time applies go
+ *       round the members, so half cross to the other JVM; their round trips are also reported by where they
+ *       ran), in alternating rounds;</li>
  *   <li>a CPU-bound map (prime counts, chunksize 1) on 1, 2 and 3 members.</li>
  * </ul>
  *
@@ -67,6 +68,7 @@ public final class ClusterBench {
             warm(cluster, input, quick);
 
             double[][] apply = new double[3][rounds];
+            double[][] split = new double[2][rounds];
             double[][] map = new double[3][rounds];
             double[][] cpu = new double[3][rounds];
             for (int round = 0; round < rounds; round++) {
@@ -81,7 +83,12 @@ public final class ClusterBench {
             members.add(startMember(context, clusterName, stop));
             awaitServing(cluster, 2);
             warm(cluster, input, quick);
+            java.util.Set<Long> here = new java.util.HashSet<>();
+            local.snapshot().workers().forEach(worker -> here.add(worker.pid()));
             for (int round = 0; round < rounds; round++) {
+                double[] bySide = medianApplyMicrosBySide(cluster, applies, here);
+                split[0][round] = bySide[0];
+                split[1][round] = bySide[1];
                 apply[2][round] = medianApplyMicros(cluster, applies);
                 map[2][round] = mapPerSecond(cluster, input);
                 cpu[1][round] = cpuMillis(cluster, cpuInput, expected);
@@ -98,6 +105,12 @@ public final class ClusterBench {
             lines.add("|---|---:|---:|---:|---:|---:|");
             lines.add(row("apply round trip, median of " + applies + " (µs)", apply));
             lines.add(row(String.format(Locale.ROOT, "map of %,d ints, default chunksize (tasks/s)", items), map));
+            lines.add("");
+            lines.add("With 2 members, one-at-a-time applies go round the members; by where they ran (µs, median [min, "
+                    + "max] of the rounds' medians): on this member's worker " + spread(split[0])
+                    + ", on the other member's worker (through Hazelcast, to the other JVM and back) "
+                    + spread(split[1]) + String.format(Locale.ROOT, "; remote / local pool %.2f×.",
+                    Stats.of(split[1]).median() / Stats.of(apply[0]).median()));
             lines.add("");
             lines.add(String.format(Locale.ROOT, "CPU-bound map: %d prime counts below %,d, chunksize 1, one worker "
                     + "per member (%d CPUs on this machine):", cpuItems, cpuLimit,
@@ -183,6 +196,24 @@ public final class ClusterBench {
             micros[i] = (System.nanoTime() - start) / 1e3;
         }
         return Stats.of(micros).median();
+    }
+
+    /** The medians of the applies that ran on this member's workers, and of those that ran elsewhere. */
+    private static double[] medianApplyMicrosBySide(Pool pool, int applies, java.util.Set<Long> here) {
+        List<Double> local = new ArrayList<>();
+        List<Double> remote = new ArrayList<>();
+        for (int i = 0; i < applies; i++) {
+            long start = System.nanoTime();
+            long pid = pool.apply(() -> ProcessHandle.current().pid());
+            double micros = (System.nanoTime() - start) / 1e3;
+            (here.contains(pid) ? local : remote).add(micros);
+        }
+        return new double[] {median(local), median(remote)};
+    }
+
+    private static double median(List<Double> values) {
+        return values.isEmpty() ? Double.NaN : Stats.of(values.stream().mapToDouble(Double::doubleValue).toArray())
+                .median();
     }
 
     private static double mapPerSecond(Pool pool, List<Integer> input) {

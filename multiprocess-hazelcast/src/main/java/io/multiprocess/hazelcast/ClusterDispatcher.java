@@ -372,11 +372,17 @@ final class ClusterDispatcher {
             if (candidate.mine >= WINDOW * candidate.load.processes()) {
                 continue;
             }
-            if (best == null || candidate.loadPerWorker() < best.loadPerWorker()) {
+            if (best == null || candidate.loadPerWorker() < best.loadPerWorker()
+                    || candidate.loadPerWorker() == best.loadPerWorker() && sentTo(candidate) < sentTo(best)) {
+                // On a tie, the member sent the fewest so far: one-at-a-time calls go round the members.
                 best = candidate;
             }
         }
         return best;
+    }
+
+    private long sentTo(Candidate candidate) {
+        return sentTo(String.valueOf(candidate.member.getAddress()));
     }
 
     /** A member published its load again: it may serve again. */

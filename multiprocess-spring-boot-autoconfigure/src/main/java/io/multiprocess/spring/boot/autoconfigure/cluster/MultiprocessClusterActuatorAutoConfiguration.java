@@ -26,7 +26,7 @@ public class MultiprocessClusterActuatorAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
-    @ConditionalOnEnabledHealthIndicator("multiprocessCluster")
+    @ConditionalOnEnabledHealthIndicator("multiprocesscluster")
     static class ClusterHealthConfiguration {
 
         @Bean
