@@ -70,6 +70,22 @@ class ClusterFailureTest {
     }
 
     @Test
+    void localFirstKeepsOneAtATimeCallsHomeWhileOthersGoRoundTheMembers() throws Exception {
+        TestCluster.Member homebody = cluster.start("first", 1, builder -> builder.localFirst(true));
+        TestCluster.Member spreader = cluster.start("second");
+        cluster.awaitServing(2);
+
+        Set<Long> fromHome = new HashSet<>();
+        Set<Long> spread = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            fromHome.add(homebody.pool().apply(() -> ProcessHandle.current().pid()));
+            spread.add(spreader.pool().apply(() -> ProcessHandle.current().pid()));
+        }
+        assertThat(fromHome).containsExactlyElementsOf(homebody.workerPids());
+        assertThat(spread).containsAll(homebody.workerPids()).containsAll(spreader.workerPids());
+    }
+
+    @Test
     void aMemberThatShutsItsPoolDownTakesNoMoreOfTheOthersWorkAndFinishesItsOwn() throws Exception {
         TestCluster.Member leaving = cluster.start("first");
         TestCluster.Member staying = cluster.start("second");
@@ -175,6 +191,13 @@ class ClusterFailureTest {
 
         assertThat(rogue.pool().<Long>apply(() -> ProcessHandle.current().pid())).as("the rogue serves only itself")
                 .isIn(rogue.workerPids());
+
+        first.hazelcast().getMap("probe").put("item", new Tripwire());
+        Tripwire.CREATED.set(0);
+        assertThatThrownBy(() -> second.hazelcast().getMap("probe").get("item"))
+                .as("Hazelcast's Java deserialization is filtered to JDK and Hazelcast classes")
+                .hasStackTraceContaining(Tripwire.class.getName());
+        assertThat(Tripwire.CREATED).hasValue(0);
     }
 
     private static String uuid(TestCluster.Member member) {
