@@ -28,6 +28,8 @@ final class TestCluster implements AutoCloseable {
 
     static final byte[] KEY = "a cluster key for the tests, 32b".getBytes(StandardCharsets.UTF_8);
     static final int FIRST_PORT = 5901;
+    /** Room for the members of two test JVMs at once (surefire's forkCount), each joining any of them. */
+    static final int PORTS = 16;
 
     final String clusterName = "multiprocess-test-" + UUID.randomUUID();
     final List<Member> members = new ArrayList<>();
@@ -52,12 +54,12 @@ final class TestCluster implements AutoCloseable {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
         NetworkConfig network = config.getNetworkConfig();
-        network.setPort(FIRST_PORT).setPortAutoIncrement(true).setPortCount(40);
+        network.setPort(FIRST_PORT).setPortAutoIncrement(true).setPortCount(PORTS);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        for (int port = FIRST_PORT; port < FIRST_PORT + 6; port++) {
+        for (int port = FIRST_PORT; port < FIRST_PORT + PORTS; port++) {
             join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
         }
         return config;
