@@ -235,6 +235,31 @@ class ProcessPoolReliabilityTest {
     }
 
     @Test
+    void aPoolThatBreaksWhileATaskIsBeingSubmittedFailsItWithWhyItBroke() {
+        // The listener holds the submission until the workers have failed to start: the window in which the pool
+        // breaks between the check that it runs and the queueing of the task (seen once in CI as a bare
+        // CancellationException that did not say why).
+        ProcessPool pool = Multiprocess.getContext().pool(PoolOptions.defaults().processes(1)
+                .jvmArguments(List.of("-XX:+NoSuchFlagWhileSubmitting")));
+        try {
+            pool.addListener(new PoolListener() {
+                @Override
+                public void taskSubmitted(long taskId, int items) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (pool.snapshot().state() != PoolState.BROKEN && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            assertThatThrownBy(() -> pool.applyAsync(() -> 1).get(Duration.ofSeconds(60)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("NoSuchFlagWhileSubmitting");
+        } finally {
+            pool.terminate();
+            pool.join(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void onSigtermATerminatedPoolFailsItsTaskButADrainedOneFinishesIt() throws Exception {
         assertThat(sigtermDuringTask("terminate", 10_000)).startsWith("failed");
         assertThat(sigtermDuringTask("drain", 10_000)).startsWith("result");

@@ -201,17 +201,22 @@ public final class Scheduler implements TaskRunner {
         // Heard before the task is queued, so no listener hears it start before it was submitted.
         listeners.fire(listener -> listener.taskSubmitted(task.id, size));
         boolean queued;
+        RuntimeException broke = null;
         synchronized (lock) {
             queued = state == PoolState.RUNNING;
             if (queued) {
                 dispatcher.add(task);
             } else {
                 task.done = true;
+                if (state == PoolState.BROKEN) {
+                    // It broke while the listeners heard of the task: the caller gets why, as a moment earlier.
+                    broke = TaskRunner.notRunning(state.name(), brokenReason);
+                }
             }
         }
         if (!queued) {
-            finish(task, null, new CancellationException("the pool stopped taking work before the task was "
-                    + "queued"), TaskOutcome.CANCELLED);
+            finish(task, null, broke != null ? broke : new CancellationException("the pool stopped taking work "
+                    + "before the task was queued"), TaskOutcome.CANCELLED);
             return task;
         }
         dispatch();
