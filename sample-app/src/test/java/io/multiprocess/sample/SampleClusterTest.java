@@ -26,7 +26,8 @@ class SampleClusterTest {
 
     private static ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(SampleApplication.class).profiles("cluster").run(
-                "--server.port=0", "--multiprocess.pool.processes=1", "--multiprocess.pools.isolated.processes=1",
+                "--server.port=0", "--multiprocess.start-method=spawn", "--multiprocess.pool.processes=1",
+                "--multiprocess.pools.isolated.processes=1",
                 "--multiprocess.jvm-arguments=-Xmx128m", "--multiprocess.cluster.key=the sample test's cluster key",
                 "--management.tracing.sampling.probability=0");
     }

@@ -43,7 +43,8 @@ class MultiprocessClusterAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(MultiprocessAutoConfiguration.class,
                     HazelcastAutoConfiguration.class, MultiprocessClusterAutoConfiguration.class,
                     MultiprocessClusterActuatorAutoConfiguration.class, MultiprocessEndpointAutoConfiguration.class))
-            .withPropertyValues("multiprocess.pool.processes=1", "multiprocess.cluster.key=" + KEY,
+            .withPropertyValues("multiprocess.start-method=spawn", "multiprocess.pool.processes=1",
+                    "multiprocess.cluster.key=" + KEY,
                     "management.endpoints.web.exposure.include=multiprocess");
 
     @Configuration(proxyBeanMethods = false)
