@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A start method and its settings, and the factory of every object that works across processes (Python's
@@ -490,6 +491,31 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
     /** Drops idle children started with the old settings; the next start uses the new ones. */
     protected final void settingsChanged() {
         close();
+    }
+
+    /**
+     * Starts {@code count} child JVMs ahead, so that the next processes and pool workers of this context start at
+     * once: with {@code forkserver}, warm spares, booting side by side (those beyond the spares the context keeps,
+     * {@code ForkServerContext.setSpares}, are not replaced once taken: a burst prepared ahead, not more idle JVMs
+     * for good); with {@code spawn}, which starts a fresh JVM for each process by definition, nothing. The
+     * future completes when they are ready, or fails when spares keep dying at start-up (a bad JVM flag); it is
+     * safe to ignore it and go on: a start before the spares are ready launches a JVM of its own, as without.
+     *
+     * <pre>{@code
+     * BaseContext ctx = Multiprocess.getContext();
+     * ctx.prewarm(4).join();                      // at application start, while nobody waits for it
+     * try (ProcessPool pool = ctx.pool(4)) {      // takes four warm JVMs: ready at once
+     *     pool.map(Report::render, pages);
+     * }
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code count} is less than 1
+     */
+    public CompletableFuture<Void> prewarm(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("prewarm needs at least 1 JVM, got " + count);
+        }
+        return starter().prewarm(count);
     }
 
     /**

@@ -80,6 +80,7 @@ public final class ForkServerContext extends BaseContext {
         return spares;
     }
 
+
     @Override
     List<String> preloadedClasses() {
         return preload;

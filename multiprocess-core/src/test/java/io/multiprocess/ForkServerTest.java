@@ -1,13 +1,17 @@
 package io.multiprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.testing.FreshContexts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -164,6 +168,32 @@ class ForkServerTest {
     }
 
     /** The idle spares of {@link #ctx} are the live children that are idle; waits until there are {@code n}. */
+    @Test
+    void prewarmBootsTheSparesAheadAndANewPoolTakesThemAtOnce() throws Exception {
+        ctx.prewarm(3).get(60, TimeUnit.SECONDS);
+        Set<Long> spares = idleSpares();
+        assertThat(spares).as("ready spares once prewarm(3) completed").hasSize(3);
+
+        try (ProcessPool pool = ctx.pool(2)) {
+            assertThat(pool.apply(() -> 1)).isEqualTo(1);
+            Set<Long> workers = pool.snapshot().workers().stream().map(PoolSnapshot.Worker::pid)
+                    .collect(Collectors.toSet());
+            assertThat(spares).as("the pool's workers were the warm spares").containsAll(workers);
+            Thread.sleep(2000);
+            assertThat(idleSpares()).as("the one spare the context keeps; the two beyond it, taken, not replaced")
+                    .hasSize(ctx.getSpares()).isSubsetOf(spares);
+        }
+    }
+
+    @Test
+    void prewarmFailsWhenSparesDieAtStartUpAndSpawnHasNothingToPrewarm() throws Exception {
+        ctx.setJvmArguments(List.of("-XX:+NoSuchFlagForPrewarm"));
+        assertThatThrownBy(() -> ctx.prewarm(2).get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("NoSuchFlagForPrewarm");
+        assertThat(contexts.create("spawn").prewarm(2)).isCompleted();
+        assertThatThrownBy(() -> ctx.prewarm(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private Set<Long> awaitSpares(int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Set<Long> spares = idleSpares();

@@ -3,9 +3,11 @@ package io.multiprocess.internal.launch;
 import io.multiprocess.internal.ExitSequence;
 import io.multiprocess.internal.LibraryThreads;
 import io.multiprocess.internal.MpLogger;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -32,7 +34,12 @@ public final class ForkServerStarter implements ProcessStarter {
     private static final int MAX_LOADED_AHEAD = 32;
 
     private final LaunchSettings settings;
+    /** How many spares to keep ready. */
     private final int spares;
+    /** Spares booted ahead by {@link #prewarm} beyond {@link #spares}, not replaced once taken; guarded by prewarms. */
+    private int extra;
+    /** Who waits for how many spares to be ready; guarded by itself. */
+    private final List<Prewarm> prewarms = new ArrayList<>();
     private final BlockingDeque<ChildJvm> ready = new LinkedBlockingDeque<>();
     private final AtomicInteger launching = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -55,6 +62,13 @@ public final class ForkServerStarter implements ProcessStarter {
         ChildJvm child = ready.pollFirst();
         while (child != null && !child.isAlive()) {
             child = ready.pollFirst();
+        }
+        if (child != null) {
+            synchronized (prewarms) {
+                if (extra > 0) {
+                    extra--;
+                }
+            }
         }
         if (child == null) {
             child = ChildLauncher.launch(settings, ControlServer.get(), null);
@@ -90,6 +104,52 @@ public final class ForkServerStarter implements ProcessStarter {
         }
     }
 
+    /**
+     * Launches the spares missing for {@code count} to be ready at once, all booting side by side; completes when
+     * {@code count} are ready, or fails when spares keep dying before they are ready. Those beyond the number kept
+     * are not replaced once taken: a burst prepared ahead, not a larger standing pool of idle JVMs.
+     */
+    @Override
+    public CompletableFuture<Void> prewarm(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("prewarm needs at least 1 JVM, got " + count);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (prewarms) {
+            extra = Math.max(extra, count - spares);
+            prewarms.add(new Prewarm(count, done));
+        }
+        if (closed) {
+            settlePrewarms(new IllegalStateException("the context was closed"));
+            return done;
+        }
+        consecutiveFailures.set(0);
+        replenish();
+        settlePrewarms(null);
+        return done;
+    }
+
+    /** Completes the waits that enough spares are ready for; fails all of them with {@code failure}. */
+    private void settlePrewarms(RuntimeException failure) {
+        List<Prewarm> settled = new ArrayList<>();
+        synchronized (prewarms) {
+            prewarms.removeIf(prewarm -> {
+                if (failure != null || ready.size() >= prewarm.count()) {
+                    settled.add(prewarm);
+                    return true;
+                }
+                return false;
+            });
+        }
+        for (Prewarm prewarm : settled) {
+            if (failure == null) {
+                prewarm.done().complete(null);
+            } else {
+                prewarm.done().completeExceptionally(failure);
+            }
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -98,6 +158,10 @@ public final class ForkServerStarter implements ProcessStarter {
         while ((spare = ready.pollFirst()) != null) {
             spare.kill();
         }
+        settlePrewarms(new IllegalStateException("the context was closed before its spares were ready"));
+    }
+
+    private record Prewarm(int count, CompletableFuture<Void> done) {
     }
 
     private void replenish() {
@@ -112,7 +176,7 @@ public final class ForkServerStarter implements ProcessStarter {
     }
 
     private void launchSpares() {
-        while (!closed && !ExitSequence.isExiting() && ready.size() + launching.get() < spares
+        while (!closed && !ExitSequence.isExiting() && ready.size() + launching.get() < wanted()
                 && consecutiveFailures.get() < MAX_CONSECUTIVE_FAILURES) {
             launching.incrementAndGet();
             try {
@@ -120,9 +184,18 @@ public final class ForkServerStarter implements ProcessStarter {
                 spare.onExit().whenComplete((code, error) -> spareExited(spare));
             } catch (RuntimeException e) {
                 launching.decrementAndGet();
-                consecutiveFailures.incrementAndGet();
                 LOG.warn("cannot launch a forkserver spare JVM: {}", e.getMessage());
+                if (consecutiveFailures.incrementAndGet() >= MAX_CONSECUTIVE_FAILURES) {
+                    settlePrewarms(new IllegalStateException("cannot launch forkserver spare JVMs: "
+                            + e.getMessage(), e));
+                }
             }
+        }
+    }
+
+    private int wanted() {
+        synchronized (prewarms) {
+            return spares + extra;
         }
     }
 
@@ -133,6 +206,7 @@ public final class ForkServerStarter implements ProcessStarter {
             spare.kill();
         } else {
             ready.addLast(spare);
+            settlePrewarms(null);
         }
     }
 
@@ -148,9 +222,13 @@ public final class ForkServerStarter implements ProcessStarter {
                 LOG.debug("a forkserver spare JVM (pid {}) was stopped while it booted", spare.pid());
                 return;
             }
-            LOG.warn("a forkserver spare JVM (pid {}) exited before it was ready; {}", spare.pid(),
-                    spare.fault() != null ? spare.fault().getMessage()
-                            : "its stderr ended with: " + spare.stderrTail());
+            String why = spare.fault() != null ? spare.fault().getMessage()
+                    : "its stderr ended with: " + spare.stderrTail();
+            LOG.warn("a forkserver spare JVM (pid {}) exited before it was ready; {}", spare.pid(), why);
+            if (consecutiveFailures.get() >= MAX_CONSECUTIVE_FAILURES) {
+                settlePrewarms(new IllegalStateException(MAX_CONSECUTIVE_FAILURES + " spare JVMs in a row exited "
+                        + "before they were ready; the last: " + why));
+            }
             replenish();
         }
     }

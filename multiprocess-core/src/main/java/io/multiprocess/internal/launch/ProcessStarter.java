@@ -1,6 +1,7 @@
 package io.multiprocess.internal.launch;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +19,14 @@ public interface ProcessStarter extends AutoCloseable {
      * nothing ahead (spawn) does not pay for working them out.
      */
     default void expect(Supplier<List<String>> classNames) {
+    }
+
+    /**
+     * Prepares {@code count} child JVMs ahead, so that the next {@code count} starts take one at once; completes
+     * when they are ready. A starter that prepares nothing ahead (spawn) completes at once.
+     */
+    default CompletableFuture<Void> prewarm(int count) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Stops idle child JVMs this starter keeps (spares); children running processes are not touched. */
