@@ -4,14 +4,16 @@ import io.multiprocess.BaseContext;
 import io.multiprocess.ProcessPool;
 import io.multiprocess.reduction.Reducer;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -34,6 +36,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(MultiprocessProperties.class)
 @Import(NamedBeansRegistrar.class)
 public class MultiprocessAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MultiprocessAutoConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -81,8 +85,26 @@ public class MultiprocessAutoConfiguration {
 
     @Bean(ProcessPoolLifecycle.BEAN_NAME)
     @ConditionalOnMissingBean(name = ProcessPoolLifecycle.BEAN_NAME)
-    ProcessPoolLifecycle multiprocessPoolLifecycle(ListableBeanFactory beans, ProcessPoolFactory factory) {
-        return new ProcessPoolLifecycle(beans, factory::gracePeriod);
+    ProcessPoolLifecycle multiprocessPoolLifecycle(ListableBeanFactory beans, ProcessPoolFactory factory,
+            MultiprocessProperties properties, ObjectProvider<BaseContext> contexts) {
+        int prewarm = properties.getPrewarm();
+        if (prewarm < 0) {
+            throw new MultiprocessPropertyException("multiprocess.prewarm", prewarm, "it cannot be negative",
+                    "Set it to the number of warm JVMs to boot at start, or 0 for none.", null);
+        }
+        return new ProcessPoolLifecycle(beans, factory::gracePeriod, () -> {
+            BaseContext context = contexts.getIfUnique();
+            if (prewarm > 0 && context != null) {
+                // Not waited for: the application is ready without them, and a start before they are launches a
+                // JVM of its own, as without.
+                context.prewarm(prewarm).whenComplete((ready, error) -> {
+                    if (error != null) {
+                        LOG.warn("multiprocess.prewarm: the {} warm JVMs could not be booted: {}", prewarm,
+                                error.getMessage());
+                    }
+                });
+            }
+        });
     }
 
     /** The owner of the named queues, and the factory of their beans: always there, as they may be. */

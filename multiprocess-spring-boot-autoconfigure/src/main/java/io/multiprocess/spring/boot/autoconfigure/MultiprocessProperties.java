@@ -49,6 +49,13 @@ public class MultiprocessProperties {
     private Path executable;
 
     /**
+     * Warm JVMs (forkserver spares) booted when the application has started, after the pools' workers, so that
+     * pools created later, and the first replacements of recycled or crashed workers, start at once. Those beyond
+     * the one spare forkserver keeps are not replaced once taken. 0 boots none ahead; spawn has none to boot.
+     */
+    private int prewarm;
+
+    /**
      * Classes loaded and initialized in warm forkserver JVMs before they are handed out. Only used with the
      * forkserver start method.
      */
@@ -112,6 +119,14 @@ public class MultiprocessProperties {
 
     public void setExecutable(Path executable) {
         this.executable = executable;
+    }
+
+    public int getPrewarm() {
+        return prewarm;
+    }
+
+    public void setPrewarm(int prewarm) {
+        this.prewarm = prewarm;
     }
 
     public List<String> getForkserverPreload() {

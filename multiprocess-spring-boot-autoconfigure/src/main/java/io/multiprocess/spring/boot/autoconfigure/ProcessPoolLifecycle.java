@@ -38,18 +38,25 @@ class ProcessPoolLifecycle implements SmartLifecycle {
 
     private final ListableBeanFactory beans;
     private final Function<String, Optional<Duration>> configuredGracePeriods;
+    private final Runnable afterStart;
     private volatile boolean running;
 
-    /** @param configuredGracePeriods the grace period of the pools made from properties, by bean name */
-    ProcessPoolLifecycle(ListableBeanFactory beans, Function<String, Optional<Duration>> configuredGracePeriods) {
+    /**
+     * @param configuredGracePeriods the grace period of the pools made from properties, by bean name
+     * @param afterStart what to do once the pools' workers are launching ({@code multiprocess.prewarm})
+     */
+    ProcessPoolLifecycle(ListableBeanFactory beans, Function<String, Optional<Duration>> configuredGracePeriods,
+            Runnable afterStart) {
         this.beans = beans;
         this.configuredGracePeriods = configuredGracePeriods;
+        this.afterStart = afterStart;
     }
 
     @Override
     public void start() {
         pools().forEach((name, pool) -> pool.start());
         running = true;
+        afterStart.run();
     }
 
     /** Once stopped, the pools are closed for good: pausing the context would end them, so it is refused. */

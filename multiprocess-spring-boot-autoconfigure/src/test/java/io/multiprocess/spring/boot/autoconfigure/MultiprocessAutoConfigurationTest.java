@@ -51,6 +51,28 @@ class MultiprocessAutoConfigurationTest {
             .withPropertyValues("multiprocess.pool.processes=1");
 
     @Test
+    void prewarmBootsWarmJvmsOnceTheApplicationHasStartedAndANegativeCountFailsStartup() {
+        runner.withPropertyValues("multiprocess.prewarm=3").run(context -> {
+            assertThat(context).hasNotFailed();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (Diagnostics.liveChildJvms().stream().filter(jvm -> jvm.idleSpare() && jvm.ready()).count() < 3) {
+                assertThat(System.nanoTime()).as("three warm spares after start").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            ProcessPool later = context.getBean(BaseContext.class).pool(2);
+            try {
+                assertThat(later.apply(() -> 1)).isEqualTo(1);
+            } finally {
+                later.terminate();
+                later.join(Duration.ofSeconds(20));
+            }
+        });
+        runner.withPropertyValues("multiprocess.prewarm=-1").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().isInstanceOf(MultiprocessPropertyException.class)
+                .hasMessageContaining("multiprocess.prewarm"));
+    }
+
+    @Test
     void byDefaultAForkserverContextOfItsOwnWithKryoAPoolAndNoQueues() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(BaseContext.class).hasSingleBean(ProcessPool.class)
