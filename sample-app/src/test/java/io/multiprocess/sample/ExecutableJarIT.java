@@ -26,39 +26,11 @@ class ExecutableJarIT {
     private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
     @Test
-    void anExecutableJarRunsLambdasInWorkersAndLeavesNoWorkerAfterSigterm() throws Exception {
+    void theJarRunsLambdasInWorkersANamedPoolWithItsFlagsIsResizedAndSigtermLetsRequestsInFlightFinish()
+            throws Exception {
+        // One start of the jar for all of it: each start costs a JVM and a Spring Boot application on two cores.
         Path jar = Path.of(System.getProperty("sample.jar"));
         assertThat(jar).isRegularFile();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path output = Files.createTempFile("sample-app", ".log");
-        Process app = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=0",
-                "--multiprocess.pool.processes=2").redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        try {
-            int port = awaitPort(app, output);
-            HttpResponse<String> primes = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + "/api/primes?limit=100000"))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(primes.statusCode()).as(primes.body()).isEqualTo(200);
-            assertThat(primes.body()).contains("\"primes\":9592");
-            List<ProcessHandle> workers = workersOf(app.pid());
-            assertThat(workers).as("worker JVMs of the app").isNotEmpty();
-
-            app.destroy();   // SIGTERM, as a service manager stops it
-            assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the app stopped").isTrue();
-
-            assertThat(awaitGone(workers)).as("workers still running after the app stopped").isEmpty();
-            assertThat(Files.readString(output, StandardCharsets.UTF_8)).doesNotContain("ClassNotFoundException");
-        } finally {
-            app.destroyForcibly();
-            Files.deleteIfExists(output);
-        }
-    }
-
-    @Test
-    void aNamedPoolFromTheCommandLineRunsWithItsFlagsIsResizedThenSigtermLetsRequestsInFlightFinish()
-            throws Exception {
-        Path jar = Path.of(System.getProperty("sample.jar"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path output = Files.createTempFile("sample-app-sigterm", ".log");
         Process app = new ProcessBuilder(java, "-jar", jar.toString(), "--server.port=0",
@@ -69,6 +41,13 @@ class ExecutableJarIT {
         try {
             int port = awaitPort(app, output);
             HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> primes = client.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/api/primes?limit=100000"))
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(primes.statusCode()).as("a lambda of BOOT-INF ran in a worker: " + primes.body())
+                    .isEqualTo(200);
+            assertThat(primes.body()).contains("\"primes\":9592");
 
             List<Long> cliWorkers = cliWorkerPids(client, port, 1);
             String commandLine = Files.readString(Path.of("/proc/" + cliWorkers.get(0) + "/cmdline"))
@@ -103,7 +82,7 @@ class ExecutableJarIT {
             assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("the app stopped").isTrue();
             assertThat(awaitGone(workers)).as("workers still running after the app stopped").isEmpty();
             assertThat(log).doesNotContain("pool broken").doesNotContain("RejectedExecutionException")
-                    .doesNotContain("exit code -15");
+                    .doesNotContain("exit code -15").doesNotContain("ClassNotFoundException");
         } finally {
             app.destroyForcibly();
             Files.deleteIfExists(output);
