@@ -179,7 +179,7 @@ class ForkServerTest {
             Set<Long> workers = pool.snapshot().workers().stream().map(PoolSnapshot.Worker::pid)
                     .collect(Collectors.toSet());
             assertThat(spares).as("the pool's workers were the warm spares").containsAll(workers);
-            Thread.sleep(2000);
+            Thread.sleep(1000);
             assertThat(idleSpares()).as("the one spare the context keeps; the two beyond it, taken, not replaced")
                     .hasSize(ctx.getSpares()).isSubsetOf(spares);
         }

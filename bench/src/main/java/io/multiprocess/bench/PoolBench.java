@@ -79,6 +79,7 @@ public final class PoolBench {
         metrics.addAll(CpuScaling.measure(context, options));
         BootedChildren.await();
         metrics.add(1, createAgain(context));
+        metrics.add(2, createPrewarmed(context));
         // forkserver keeps a warm spare after the pools' workers; it would compete with the next method for CPU.
         context.close();
         return metrics;
@@ -95,6 +96,22 @@ public final class PoolBench {
             double millis = (System.nanoTime() - before) / 1e6;
             return new PoolMetric("create_again_ms", "another pool(2) of the same context created → first apply "
                     + "result (ms)", millis, 1);
+        }
+    }
+
+    /**
+     * A pool created once the context has its JVMs ready ({@code prewarm(2)}, as the starter's
+     * {@code multiprocess.prewarm} does at application start): under forkserver both workers are warm spares handed
+     * over at once; spawn has nothing to prepare and starts two fresh JVMs.
+     */
+    private static PoolMetric createPrewarmed(BaseContext context) {
+        context.prewarm(PROCESSES).join();
+        long before = System.nanoTime();
+        try (ProcessPool pool = context.pool(PROCESSES)) {
+            pool.apply(() -> null);
+            double millis = (System.nanoTime() - before) / 1e6;
+            return new PoolMetric("create_prewarmed_ms", "pool(2) created after prewarm(2) → first apply result "
+                    + "(ms)", millis, 1);
         }
     }
 
