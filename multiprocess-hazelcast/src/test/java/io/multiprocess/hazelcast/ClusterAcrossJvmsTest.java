@@ -42,9 +42,10 @@ class ClusterAcrossJvmsTest {
     @Test
     void aMemberInAnotherJvmServesTheMapAndItsDeathLosesNothingWhenTheCallMayRetry() throws Exception {
         String clusterName = cluster.clusterName;
+        int firstPort = cluster.firstPort;
         Event stop = context.event();
         MpProcess other = context.process("cluster-member", () -> {
-            HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(TestCluster.config(clusterName));
+            HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(TestCluster.config(clusterName, firstPort));
             try (ProcessPool local = Multiprocess.newContext("spawn").pool(1);
                     ClusterPool pool = ClusterPool.builder(hazelcast, local).name("work")
                             .clusterKey(TestCluster.KEY).build()) {

@@ -231,7 +231,7 @@ class ClusterFailureTest {
 
     @Test
     void anInstanceNotConfiguredForClusterPoolsOrAMissingKeyIsAClearError() {
-        Config plain = TestCluster.config(cluster.clusterName + "-plain");
+        Config plain = TestCluster.config(cluster.clusterName + "-plain", cluster.firstPort);
         plain.getSerializationConfig().getDataSerializableFactories().clear();
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(plain);
         BaseContext context = Multiprocess.newContext("spawn");
@@ -239,7 +239,8 @@ class ClusterFailureTest {
         try {
             assertThatThrownBy(() -> ClusterPool.builder(hazelcast, local).clusterKey(TestCluster.KEY).build())
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("ClusterPool.configure(config)");
-            Config configured = ClusterPool.configure(TestCluster.config(cluster.clusterName + "-keyless"));
+            Config configured = ClusterPool.configure(TestCluster.config(cluster.clusterName + "-keyless",
+                    cluster.firstPort));
             HazelcastInstance keyless = Hazelcast.newHazelcastInstance(configured);
             try {
                 assertThatThrownBy(() -> ClusterPool.create(keyless, local)).isInstanceOf(IllegalStateException.class)

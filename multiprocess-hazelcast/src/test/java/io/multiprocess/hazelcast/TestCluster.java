@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -27,11 +28,14 @@ import java.util.stream.Collectors;
 final class TestCluster implements AutoCloseable {
 
     static final byte[] KEY = "a cluster key for the tests, 32b".getBytes(StandardCharsets.UTF_8);
-    static final int FIRST_PORT = 5901;
-    /** Room for the members of two test JVMs at once (surefire's forkCount), each joining any of them. */
-    static final int PORTS = 16;
+    /** Each cluster takes the next of these port ranges: a test never joins ports the last one is still closing. */
+    private static final int FIRST_PORT = 5901;
+    private static final int PORTS = 8;
+    private static final int RANGES = 8;
+    private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
     final String clusterName = "multiprocess-test-" + UUID.randomUUID();
+    final int firstPort = FIRST_PORT + PORTS * (CLUSTERS.getAndIncrement() % RANGES);
     final List<Member> members = new ArrayList<>();
 
     /** A member of the test cluster: its Hazelcast instance, its local pool and its cluster pool. */
@@ -43,7 +47,12 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    static Config config(String clusterName) {
+    /** A member of this cluster on loopback. */
+    Config config() {
+        return config(clusterName, firstPort);
+    }
+
+    static Config config(String clusterName, int firstPort) {
         Config config = ClusterPool.configure(new Config());
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -54,12 +63,12 @@ final class TestCluster implements AutoCloseable {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "10");
         NetworkConfig network = config.getNetworkConfig();
-        network.setPort(FIRST_PORT).setPortAutoIncrement(true).setPortCount(PORTS);
+        network.setPort(firstPort).setPortAutoIncrement(true).setPortCount(PORTS);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        for (int port = FIRST_PORT; port < FIRST_PORT + PORTS; port++) {
+        for (int port = firstPort; port < firstPort + PORTS; port++) {
             join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
         }
         return config;
@@ -70,7 +79,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     Member start(String name, int processes, UnaryOperator<ClusterPool.Builder> options) {
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config(clusterName).setInstanceName(
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config().setInstanceName(
                 clusterName + "-" + name));
         BaseContext context = Multiprocess.newContext("spawn");
         ProcessPool local = context.pool(PoolOptions.defaults().processes(processes).name(name));
