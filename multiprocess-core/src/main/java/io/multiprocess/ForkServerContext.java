@@ -80,7 +80,6 @@ public final class ForkServerContext extends BaseContext {
         return spares;
     }
 
-
     @Override
     List<String> preloadedClasses() {
         return preload;

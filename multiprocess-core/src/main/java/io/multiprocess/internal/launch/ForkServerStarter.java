@@ -69,6 +69,8 @@ public final class ForkServerStarter implements ProcessStarter {
                     extra--;
                 }
             }
+            // Fewer are wanted now: a wait for the ones just taken would otherwise never end.
+            settlePrewarms(null);
         }
         if (child == null) {
             child = ChildLauncher.launch(settings, ControlServer.get(), null);
@@ -129,12 +131,16 @@ public final class ForkServerStarter implements ProcessStarter {
         return done;
     }
 
-    /** Completes the waits that enough spares are ready for; fails all of them with {@code failure}. */
+    /**
+     * Completes the waits whose spares are ready: {@code count}, or all that are still wanted when some were taken
+     * meanwhile. Fails all of them with {@code failure}.
+     */
     private void settlePrewarms(RuntimeException failure) {
         List<Prewarm> settled = new ArrayList<>();
         synchronized (prewarms) {
+            int wanted = spares + extra;
             prewarms.removeIf(prewarm -> {
-                if (failure != null || ready.size() >= prewarm.count()) {
+                if (failure != null || ready.size() >= Math.min(prewarm.count(), wanted)) {
                     settled.add(prewarm);
                     return true;
                 }
