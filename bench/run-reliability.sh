@@ -6,6 +6,7 @@
 #   --short      CI sizes, about a minute and a half; default: the full sizes docs/reliability.md quotes
 #   --write      also write the page to docs/reliability.md
 #   --only IDS   only these scenarios (comma-separated; ReliabilityBench --list names them)
+#   --skip IDS   all scenarios but these (comma-separated)
 #   --no-python  skip the Python side
 #   --fuzz       run the fuzz properties with -Dmultiprocess.fuzz.tries=100000 (the default of the full form; the
 #                short form reads the unit suite's last surefire reports instead); --no-fuzz skips them
@@ -44,12 +45,13 @@ guarded=(
 )
 
 if [[ " $* " == *" --help "* || " $* " == *" -h "* ]]; then
-  sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
   exit 0
 fi
 short=()
 write=false
 only=""
+skip=""
 python_side=true
 fuzz=default
 while [[ $# -gt 0 ]]; do
@@ -57,6 +59,7 @@ while [[ $# -gt 0 ]]; do
     --short) short=(--short) ;;
     --write) write=true ;;
     --only) only="$2"; shift ;;
+    --skip) skip="$2"; shift ;;
     --no-python) python_side=false ;;
     --fuzz) fuzz=yes ;;
     --no-fuzz) fuzz=no ;;
@@ -100,7 +103,7 @@ deadline=$([[ ${#short[@]} -gt 0 ]] && echo 180 || echo 1500)
 
 echo "== scenarios ($([[ ${#short[@]} -gt 0 ]] && echo short || echo full) form) =="
 for id in "${ids[@]}"; do
-  [[ "$id" == fuzz ]] && continue
+  [[ "$id" == fuzz || ",$skip," == *",$id,"* ]] && continue
   log="$work/logs/$id.log"
   status=0
   timeout -k 10 "$deadline" "${bench[@]}" "${short[@]}" --scenario "$id" --out "$rows" --sample-jar "$sample_jar" \
