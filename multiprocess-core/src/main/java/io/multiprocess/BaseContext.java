@@ -406,7 +406,10 @@ public abstract class BaseContext implements AutoCloseable, ManagerHost {
         return executable;
     }
 
-    /** Extra JVM arguments for child JVMs, e.g. {@code List.of("-Xmx512m", "-XX:+UseSerialGC")}. */
+    /**
+     * Extra JVM arguments for child JVMs, e.g. {@code List.of("-Xmx512m")}. Children run the serial collector unless
+     * these choose one ({@code -XX:+UseG1GC}, for example): see docs/context-and-configuration.md, "Child JVM flags".
+     */
     public void setJvmArguments(List<String> arguments) {
         this.jvmArguments = List.copyOf(arguments);
         settingsChanged();

@@ -3,10 +3,14 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.testing.FreshContexts;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import io.multiprocess.testing.FreshContexts;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,11 +38,28 @@ class ChildJvmSettingsTest {
         context.setJvmArguments(List.of("-Dmultiprocess.test.flag=on", "-Xmx96m"));
         String out = dir.resolve("args").toString();
         MpProcess p = context.process(() -> Files.writeString(Path.of(out), System.getProperty(
-                "multiprocess.test.flag") + " " + (Runtime.getRuntime().maxMemory() <= 96L * 1024 * 1024)));
+                "multiprocess.test.flag") + " " + (Runtime.getRuntime().maxMemory() <= 96L * 1024 * 1024) + " "
+                + collectors()));
         p.start();
         p.join();
 
-        assertThat(Files.readString(Path.of(out))).isEqualTo("on true");
+        // The arguments chose no collector, so the child has the lean default, the serial one.
+        assertThat(Files.readString(Path.of(out))).isEqualTo("on true [Copy, MarkSweepCompact]");
+    }
+
+    @Test
+    void aCollectorInTheArgumentsReplacesTheDefaultOne() throws Exception {
+        BaseContext context = context("spawn");
+        try (ProcessPool pool = context.pool(PoolOptions.defaults().processes(1)
+                .jvmArguments(List.of("-XX:+UseParallelGC")))) {
+            assertThat(pool.apply(ChildJvmSettingsTest::collectors))
+                    .isEqualTo("[PS MarkSweep, PS Scavenge]");
+        }
+    }
+
+    private static String collectors() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                .sorted().toList().toString();
     }
 
     @ParameterizedTest

@@ -50,7 +50,7 @@ final class JvmCommand {
                 command.add("-Dslf4j.internal.verbosity=WARN");
             }
         }
-        command.addAll(settings.jvmArguments());
+        command.addAll(settings.childJvmArguments());
         command.addAll(archive.flags());
         bootLauncher.ifPresent(launcher -> command.add(BootJar.mainClassProperty(ChildArguments.MAIN_CLASS)));
         command.add("-cp");

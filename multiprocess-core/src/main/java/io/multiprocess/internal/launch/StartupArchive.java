@@ -71,7 +71,7 @@ final class StartupArchive {
             return Use.NONE;
         }
         // Worked out once per JVM: checking every jar and hashing is not for each launch.
-        Optional<Path> where = ARCHIVE_PATHS.computeIfAbsent(java + '\n' + settings.jvmArguments() + '\n'
+        Optional<Path> where = ARCHIVE_PATHS.computeIfAbsent(java + '\n' + settings.childJvmArguments() + '\n'
                 + settings.reducer() + '\n' + classpath, ignored -> archivePath(settings, java, classpath));
         if (where.isEmpty()) {
             return Use.NONE;
@@ -125,7 +125,7 @@ final class StartupArchive {
         Path partial = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         List<String> command = new ArrayList<>();
         command.add(java);
-        command.addAll(settings.jvmArguments());
+        command.addAll(settings.childJvmArguments());
         command.add(aot ? "-XX:AOTCacheOutput=" + partial : "-XX:ArchiveClassesAtExit=" + partial);
         command.add("-Xlog:disable");
         command.add("-cp");
@@ -227,7 +227,7 @@ final class StartupArchive {
     /** Names what the archive depends on: the JDK, the JVM arguments, and every jar by path, size and time. */
     private static String key(String java, String version, LaunchSettings settings, String classpath) {
         StringBuilder text = new StringBuilder(java).append('\n').append(version).append('\n')
-                .append(settings.jvmArguments()).append('\n').append(settings.reducer()).append('\n');
+                .append(settings.childJvmArguments()).append('\n').append(settings.reducer()).append('\n');
         for (String entry : classpath.split(File.pathSeparator)) {
             File file = new File(entry);
             text.append(entry).append(' ').append(file.length()).append(' ').append(file.lastModified()).append('\n');

@@ -68,7 +68,7 @@ public class MultiprocessProperties {
      */
     private String reducer = "kryo";
 
-    /** JVM arguments of every child JVM, such as -Xmx512m or -XX:+UseSerialGC. */
+    /** JVM arguments of every child JVM, such as -Xmx512m. Children run the serial collector unless these choose one. */
     private List<String> jvmArguments = new ArrayList<>();
 
     /** Whether child JVMs start from a class-data archive made once per JDK, JVM arguments and classpath. */
