@@ -70,6 +70,16 @@ trap 'rm -f "$report"' EXIT
   echo "#### Managers"
   side_by_side io.multiprocess.bench.ManagerBench bench/python/manager_bench.py bench/python/merge_manager.py \
     "${short[@]}"
+  if [[ ${#short[@]} -eq 0 ]]; then
+    echo
+    echo "#### Lean workers (bench/run-footprint.sh: an idle pool worker beside a bare JVM, and collectors)"
+    echo
+    footprint_out="$(mktemp)"
+    "$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_classpath" \
+      io.multiprocess.bench.WorkerFootprint "$footprint_out" 5 default "-XX:+UseG1GC" > /dev/null
+    cat "$footprint_out"
+    rm -f "$footprint_out"
+  fi
   # The cluster suite is left out of the smoke run: CI's 12 minutes have no room for its member JVMs, and
   # multiprocess-hazelcast's tests run the same members and paths.
   if [[ ${#short[@]} -eq 0 ]]; then

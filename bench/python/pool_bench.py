@@ -91,6 +91,29 @@ def apply_round_trip(pool, args):
     }
 
 
+def first_calls(pool, items, args):
+    """The first applies and the first three maps on a new pool, nothing run before them (our JVM's figures of
+    the same name come from its first pool; CPython compiles nothing as it goes, so only the pool is new here)."""
+    micros = []
+    for _ in range(args.applies):
+        before = time.perf_counter_ns()
+        pool.apply(noop)
+        micros.append((time.perf_counter_ns() - before) / 1e3)
+    first = f"first {len(micros):,} applies of a fresh JVM"
+    results = {
+        "first_apply_median_us": metric(nearest_rank(micros, 50), len(micros), first + ", round trip median (µs)"),
+        "first_apply_p90_us": metric(nearest_rank(micros, 90), len(micros), first + ", round trip p90 (µs)"),
+    }
+    expected = [x + 1 for x in items]
+    for number, name in enumerate(("first", "second", "third"), start=1):
+        before = time.perf_counter_ns()
+        check(pool.map(increment, items), expected, f"map {number} of a new pool")
+        rate = len(items) / ((time.perf_counter_ns() - before) / 1e9)
+        results[f"first_map{number}_tps"] = metric(
+            rate, 1, f"{name} map of a fresh JVM, default chunksize, over {len(items):,} ints (tasks/s)")
+    return results
+
+
 def throughput(key, label, run, items, args):
     """The warm-up runs, then the measured ones; results are checked so a broken run is not timed."""
     expected = [x + 1 for x in items]
@@ -130,6 +153,7 @@ def measure(method, args):
         pool.apply(noop)
         results["create_ms"] = metric((time.perf_counter_ns() - before) / 1e6, 1,
                                       "pool(2) created → first apply result (ms)")
+        results.update(first_calls(pool, items, args))
         results.update(apply_round_trip(pool, args))
         results.update(throughput("map_default", "map, default chunksize",
                                   lambda: pool.map(increment, items), items, args))

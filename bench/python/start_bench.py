@@ -3,7 +3,7 @@ target runs, for one process, with each start method, and the resident memory of
 
 Times are time.monotonic_ns() on both sides (CLOCK_MONOTONIC on Linux, the clock Java's System.nanoTime() reads,
 one clock for every process on the machine): the parent reads it just before start(), the target first thing,
-and sends it back through a pipe the parent reads after join(). RSS is read from /proc, so this is Linux-only.
+and sends it back through a pipe the parent reads after join(). Memory is read from /proc, so this is Linux-only.
 
 Standard library only (or uqfoundation's multiprocess instead, see peer.py). Prints JSON with --json, else a
 Markdown table.
@@ -52,22 +52,26 @@ def time_start(context):
     return (started - before) / 1e6
 
 
-def resident_kib(pid):
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+def footprint_kib(pid):
+    """RSS, PSS and private memory (Private_Clean + Private_Dirty) of pid, from /proc/PID/smaps_rollup."""
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+        for line in rollup:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                fields[parts[0].rstrip(":")] = int(parts[1])
+    return {"rss": fields["Rss"], "pss": fields["Pss"],
+            "private": fields["Private_Clean"] + fields["Private_Dirty"]}
 
 
-def idle_child_rss_kib(context):
+def idle_child_footprint_kib(context):
     ready = context.Event()
     process = context.Process(target=idle, args=(ready,), daemon=True)
     process.start()
     ready.wait(60)
     time.sleep(IDLE_BEFORE_RSS_SECONDS)
     try:
-        return resident_kib(process.pid)
+        return footprint_kib(process.pid)
     finally:
         process.kill()
         process.join()
@@ -82,12 +86,15 @@ def measure(method, args):
     for _ in range(args.starts):
         millis.append(time_start(context))
         time.sleep(SETTLE_SECONDS)
-    return {
+    results = {
         "start_ms": {"median": nearest_rank(millis, 50), "min": min(millis), "p90": nearest_rank(millis, 90),
                      "n": len(millis), "label": f"{method}: start() → target running (ms)"},
-        "idle_rss_mib": {"value": idle_child_rss_kib(context) / 1024, "n": 1,
-                         "label": f"{method}: RSS of a child idling in its target (MiB)"},
     }
+    footprint = idle_child_footprint_kib(context)
+    for key, what in (("private", "private memory"), ("pss", "PSS"), ("rss", "RSS")):
+        results[f"idle_{key}_mib"] = {"value": footprint[key] / 1024, "n": 1,
+                                      "label": f"{method}: {what} of a child idling in its target (MiB)"}
+    return results
 
 
 def main(argv):
@@ -113,11 +120,13 @@ def main(argv):
         start = results[method]["start_ms"]
         print(f"| {LIBRARY} {start['label']} | {start['median']:.1f} | {start['min']:.1f} | {start['p90']:.1f} "
               f"| {start['n']} |")
-    for method in methods:
-        rss = results[method]["idle_rss_mib"]
-        print(f"| {LIBRARY} {rss['label']} | {rss['value']:.1f} | – | – | 1 |")
+    for key in ("idle_private_mib", "idle_pss_mib", "idle_rss_mib"):
+        for method in methods:
+            figure = results[method][key]
+            print(f"| {LIBRARY} {figure['label']} | {figure['value']:.1f} | – | – | 1 |")
     print()
-    print(f"{runtime}. A forked child shares its parent's pages copy-on-write; RSS counts them.")
+    print(f"{runtime}. A forked child shares its parent's pages copy-on-write: RSS counts them whole, PSS a share of"
+          " them, private memory not at all.")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,35 @@ final class PoolWorkload {
     }
 
     /**
+     * What a service sees on its first calls: the first {@code appliesPerRound} applies and the first three maps
+     * (default chunksize) on this pool, with nothing run before them. Meant for the first pool of a fresh JVM,
+     * whose code (this JVM's and the new workers') is not compiled yet.
+     */
+    List<PoolMetric> firstCalls() {
+        double[] micros = new double[options.appliesPerRound()];
+        for (int i = 0; i < micros.length; i++) {
+            long before = System.nanoTime();
+            pool.apply(() -> null);
+            micros[i] = (System.nanoTime() - before) / 1e3;
+        }
+        Stats applies = Stats.of(micros);
+        String first = "first " + String.format(Locale.ROOT, "%,d", micros.length) + " applies of a fresh JVM";
+        List<PoolMetric> metrics = new ArrayList<>(List.of(
+                new PoolMetric("first_apply_median_us", first + ", round trip median (µs)", applies.median(),
+                        applies.n()),
+                new PoolMetric("first_apply_p90_us", first + ", round trip p90 (µs)", applies.p90(), applies.n())));
+        for (int map = 1; map <= 3; map++) {
+            long before = System.nanoTime();
+            check(pool.map(INCREMENT, items), "map " + map + " of a fresh JVM");
+            double seconds = (System.nanoTime() - before) / 1e9;
+            metrics.add(new PoolMetric("first_map" + map + "_tps", List.of("first", "second", "third").get(map - 1)
+                    + " map of a fresh JVM, default chunksize, over " + String.format(Locale.ROOT, "%,d", items.size())
+                    + " ints (tasks/s)", items.size() / seconds, 1));
+        }
+        return metrics;
+    }
+
+    /**
      * Sequential {@code apply} of a no-op, one call at a time, so each figure is one full round trip. Median and
      * p90 are over every measured call of every round (not a median of round medians).
      */

@@ -59,8 +59,8 @@ public final class StartLatency {
                 spawn.setJvmArguments(options.childJvmArguments());
             }
             Stats forkserverStart = forkserverLatency(forkserver, options, dir);
-            long spareRss = idleSpareRssKib();
-            long childRss = sleepingChildRssKib(forkserver, dir);
+            ProcStatus.Footprint spare = idleSpareFootprint();
+            ProcStatus.Footprint child = sleepingChildFootprint(forkserver, dir);
             // Drops the idle spares, so they neither compete with spawn for CPU nor outlive the run.
             forkserver.setSpares(1);
             awaitNoChildren();
@@ -74,8 +74,12 @@ public final class StartLatency {
             rows.add(row("spawn: start() → target running (ms)", spawnStart));
             rows.add(row("same bootstrap as spawn: ProcessBuilder.start() → target running (ms)", bootstrapStart));
             rows.add(row("bare JVM: ProcessBuilder.start() → main running (ms)", bareStart));
-            rows.add(single("RSS of an idle forkserver spare (MiB)", spareRss / 1024.0));
-            rows.add(single("RSS of a child sleeping in its target (MiB)", childRss / 1024.0));
+            rows.add(single("private memory of an idle forkserver spare (MiB)", spare.privateKib() / 1024.0));
+            rows.add(single("private memory of a child sleeping in its target (MiB)", child.privateKib() / 1024.0));
+            rows.add(single("PSS of an idle forkserver spare (MiB)", spare.pssKib() / 1024.0));
+            rows.add(single("PSS of a child sleeping in its target (MiB)", child.pssKib() / 1024.0));
+            rows.add(single("RSS of an idle forkserver spare (MiB)", spare.rssKib() / 1024.0));
+            rows.add(single("RSS of a child sleeping in its target (MiB)", child.rssKib() / 1024.0));
             print(rows, spawnStart.median() / bootstrapStart.median(), spawnStart.median() / bareStart.median());
         } finally {
             deleteTree(dir);
@@ -236,13 +240,13 @@ public final class StartLatency {
                 .orElse("");
     }
 
-    private static long idleSpareRssKib() throws Exception {
+    private static ProcStatus.Footprint idleSpareFootprint() throws Exception {
         ChildJvmInfo spare = awaitReadySpare();
         pause(IDLE_BEFORE_RSS);
-        return ProcStatus.rssKib(spare.pid());
+        return ProcStatus.footprint(spare.pid());
     }
 
-    private static long sleepingChildRssKib(BaseContext context, Path dir) throws Exception {
+    private static ProcStatus.Footprint sleepingChildFootprint(BaseContext context, Path dir) throws Exception {
         awaitReadySpare();
         Path marker = dir.resolve("sleeping.txt");
         String target = marker.toString();
@@ -251,7 +255,7 @@ public final class StartLatency {
         try {
             await(() -> Files.exists(marker) ? Optional.of(true) : Optional.empty(), "the child's target to run");
             pause(IDLE_BEFORE_RSS);
-            return ProcStatus.rssKib(process.pid());
+            return ProcStatus.footprint(process.pid());
         } finally {
             process.terminate();
             process.join();
