@@ -90,9 +90,9 @@ public final class ChildMain {
             return;
         }
         parentWatcher.start();
-        // From here the watcher reads the parent's LEVEL answers, so SLF4J events may go to the parent (when it
-        // relays this JVM's output, which chose the relaying provider); before, they went to stderr as text.
-        LogRelay.connect(channel::send, parentWatcher);
+        // From here the channel's reader hands the parent's LEVEL answers on, so SLF4J events may go to the parent
+        // (when it relays this JVM's output, which chose the relaying provider); before, they went to stderr as text.
+        LogRelay.connect(channel::send, channel);
         System.exit(MpProcess.runInChild(request, reducer, onRunning));
     }
 

@@ -84,6 +84,7 @@ final class PoolWorkerProcess extends MpProcess {
                 return;
             }
             if (message[0] == FrameTypes.Pool.TASK) {
+                channel.taskStarted();
                 long waited = System.nanoTime() - waitStart;
                 PoolFrames.Task task = PoolFrames.Task.read(message);
                 byte[] result;

@@ -43,8 +43,8 @@ public final class LogRelay {
     }
 
     private static volatile Sender sender;
-    /** The thread that reads the parent's answers: it must never wait for one itself. */
-    private static volatile Thread answerReader;
+    /** Reads the parent's answers; a thread that reads them must never wait for one itself. */
+    private static volatile AnswerReader answerReader;
     private static final Map<String, Threshold> THRESHOLDS = new ConcurrentHashMap<>();
     private static final Map<Long, CompletableFuture<Integer>> QUERIES = new ConcurrentHashMap<>();
     private static final Map<Long, String> QUERIED = new ConcurrentHashMap<>();
@@ -53,11 +53,21 @@ public final class LogRelay {
     private LogRelay() {
     }
 
+    /** What reads the channel the parent's LEVEL answers come on, and hands them to {@link #answer}. */
+    public interface AnswerReader {
+
+        /** Whether the calling thread reads the channel now: then it cannot wait for an answer. */
+        boolean readsOnThisThread();
+
+        /** Has the channel read as soon as it can: a thread waits for an answer. */
+        void readSoon();
+    }
+
     /**
      * From now on events go to the parent through {@code channel}, and the parent's LEVEL answers are read by
      * {@code reader}, which hands them to {@link #answer}.
      */
-    public static void connect(Sender channel, Thread reader) {
+    public static void connect(Sender channel, AnswerReader reader) {
         answerReader = reader;
         sender = channel;
     }
@@ -89,7 +99,7 @@ public final class LogRelay {
         Threshold known = THRESHOLDS.get(logger);
         if (known == null) {
             // The reader logging would wait for an answer only it can read: it asks, and uses INFO this once.
-            boolean mayWait = Thread.currentThread() != answerReader;
+            boolean mayWait = !answerReader.readsOnThisThread();
             int lowest = ask(channel, logger, mayWait);
             if (!mayWait) {
                 return level.toInt() >= Level.INFO.toInt();
@@ -118,6 +128,7 @@ public final class LogRelay {
             if (!wait) {
                 return NOTHING;
             }
+            answerReader.readSoon();
             return answer.get(ANSWER_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
