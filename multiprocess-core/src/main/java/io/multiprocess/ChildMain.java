@@ -7,6 +7,8 @@ import io.multiprocess.internal.launch.ChildChannel;
 import io.multiprocess.internal.launch.LaunchSettings;
 import io.multiprocess.internal.launch.RunRequest;
 import io.multiprocess.internal.logging.LogRelay;
+import io.multiprocess.internal.pool.PackedItems;
+import io.multiprocess.internal.pool.TaskBatch;
 import io.multiprocess.internal.transport.Authentication;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
@@ -14,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -40,6 +43,8 @@ public final class ChildMain {
     /** Exit code of a child whose parent disappeared. */
     static final int ORPHANED_EXIT_CODE = 70;
     private static final long HALT_AFTER_MILLIS = 3000;
+    /** Rounds of the pool task path in a training run: a few milliseconds of a JVM that runs once per jar. */
+    private static final int TRAINING_ROUNDS = 500;
 
     private ChildMain() {
     }
@@ -195,9 +200,23 @@ public final class ChildMain {
             Reducer reducer = Reducers.byName(reducerName);
             rehearseHandOff(reducer);
             SerializableFunction<Object, Object> increment = x -> (Integer) x + 1;
-            reducer.loads(reducer.dumps(PoolWorkerProcess.batch(increment, new ArrayList<>(List.of(1)))));
-            reducer.loads(reducer.dumps(new ArrayList<>(List.of(2))));
-        } catch (IOException | RuntimeException e) {
+            // A pool task's path, as a worker runs it: the chunk in, the function over its items, the results out,
+            // in each packed form. The startup archive keeps the classes; from JDK 25 the AOT cache also keeps the
+            // profiles of what ran often enough, hence the rounds.
+            List<List<?>> chunks = List.of(List.of(1, 2), List.of(1L), List.of(0.5), List.of("a"),
+                    List.of(new byte[1]), Arrays.asList(1, null));
+            for (int round = 0; round < TRAINING_ROUNDS; round++) {
+                for (List<?> items : chunks) {
+                    TaskBatch batch = (TaskBatch) reducer.loads(reducer.dumps(PoolWorkerProcess.batch(increment,
+                            new ArrayList<>(items))));
+                    List<Object> results = new ArrayList<>();
+                    for (Object item : batch.items()) {
+                        results.add(item instanceof Integer ? increment.apply(item) : item);
+                    }
+                    ((PackedItems) reducer.loads(reducer.dumps(PackedItems.pack(results)))).unpack().size();
+                }
+            }
+        } catch (Exception e) {
             System.err.println("multiprocess: training a startup archive failed: " + e);
             System.exit(1);
         }

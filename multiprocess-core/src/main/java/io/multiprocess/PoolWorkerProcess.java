@@ -5,6 +5,7 @@ import io.multiprocess.function.SerializableFunction;
 import io.multiprocess.function.SerializableRunnable;
 import io.multiprocess.internal.launch.ChildChannel;
 import io.multiprocess.internal.pool.PoolFrames;
+import io.multiprocess.internal.pool.PackedItems;
 import io.multiprocess.internal.pool.TaskBatch;
 import io.multiprocess.internal.pool.ThreadDumps;
 import io.multiprocess.internal.pool.WorkerTrace;
@@ -112,8 +113,9 @@ final class PoolWorkerProcess extends MpProcess {
         try {
             TaskBatch batch = (TaskBatch) reducer.loads(payload);
             loaded = System.nanoTime();
-            results = new ArrayList<>(batch.items().size());
-            for (Object item : batch.items()) {
+            List<Object> items = batch.items();
+            results = new ArrayList<>(items.size());
+            for (Object item : items) {
                 results.add(batch.function().apply(item));
             }
         } catch (Throwable failure) {
@@ -129,7 +131,7 @@ final class PoolWorkerProcess extends MpProcess {
         long worked = System.nanoTime();
         PoolFrames.WorkerTimes times = new PoolFrames.WorkerTimes(waited, loaded - start, worked - loaded, 0);
         try {
-            byte[] reduced = reducer.dumps(results);
+            byte[] reduced = reducer.dumps(PackedItems.pack(results));
             times = new PoolFrames.WorkerTimes(waited, loaded - start, worked - loaded, System.nanoTime() - worked);
             return PoolFrames.result(batchId, FrameTypes.Pool.OK, heapUsed(), times, reduced);
         } catch (ReductionException e) {

@@ -755,7 +755,7 @@ public final class Scheduler implements TaskRunner {
                 case FrameTypes.Pool.OK -> {
                     long start = System.nanoTime();
                     @SuppressWarnings("unchecked")
-                    List<Object> results = (List<Object>) reducer.loads(message, offset, length);
+                    List<Object> results = ((PackedItems) reducer.loads(message, offset, length)).unpack();
                     task.group.deserialized(System.nanoTime() - start);
                     finish(task, results, null, TaskOutcome.SUCCESS);
                 }

@@ -5,8 +5,17 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What travels to a worker for one chunk: the function and its arguments. One TASK message, one reduction, one
- * RESULT message per chunk, however many items it holds.
+ * What travels to a worker for one chunk: the function and its arguments, packed (see {@link PackedItems}). One
+ * TASK message, one reduction, one RESULT message per chunk, however many items it holds.
  */
-public record TaskBatch(SerializableFunction<Object, Object> function, List<Object> items) implements Serializable {
+public record TaskBatch(SerializableFunction<Object, Object> function, PackedItems packed) implements Serializable {
+
+    public TaskBatch(SerializableFunction<Object, Object> function, List<?> items) {
+        this(function, PackedItems.pack(items));
+    }
+
+    /** The arguments, one per item. */
+    public List<Object> items() {
+        return packed.unpack();
+    }
 }
