@@ -34,10 +34,28 @@ against_library_too() {
   local python="${PYTHON:-python3}"
   local peer_json
   peer_json="$(mktemp)"
-  BENCH_PYTHON_LIBRARY="$library" "$python" "$python_script" --json "$@" >"$peer_json"
+  BENCH_PYTHON_LIBRARY="$library" python_peer "$peer_json" "$python_script" "$@"
   echo
   "$python" "$merge_script" "$bench_root/bench/target/last-ours.json" "$peer_json"
   rm -f "$peer_json"
+}
+
+# python_peer OUT_JSON PYTHON_SCRIPT [ARGS...]
+# Runs a Python peer with --json into OUT_JSON, under a deadline ($BENCH_PYTHON_DEADLINE seconds, default 1500):
+# CPython's own pools can hang (a forkserver Pool's worker-handler thread once spun for 30 minutes with its workers
+# idle). A peer that hangs or fails leaves a JSON with no results, which the merge scripts show as "–", and says so.
+python_peer() {
+  local out_json="$1" python_script="$2"
+  shift 2
+  local deadline="${BENCH_PYTHON_DEADLINE:-1500}" status=0
+  timeout -k 10 "$deadline" "${PYTHON:-python3}" "$python_script" --json "$@" >"$out_json" || status=$?
+  if [[ $status -ne 0 ]]; then
+    local why="failed with status $status"
+    [[ $status -eq 124 || $status -eq 137 ]] && why="hung: no result after $deadline s (killed)"
+    echo "$python_script $why; its column is empty" >&2
+    printf '{"runtime": "%s: %s", "library": "python", "processes": 0, "results": {}}\n' "$python_script" "$why" \
+      >"$out_json"
+  fi
 }
 
 # side_by_side MAIN_CLASS PYTHON_SCRIPT MERGE_SCRIPT [ARGS...]
@@ -55,7 +73,7 @@ side_by_side() {
 
   "$bench_java" -cp "$bench_classpath" "$main_class" --json "$@" >"$out/ours.json"
   cp "$out/ours.json" "$bench_root/bench/target/last-ours.json"
-  "$python" "$python_script" --json "$@" >"$out/python.json"
+  python_peer "$out/python.json" "$python_script" "$@"
   echo
   "$python" "$merge_script" "$out/ours.json" "$out/python.json"
 

@@ -23,12 +23,18 @@ def label(key, text):
     return f"{text} ({better(key)})"
 
 
+def number(value):
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.1f}"
+
+
 def cell(results, method, key):
+    """The figure; a median of runs with their spread, [min, max]."""
     figure = results.get(method, {}).get(key)
     if figure is None:
         return "–"
-    value = figure["value"]
-    return f"{value:,.0f}" if value >= 1000 else f"{value:.1f}"
+    if "min" in figure:
+        return f"{number(figure['value'])} [{number(figure['min'])}, {number(figure['max'])}]"
+    return number(figure["value"])
 
 
 def main(ours_file, python_file):
@@ -54,7 +60,8 @@ def main(ours_file, python_file):
     apply_n = dict(counts).get("apply_median_us")
     runs_n = dict(counts).get("map_cs1_tps")
     print(f"n: pool creation 1 of each kind per start method; apply {apply_n:,} calls (median and p90 over all calls);"
-          f" map and imap {runs_n} runs each after at least 1 s of unmeasured runs (median run).")
+          f" map and imap {runs_n} runs each after at least 1 s of unmeasured runs (median run [fastest, slowest]);"
+          " a fresh JVM's first calls: one run.")
     print(f"ours: {ours['runtime']}; python: {python['runtime']}; {ours['processes']} worker processes each.")
 
 

@@ -128,8 +128,8 @@ def throughput(key, label, run, items, args):
         rates.append(len(items) / (nanos / 1e9))
     over = f"{label} over {len(items):,} ints"
     return {
-        key + "_tps": metric(nearest_rank(rates, 50), len(rates), over + ", median (tasks/s)"),
-        key + "_ms": metric(nearest_rank(millis, 50), len(millis), over + ", median wall time (ms)"),
+        key + "_tps": metric(nearest_rank(rates, 50), len(rates), over + ", median (tasks/s)", rates),
+        key + "_ms": metric(nearest_rank(millis, 50), len(millis), over + ", median wall time (ms)", millis),
     }
 
 
@@ -138,8 +138,12 @@ def check(results, expected, label):
         raise RuntimeError(f"{label} returned wrong results ({len(results)} of {len(expected)} items)")
 
 
-def metric(value, n, label):
-    return {"value": value, "n": n, "label": label}
+def metric(value, n, label, runs=None):
+    """A figure; with runs, the median of them, and their spread (min, max)."""
+    figure = {"value": value, "n": n, "label": label}
+    if runs:
+        figure.update(min=min(runs), max=max(runs))
+    return figure
 
 
 def measure(method, args):

@@ -161,8 +161,10 @@ public final class PoolBench {
             out.append(methodSeparator).append('"').append(entry.getKey()).append("\": {");
             String separator = "";
             for (PoolMetric metric : entry.getValue()) {
-                out.append(String.format(Locale.ROOT, "%s\"%s\": {\"value\": %.3f, \"n\": %d, \"label\": \"%s\"}",
-                        separator, metric.key(), metric.value(), metric.n(), metric.label()));
+                String spread = Double.isNaN(metric.min()) ? "" : String.format(Locale.ROOT,
+                        ", \"min\": %.3f, \"max\": %.3f", metric.min(), metric.max());
+                out.append(String.format(Locale.ROOT, "%s\"%s\": {\"value\": %.3f, \"n\": %d%s, \"label\": \"%s\"}",
+                        separator, metric.key(), metric.value(), metric.n(), spread, metric.label()));
                 separator = ", ";
             }
             out.append('}');

@@ -9,6 +9,17 @@ package io.multiprocess.bench;
  * @param label what a reader sees in the table, with its unit
  * @param value the figure
  * @param n how many measurements it summarizes
+ * @param min the lowest of the measurements the value is the median of, or NaN when it is no median of runs
+ * @param max the highest of them, or NaN
  */
-record PoolMetric(String key, String label, double value, int n) {
+record PoolMetric(String key, String label, double value, int n, double min, double max) {
+
+    PoolMetric(String key, String label, double value, int n) {
+        this(key, label, value, n, Double.NaN, Double.NaN);
+    }
+
+    /** The median of {@code stats}, with their spread. */
+    static PoolMetric medianOf(String key, String label, Stats stats) {
+        return new PoolMetric(key, label, stats.median(), stats.n(), stats.min(), stats.max());
+    }
 }

@@ -117,8 +117,8 @@ final class PoolWorkload {
         Stats wall = Stats.of(millis);
         String over = String.format(Locale.ROOT, "%s over %,d ints", label, items.size());
         return List.of(
-                new PoolMetric(key + "_tps", over + ", median (tasks/s)", rate.median(), rate.n()),
-                new PoolMetric(key + "_ms", over + ", median wall time (ms)", wall.median(), wall.n()));
+                PoolMetric.medianOf(key + "_tps", over + ", median (tasks/s)", rate),
+                PoolMetric.medianOf(key + "_ms", over + ", median wall time (ms)", wall));
     }
 
     /** Every result, not a sample: a pool that lost or reordered an item must not be reported as fast. */
