@@ -40,6 +40,19 @@ against_library_too() {
   rm -f "$peer_json"
 }
 
+# java_report MAIN_CLASS [ARGS...]
+# Runs one of our bench mains that writes its Markdown report into the file given as its first argument (its stdout
+# is progress only), with quiet logging (Hazelcast's at ERROR), and prints the report.
+java_report() {
+  local main_class="$1" report
+  shift
+  report="$(mktemp)"
+  "$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.com.hazelcast=error \
+    -cp "$bench_classpath" "$main_class" "$report" "$@" > /dev/null
+  cat "$report"
+  rm -f "$report"
+}
+
 # python_peer OUT_JSON PYTHON_SCRIPT [ARGS...]
 # Runs a Python peer with --json into OUT_JSON, under a deadline ($BENCH_PYTHON_DEADLINE seconds, default 1500):
 # CPython's own pools can hang (a forkserver Pool's worker-handler thread once spun for 30 minutes with its workers

@@ -74,11 +74,7 @@ trap 'rm -f "$report"' EXIT
     echo
     echo "#### Lean workers (bench/run-footprint.sh: an idle pool worker beside a bare JVM, and collectors)"
     echo
-    footprint_out="$(mktemp)"
-    "$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_classpath" \
-      io.multiprocess.bench.WorkerFootprint "$footprint_out" 5 default "-XX:+UseG1GC" > /dev/null
-    cat "$footprint_out"
-    rm -f "$footprint_out"
+    java_report io.multiprocess.bench.WorkerFootprint 5 default "-XX:+UseG1GC"
   fi
   # The cluster suite is left out of the smoke run: CI's 12 minutes have no room for its member JVMs, and
   # multiprocess-hazelcast's tests run the same members and paths.
@@ -86,11 +82,7 @@ trap 'rm -f "$report"' EXIT
     echo
     echo "#### Cluster pool (members on this machine; see docs/scale-out.md)"
     echo
-    cluster_out="$(mktemp)"
-    "$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_classpath" \
-      io.multiprocess.bench.ClusterBench "$cluster_out" > /dev/null
-    cat "$cluster_out"
-    rm -f "$cluster_out"
+    java_report io.multiprocess.bench.ClusterBench
   fi
 } | tee "$report"
 

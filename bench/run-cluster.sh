@@ -6,8 +6,4 @@
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-"$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.com.hazelcast=error \
-  -cp "$bench_classpath" io.multiprocess.bench.ClusterBench "$out" "$@" > /dev/null
-cat "$out"
+java_report io.multiprocess.bench.ClusterBench "$@"

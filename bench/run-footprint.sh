@@ -10,8 +10,4 @@ rounds="${1:-5}"
 [[ $# -gt 0 ]] && shift
 sets=("$@")
 [[ ${#sets[@]} -eq 0 ]] && sets=(default "-XX:+UseG1GC")
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-"$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_classpath" \
-  io.multiprocess.bench.WorkerFootprint "$out" "$rounds" "${sets[@]}" > /dev/null
-cat "$out"
+java_report io.multiprocess.bench.WorkerFootprint "$rounds" "${sets[@]}"

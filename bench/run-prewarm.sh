@@ -5,8 +5,4 @@
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-"$bench_java" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_classpath" \
-  io.multiprocess.bench.PrewarmedPoolStart "$out" "$@" > /dev/null
-cat "$out"
+java_report io.multiprocess.bench.PrewarmedPoolStart "$@"

@@ -3,7 +3,9 @@ package io.multiprocess.internal.pool;
 import java.io.Serializable;
 import java.util.AbstractList;
 import java.util.List;
+import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.function.IntFunction;
 
 /**
  * A chunk's items, or its results, as they travel: when all are of one common type (Integer, Long, Double, String,
@@ -74,12 +76,7 @@ public sealed interface PackedItems extends Serializable {
 
         @Override
         public List<Object> unpack() {
-            return new View(values.length) {
-                @Override
-                public Object get(int index) {
-                    return values[index];
-                }
-            };
+            return new View(values.length, index -> values[index]);
         }
     }
 
@@ -87,12 +84,7 @@ public sealed interface PackedItems extends Serializable {
 
         @Override
         public List<Object> unpack() {
-            return new View(values.length) {
-                @Override
-                public Object get(int index) {
-                    return values[index];
-                }
-            };
+            return new View(values.length, index -> values[index]);
         }
     }
 
@@ -100,12 +92,7 @@ public sealed interface PackedItems extends Serializable {
 
         @Override
         public List<Object> unpack() {
-            return new View(values.length) {
-                @Override
-                public Object get(int index) {
-                    return values[index];
-                }
-            };
+            return new View(values.length, index -> values[index]);
         }
     }
 
@@ -126,12 +113,20 @@ public sealed interface PackedItems extends Serializable {
     }
 
     /** An unmodifiable list over an array, its elements boxed as they are read. */
-    abstract class View extends AbstractList<Object> implements RandomAccess {
+    final class View extends AbstractList<Object> implements RandomAccess {
 
         private final int size;
+        private final IntFunction<Object> element;
 
-        View(int size) {
+        View(int size, IntFunction<Object> element) {
             this.size = size;
+            this.element = element;
+        }
+
+        @Override
+        public Object get(int index) {
+            Objects.checkIndex(index, size);
+            return element.apply(index);
         }
 
         @Override
@@ -143,7 +138,7 @@ public sealed interface PackedItems extends Serializable {
         public Object[] toArray() {
             Object[] array = new Object[size];
             for (int i = 0; i < size; i++) {
-                array[i] = get(i);
+                array[i] = element.apply(i);
             }
             return array;
         }
