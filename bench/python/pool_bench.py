@@ -9,7 +9,10 @@ Run: python3 bench/python/pool_bench.py [--short] [--json]
 
 import argparse
 import json
+import os
+import signal
 import statistics
+import subprocess
 import sys
 import time
 
@@ -199,6 +202,8 @@ def parse(argv):
     parser.add_argument("--cpu-limit", type=int, help="each CPU-bound item counts the primes below this (default 100000)")
     parser.add_argument("--methods", help="comma-separated start methods (default: every one this platform has)")
     parser.add_argument("--json", action="store_true", help="print JSON for bench/run-pool.sh")
+    parser.add_argument("--method-deadline", type=int, default=900,
+                        help="seconds each start method may take, in a process of its own (default 900)")
     args = parser.parse_args(argv)
     defaults = dict(warmup=50, rounds=2, applies=100, items=2_000, reps=1, cpu_items=4, cpu_limit=5_000) \
         if args.short else dict(warmup=500, rounds=5, applies=2_000, items=200_000, reps=5, cpu_items=8,
@@ -209,13 +214,44 @@ def parse(argv):
     return args
 
 
+def measure_apart(method, argv, deadline):
+    """measure(method) in a Python process of its own, under a deadline: CPython's forkserver Pool has been seen
+    to stop making progress here (its worker-handler thread spinning, its workers idle), and one hang must not cost
+    the other start methods' figures. Returns the figures, or None when the process hung or failed."""
+    command = [sys.executable, os.path.abspath(__file__), *argv, "--methods", method, "--json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, start_new_session=True, text=True) as child:
+        try:
+            out, _ = child.communicate(timeout=deadline)
+        except subprocess.TimeoutExpired:
+            # The whole session: the pool's workers and a forkserver's server too.
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()
+            print(f"pool_bench.py: {method} did not finish within {deadline} s; killed with its pool", file=sys.stderr)
+            return None
+    if child.returncode != 0:
+        print(f"pool_bench.py: {method} failed with status {child.returncode}", file=sys.stderr)
+        return None
+    return json.loads(out)["results"][method]
+
+
 def main(argv):
     args = parse(argv)
     available = multiprocessing.get_all_start_methods()
     methods = args.methods.split(",") if args.methods else [m for m in ("fork", "spawn", "forkserver") if m in available]
-    results = {method: measure(method, args) for method in methods}
+    missing = []
+    if len(methods) > 1:
+        results = {}
+        for method in methods:
+            figures = measure_apart(method, [a for a in argv if a != "--json"], args.method_deadline)
+            if figures is None:
+                missing.append(method)
+            else:
+                results[method] = figures
+    else:
+        results = {method: measure(method, args) for method in methods}
     if args.json:
-        print(json.dumps({"runtime": describe(), "library": LIBRARY,
+        runtime = describe() + (f"; no figures for {', '.join(missing)} (hung or failed)" if missing else "")
+        print(json.dumps({"runtime": runtime, "library": LIBRARY,
                           "processes": PROCESSES, "items": args.items, "results": results}))
         return
     print()
