@@ -118,6 +118,25 @@ class ChildOutputTest {
     }
 
     @Test
+    void aTaskWaitingForThisJvmsLevelAnswerGetsItThoughItsThreadIsTheChannelsReader() {
+        try (ProcessPool pool = ctx.pool(PoolOptions.defaults().processes(1).name("levels"))) {
+            pool.apply(() -> null);
+            // The first event of a logger asks this JVM for its level and waits for the answer. Between tasks the
+            // task thread reads the worker's channel, so during this one nobody does until the watcher takes over
+            // (at once when asked, ChildChannel.readSoon, else after 50 ms). Were the answer never read, the worker
+            // would give up after a second and log INFO, which this JVM's WARN would not have let through.
+            pool.apply(() -> {
+                org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("com.example.quiet");
+                log.info("below this JVM's WARN");
+                log.warn("quiet warning");
+                return null;
+            });
+        }
+        assertThat(captured()).contains("WARN com.example.quiet - quiet warning")
+                .doesNotContain("below this JVM's WARN");
+    }
+
+    @Test
     void aPlainProcessLogsUnderTheProcessLoggerAndInheritStaysTheDefault() {
         assertThat(Multiprocess.newContext("spawn").getChildOutput()).isEqualTo(ChildOutput.INHERIT);
         MpProcess process = ctx.process("reporter", () -> System.out.println("report written"));
