@@ -3,6 +3,7 @@ package io.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.multiprocess.pool.PoolOptions;
 import io.multiprocess.testing.FreshContexts;
 import java.lang.management.GarbageCollectorMXBean;
@@ -55,6 +56,23 @@ class ChildJvmSettingsTest {
             assertThat(pool.apply(ChildJvmSettingsTest::collectors))
                     .isEqualTo("[PS MarkSweep, PS Scavenge]");
         }
+    }
+
+    @Test
+    void childrenMapTheClassDataArchivesInPlaceUnlessTheArgumentsSayOtherwise() throws Exception {
+        assumeTrue(Runtime.version().feature() <= 25, "the in-place mapping was measured up to JDK 25");
+        BaseContext context = context("spawn");
+        try (ProcessPool lean = context.pool(PoolOptions.defaults().processes(1));
+                ProcessPool relocating = context.pool(PoolOptions.defaults().processes(1).jvmArguments(
+                        List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=1")))) {
+            assertThat(lean.apply(ChildJvmSettingsTest::archiveRelocationMode)).isEqualTo("0");
+            assertThat(relocating.apply(ChildJvmSettingsTest::archiveRelocationMode)).isEqualTo("1");
+        }
+    }
+
+    private static String archiveRelocationMode() {
+        return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                .getVMOption("ArchiveRelocationMode").getValue();
     }
 
     private static String collectors() {
