@@ -30,8 +30,8 @@ import sun.misc.Signal;
  *   <li>Connect to the parent's control socket and authenticate both ways.</li>
  *   <li>Install SIGTERM/SIGINT/SIGHUP handlers and a shutdown hook that tell the parent how this JVM ends.</li>
  *   <li>Load and initialize the preload classes; a forkserver spare also rehearses taking a process (a dummy
- *       RUN through the same code) and loads, without initializing, the classes the parent's recent processes
- *       ran code of; report READY.</li>
+ *       RUN through the same code) and running a pool task, and loads, without initializing, the classes the
+ *       parent's recent processes ran code of; report READY.</li>
  *   <li>Receive RUN, watch the channel for the parent's death, become the process, report STARTED, run it,
  *       exit with its code.</li>
  * </ol>
@@ -78,6 +78,7 @@ public final class ChildMain {
             reducer = prepared(preparation);
             if (args[4].equals(ChildArguments.SPARE)) {
                 rehearseHandOff(reducer);
+                PoolWorkerProcess.rehearseTask(reducer);
                 loadAhead(args[LOAD_AHEAD]);
             }
             // Made before READY, so that linking them is not paid between RUN and the target.
@@ -154,7 +155,12 @@ public final class ChildMain {
         }
         for (String name : classNames.split(",")) {
             try {
-                Class.forName(name, initialize, ChildMain.class.getClassLoader());
+                Class<?> type = Class.forName(name, initialize, ChildMain.class.getClassLoader());
+                if (!initialize) {
+                    // Links it, verification included, which loads the classes its code refers to; HotSpot links a
+                    // class before it lists its members. Initializing it would run user code before it was asked.
+                    type.getDeclaredConstructors();
+                }
             } catch (ClassNotFoundException | LinkageError e) {
                 if (initialize) {
                     System.err.println("multiprocess: cannot preload " + name + ": " + e);
@@ -199,6 +205,7 @@ public final class ChildMain {
             ChildChannel.rehearseHandshake();
             Reducer reducer = Reducers.byName(reducerName);
             rehearseHandOff(reducer);
+            PoolWorkerProcess.rehearseTask(reducer);
             SerializableFunction<Object, Object> increment = x -> (Integer) x + 1;
             // A pool task's path, as a worker runs it: the chunk in, the function over its items, the results out,
             // in each packed form. The startup archive keeps the classes; from JDK 25 the AOT cache also keeps the

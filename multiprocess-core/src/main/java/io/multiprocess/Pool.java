@@ -110,7 +110,8 @@ public abstract class Pool implements AutoCloseable {
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> task, Duration timeout, Consumer<? super R> callback,
             Consumer<? super RuntimeException> errorCallback) {
         Objects.requireNonNull(task, "task");
-        SerializableFunction<Object, Object> call = ignored -> task.call();
+        expectCode(task);
+        SerializableFunction<Object, Object> call = calling(task);
         List<TaskRunner.Task> tasks = new ArrayList<>(1);
         TaskGroup group = newCall("apply", 1);
         AsyncResult<R> result = new AsyncResult<>(runner, group, tasks, callback, errorCallback);
@@ -158,6 +159,7 @@ public abstract class Pool implements AutoCloseable {
             Iterable<? extends T> items, int chunksize, Duration timeout, Consumer<? super List<R>> callback,
             Consumer<? super RuntimeException> errorCallback) {
         Objects.requireNonNull(function, "function");
+        expectCode(function);
         return (AsyncResult<List<R>>) (AsyncResult<?>) submitAll("map", (SerializableFunction<Object, Object>) function,
                 materialize(items), chunksize, timeout, (Consumer<? super List<Object>>) (Consumer<?>) callback,
                 errorCallback);
@@ -176,6 +178,7 @@ public abstract class Pool implements AutoCloseable {
             Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, int chunksize,
             Consumer<? super List<R>> callback, Consumer<? super RuntimeException> errorCallback) {
         Objects.requireNonNull(function, "function");
+        expectCode(function);
         List<Object> arguments = new ArrayList<>();
         for (Map.Entry<? extends A, ? extends B> pair : pairs) {
             arguments.add(new Arguments(new Object[] {pair.getKey(), pair.getValue()}));
@@ -195,6 +198,7 @@ public abstract class Pool implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <R> List<R> starmapArgs(SerializableFunction<Object[], ? extends R> function, Iterable<Object[]> rows) {
         Objects.requireNonNull(function, "function");
+        expectCode(function);
         List<Object> arguments = new ArrayList<>();
         for (Object[] row : rows) {
             arguments.add(new Arguments(row.clone()));
@@ -329,6 +333,19 @@ public abstract class Pool implements AutoCloseable {
         return group;
     }
 
+    /** The function a worker applies, to a null item, to run {@code task}. */
+    static SerializableFunction<Object, Object> calling(SerializableCallable<?> task) {
+        return ignored -> task.call();
+    }
+
+    /**
+     * Hears the caller's code of a call (the task or function, before the pool wraps it), so a backend can prepare
+     * for it: a process pool has the JVMs it boots from now on load its classes ahead. Runs on every call, so an
+     * override keeps it to a lookup for code it has heard before.
+     */
+    void expectCode(Object code) {
+    }
+
     /** Submits a task whose end counts towards its call's progress, heard before the task's own completion. */
     private TaskRunner.Task submitTracked(TaskGroup group, SerializableFunction<Object, Object> function,
             List<Object> items, Duration timeout, TaskRunner.Completion completion) {
@@ -425,6 +442,7 @@ public abstract class Pool implements AutoCloseable {
     private <T, R> ResultIterator<R> iterate(SerializableFunction<? super T, ? extends R> function,
             Iterable<? extends T> items, int chunksize, boolean ordered) {
         Objects.requireNonNull(function, "function");
+        expectCode(function);
         if (chunksize < 1) {
             throw new IllegalArgumentException("chunksize must be at least 1, got " + chunksize);
         }

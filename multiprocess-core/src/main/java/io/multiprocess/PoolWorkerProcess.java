@@ -14,8 +14,10 @@ import io.multiprocess.pool.WorkerCrashedException;
 import io.multiprocess.reduction.Reducer;
 import io.multiprocess.reduction.Reducers;
 import io.multiprocess.reduction.ReductionException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -102,6 +104,36 @@ final class PoolWorkerProcess extends MpProcess {
                     System.exit(FATAL_ERROR_EXIT_CODE);
                 }
             }
+        }
+    }
+
+    /**
+     * Runs a pool task once the way a TASK arrives (the frame read, the batch loaded, the function applied, the
+     * results packed and reduced), so that a forkserver spare that becomes a worker does not pay for that path's
+     * first run on its first real task: the reducer's per-JVM work (record serializers, their reflection and
+     * annotation proxies) and the linking and interpreting of this code. A recycled or replaced worker comes from
+     * such a spare. The result goes nowhere.
+     *
+     * @throws IOException if the rehearsal fails, so the spare reports it instead of taking work
+     */
+    static void rehearseTask(Reducer reducer) throws IOException {
+        SerializableFunction<Object, Object> increment = item -> (Integer) item + 1;
+        // A map's chunk, and an apply's task as Pool wraps it (Pool itself comes with it).
+        rehearse(reducer, batch(increment, new ArrayList<>(List.of(1, 2))));
+        rehearse(reducer, batch(Pool.calling(() -> null), Arrays.asList((Object) null)));
+    }
+
+    private static void rehearse(Reducer reducer, Object batch) throws IOException {
+        PoolFrames.Task task = PoolFrames.Task.read(PoolFrames.task(0, List.of(), reducer.dumps(batch)));
+        WorkerTrace.enter(task.headers());
+        byte[] result;
+        try {
+            result = runBatch(reducer, task.batchId(), task.payload(), 0);
+        } finally {
+            WorkerTrace.exit(task.headers());
+        }
+        if (PoolFrames.Result.read(result).status() != FrameTypes.Pool.OK) {
+            throw new IOException("reducer '" + reducer.name() + "' cannot run a pool task in this JVM");
         }
     }
 

@@ -13,6 +13,8 @@ import io.multiprocess.reduction.Reducers;
 import io.multiprocess.reduction.ReductionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +44,8 @@ public final class ProcessPool extends Pool {
     private static final AtomicInteger WORKER_COUNTER = new AtomicInteger();
 
     private final BaseContext context;
+    /** The classes of the code this pool's calls ran, told to the context's starter once each. */
+    private final Set<Class<?>> expectedCode = ConcurrentHashMap.newKeySet();
     private final Reducer reducer;
     private final Scheduler scheduler;
     private final TaskTracer tracer;
@@ -158,6 +162,19 @@ public final class ProcessPool extends Pool {
      */
     public boolean recycleWorker(long pid) {
         return scheduler.recycle(pid);
+    }
+
+    /**
+     * A forkserver spare booted from now on loads and links the class of {@code code} (a lambda's capturing class)
+     * before it is ready, so a worker that replaces one, or a new pool's, does not load and verify it on its first
+     * task; the rest of the task path the spare has rehearsed (see {@code PoolWorkerProcess.rehearseTask}).
+     */
+    @Override
+    void expectCode(Object code) {
+        Class<?> type = code.getClass();
+        if (!expectedCode.contains(type) && expectedCode.add(type)) {
+            context.starter().expect(() -> List.of(Reducers.codeClassName(code)));
+        }
     }
 
     @Override
