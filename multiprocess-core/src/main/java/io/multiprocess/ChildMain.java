@@ -78,7 +78,7 @@ public final class ChildMain {
             reducer = prepared(preparation);
             if (args[4].equals(ChildArguments.SPARE)) {
                 rehearseHandOff(reducer);
-                PoolWorkerProcess.rehearseTask(reducer);
+                PoolWorkerProcess.rehearseQuietly(reducer);
                 loadAhead(args[LOAD_AHEAD]);
             }
             // Made before READY, so that linking them is not paid between RUN and the target.

@@ -32,6 +32,8 @@ final class PoolWorkerProcess extends MpProcess {
     /** Exit code of a worker that ends itself after a VM error (e.g. OutOfMemoryError) in a task. */
     static final int FATAL_ERROR_EXIT_CODE = 75;
     private static volatile VirtualMachineError fatal;
+    /** Whether this JVM ran {@link #rehearseTask}: a forkserver spare did before it was ready. */
+    private static volatile boolean rehearsed;
 
     private final SerializableRunnable initializer;
     private final String reducerName;
@@ -77,6 +79,11 @@ final class PoolWorkerProcess extends MpProcess {
         Reducer reducer = Reducers.byName(reducerName);
         Thread taskThread = Thread.currentThread();
         channel.answerThreadDumps(() -> PoolFrames.threads(ThreadDumps.capture(taskThread)));
+        if (!rehearsed) {
+            // A JVM launched for this worker (spawn, or no spare ready): rehearse before the pool counts it as
+            // ready, so its first task is not the slow one; meanwhile the pool's other workers take the tasks.
+            rehearseQuietly(reducer);
+        }
         // Tasks come only after this: a worker that dies before it (a bad initializer) never took one, and the pool
         // counts it as one that could not start.
         channel.send(PoolFrames.workerReady());
@@ -117,10 +124,23 @@ final class PoolWorkerProcess extends MpProcess {
      * @throws IOException if the rehearsal fails, so the spare reports it instead of taking work
      */
     static void rehearseTask(Reducer reducer) throws IOException {
+        rehearsed = true;
         SerializableFunction<Object, Object> increment = item -> (Integer) item + 1;
         // A map's chunk, and an apply's task as Pool wraps it (Pool itself comes with it).
         rehearse(reducer, batch(increment, new ArrayList<>(List.of(1, 2))));
         rehearse(reducer, batch(Pool.calling(() -> null), Arrays.asList((Object) null)));
+    }
+
+    /**
+     * {@link #rehearseTask}, whose failure only costs the speed-up: a custom reducer that cannot carry the rehearsal's
+     * lambdas still serves what it can.
+     */
+    static void rehearseQuietly(Reducer reducer) {
+        try {
+            rehearseTask(reducer);
+        } catch (IOException | RuntimeException e) {
+            Multiprocess.getLogger().debug("this JVM skips the pool task rehearsal: {}", e.toString());
+        }
     }
 
     private static void rehearse(Reducer reducer, Object batch) throws IOException {
