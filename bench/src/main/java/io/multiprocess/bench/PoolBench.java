@@ -5,6 +5,7 @@ import io.multiprocess.ChildOutput;
 import io.multiprocess.Diagnostics;
 import io.multiprocess.Multiprocess;
 import io.multiprocess.ProcessPool;
+import io.multiprocess.pool.WorkerState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ public final class PoolBench {
     static final int PROCESSES = 2;
     private static final List<String> METHODS = List.of("forkserver", "spawn");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** Calls timed on a warm worker, and on the one that replaced it. */
+    private static final int RECYCLED_CALLS = 100;
 
     private PoolBench() {
     }
@@ -92,6 +95,8 @@ public final class PoolBench {
         BootedChildren.await();
         metrics.add(1, createAgain(context));
         metrics.add(2, createPrewarmed(context));
+        metrics.addAll(recycledWorker(context, options));
+        BootedChildren.await();
         // forkserver keeps a warm spare after the pools' workers; it would compete with the next method for CPU.
         context.close();
         return metrics;
@@ -125,6 +130,53 @@ public final class PoolBench {
             return new PoolMetric("create_prewarmed_ms", "pool(2) created after prewarm(2) → first apply result "
                     + "(ms)", millis, 1);
         }
+    }
+
+    /**
+     * What a replaced worker costs a service's next calls: a pool(1) warms its worker with the warm-up applies, then
+     * times {@link #RECYCLED_CALLS} applies on it, recycles it, waits until the new JVM has taken its place (under
+     * forkserver a warm spare) and nothing else boots, and times the new worker's first {@link #RECYCLED_CALLS}.
+     */
+    private static List<PoolMetric> recycledWorker(BaseContext context, PoolBenchOptions options)
+            throws InterruptedException {
+        try (ProcessPool pool = context.pool(1)) {
+            for (int i = 0; i < options.warmupApplies(); i++) {
+                pool.apply(() -> null);
+            }
+            Stats old = Stats.of(timeApplies(pool));
+            long oldPid = pool.snapshot().workers().get(0).pid();
+            pool.recycleWorker(oldPid);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (pool.snapshot().workers().stream().noneMatch(worker -> worker.pid() != oldPid
+                    && worker.state() == WorkerState.IDLE)) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the recycled worker was not replaced in " + TIMEOUT.toSeconds()
+                            + " s");
+                }
+                Thread.sleep(5);
+            }
+            BootedChildren.await();
+            double[] recycledMicros = timeApplies(pool);
+            Stats recycled = Stats.of(recycledMicros);
+            String calls = RECYCLED_CALLS + " applies";
+            return List.of(
+                    new PoolMetric("old_worker_apply_median_us", "a warm worker's " + calls + ", round trip median "
+                            + "(µs)", old.median(), old.n()),
+                    new PoolMetric("recycled_worker_first_apply_us", "a recycled worker's first apply, round trip "
+                            + "(µs)", recycledMicros[0], 1),
+                    new PoolMetric("recycled_worker_apply_median_us", "a recycled worker's first " + calls
+                            + ", round trip median (µs)", recycled.median(), recycled.n()));
+        }
+    }
+
+    private static double[] timeApplies(ProcessPool pool) {
+        double[] micros = new double[RECYCLED_CALLS];
+        for (int i = 0; i < micros.length; i++) {
+            long before = System.nanoTime();
+            pool.apply(() -> null);
+            micros[i] = (System.nanoTime() - before) / 1e3;
+        }
+        return micros;
     }
 
     private static void awaitNoChildren() throws InterruptedException {
