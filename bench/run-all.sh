@@ -72,9 +72,10 @@ trap 'rm -f "$report"' EXIT
     "${short[@]}"
   if [[ ${#short[@]} -eq 0 ]]; then
     echo
-    echo "#### Lean workers (bench/run-footprint.sh: an idle pool worker beside a bare JVM, and collectors)"
+    echo "#### Lean workers (bench/run-footprint.sh: an idle pool worker beside a bare JVM, archives relocated, G1)"
     echo
-    java_report io.multiprocess.bench.WorkerFootprint 5 default "-XX:+UseG1GC"
+    java_report io.multiprocess.bench.WorkerFootprint 5 default \
+      "-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=1" "-XX:+UseG1GC"
   fi
   # The cluster suite is left out of the smoke run: CI's 12 minutes have no room for its member JVMs, and
   # multiprocess-hazelcast's tests run the same members and paths.
