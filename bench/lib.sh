@@ -54,17 +54,22 @@ java_report() {
 }
 
 # python_peer OUT_JSON PYTHON_SCRIPT [ARGS...]
-# Runs a Python peer with --json into OUT_JSON, under a deadline ($BENCH_PYTHON_DEADLINE seconds, default 1500):
+# Runs a Python peer with --json into OUT_JSON, under a deadline ($BENCH_PYTHON_DEADLINE seconds, default 2000):
 # CPython's own pools can hang (a forkserver Pool's worker-handler thread once spun for 30 minutes with its workers
 # idle). A peer that hangs or fails leaves a JSON with no results, which the merge scripts show as "–", and says so.
 python_peer() {
   local out_json="$1" python_script="$2"
   shift 2
-  local deadline="${BENCH_PYTHON_DEADLINE:-1500}" status=0
+  local deadline="${BENCH_PYTHON_DEADLINE:-2000}" status=0
   timeout -k 10 "$deadline" "${PYTHON:-python3}" "$python_script" --json "$@" >"$out_json" || status=$?
   if [[ $status -ne 0 ]]; then
     local why="failed with status $status"
-    [[ $status -eq 124 || $status -eq 137 ]] && why="hung: no result after $deadline s (killed)"
+    if [[ $status -eq 124 || $status -eq 137 ]]; then
+      why="hung: no result after $deadline s (killed)"
+      # timeout kills the script's process group, not the sessions of its own (pool_bench.py runs each start
+      # method in one) nor a forkserver they started: left running, they would fail every later suite's check.
+      pkill -KILL -f -- "$bench_root/bench/python/" || true
+    fi
     echo "$python_script $why; its column is empty" >&2
     printf '{"runtime": "%s: %s", "library": "python", "processes": 0, "results": {}}\n' "$python_script" "$why" \
       >"$out_json"

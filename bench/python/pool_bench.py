@@ -202,8 +202,8 @@ def parse(argv):
     parser.add_argument("--cpu-limit", type=int, help="each CPU-bound item counts the primes below this (default 100000)")
     parser.add_argument("--methods", help="comma-separated start methods (default: every one this platform has)")
     parser.add_argument("--json", action="store_true", help="print JSON for bench/run-pool.sh")
-    parser.add_argument("--method-deadline", type=int, default=900,
-                        help="seconds each start method may take, in a process of its own (default 900)")
+    parser.add_argument("--method-deadline", type=int, default=600,
+                        help="seconds each start method may take, in a process of its own (default 600)")
     args = parser.parse_args(argv)
     defaults = dict(warmup=50, rounds=2, applies=100, items=2_000, reps=1, cpu_items=4, cpu_limit=5_000) \
         if args.short else dict(warmup=500, rounds=5, applies=2_000, items=200_000, reps=5, cpu_items=8,
