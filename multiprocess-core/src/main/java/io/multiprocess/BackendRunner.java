@@ -8,6 +8,7 @@ import io.multiprocess.pool.PoolListener;
 import io.multiprocess.pool.PoolSnapshot;
 import io.multiprocess.pool.PoolTotals;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,10 @@ final class BackendRunner implements TaskRunner {
 
     TaskRunner.Task submit(SerializableFunction<Object, Object> function, List<Object> items, Duration timeout,
             TaskRunner.Completion completion) {
-        PoolBackend.Submission submission = backend.submit(function, items, timeout, new PoolBackend.Completion() {
+        // A chunk is a view of the whole call's items (see Pool.submitAll); a backend gets a list of its own, which it
+        // may keep, change or serialize as it likes.
+        List<Object> batch = new ArrayList<>(items);
+        PoolBackend.Submission submission = backend.submit(function, batch, timeout, new PoolBackend.Completion() {
             @Override
             public void succeeded(List<Object> results) {
                 completion.succeeded(results);

@@ -32,8 +32,8 @@ final class PoolWorkerProcess extends MpProcess {
     /** Exit code of a worker that ends itself after a VM error (e.g. OutOfMemoryError) in a task. */
     static final int FATAL_ERROR_EXIT_CODE = 75;
     private static volatile VirtualMachineError fatal;
-    /** Whether this JVM ran {@link #rehearseTask}: a forkserver spare did before it was ready. */
-    private static volatile boolean rehearsed;
+    /** The reducer this JVM ran {@link #rehearseTask} with, if it did: a forkserver spare did before it was ready. */
+    private static volatile String rehearsedWith;
 
     private final SerializableRunnable initializer;
     private final String reducerName;
@@ -79,7 +79,7 @@ final class PoolWorkerProcess extends MpProcess {
         Reducer reducer = Reducers.byName(reducerName);
         Thread taskThread = Thread.currentThread();
         channel.answerThreadDumps(() -> PoolFrames.threads(ThreadDumps.capture(taskThread)));
-        if (!rehearsed) {
+        if (!reducer.name().equals(rehearsedWith)) {
             // A JVM launched for this worker (spawn, or no spare ready): rehearse before the pool counts it as
             // ready, so its first task is not the slow one; meanwhile the pool's other workers take the tasks.
             rehearseQuietly(reducer);
@@ -116,44 +116,53 @@ final class PoolWorkerProcess extends MpProcess {
 
     /**
      * Runs a pool task once the way a TASK arrives (the frame read, the batch loaded, the function applied, the
-     * results packed and reduced), so that a forkserver spare that becomes a worker does not pay for that path's
-     * first run on its first real task: the reducer's per-JVM work (record serializers, their reflection and
+     * results packed, reduced and framed), so that a forkserver spare that becomes a worker does not pay for that
+     * path's first run on its first real task: the reducer's per-JVM work (record serializers, their reflection and
      * annotation proxies) and the linking and interpreting of this code. A recycled or replaced worker comes from
-     * such a spare. The result goes nowhere.
+     * such a spare. The result goes nowhere, and nothing of a real task's failure handling runs: a rehearsal that
+     * fails marks no JVM as broken and ends none.
      *
-     * @throws IOException if the rehearsal fails, so the spare reports it instead of taking work
+     * @throws Exception if the rehearsal fails; callers other than tests use {@link #rehearseQuietly}
      */
-    static void rehearseTask(Reducer reducer) throws IOException {
-        rehearsed = true;
+    static void rehearseTask(Reducer reducer) throws Exception {
+        rehearsedWith = reducer.name();
         SerializableFunction<Object, Object> increment = item -> (Integer) item + 1;
         // A map's chunk, and an apply's task as Pool wraps it (Pool itself comes with it).
-        rehearse(reducer, batch(increment, new ArrayList<>(List.of(1, 2))));
-        rehearse(reducer, batch(Pool.calling(() -> null), Arrays.asList((Object) null)));
+        rehearse(reducer, batch(increment, new ArrayList<>(List.of(1, 2))), 2);
+        rehearse(reducer, batch(Pool.calling(() -> null), Arrays.asList((Object) null)), 1);
     }
 
     /**
-     * {@link #rehearseTask}, whose failure only costs the speed-up: a custom reducer that cannot carry the rehearsal's
-     * lambdas still serves what it can.
+     * {@link #rehearseTask}, whose failure only costs the speed-up: a custom reducer that cannot carry the
+     * rehearsal's lambdas or results still serves what it can, and the JVM goes on to report ready.
      */
     static void rehearseQuietly(Reducer reducer) {
         try {
             rehearseTask(reducer);
-        } catch (IOException | RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             Multiprocess.getLogger().debug("this JVM skips the pool task rehearsal: {}", e.toString());
         }
     }
 
-    private static void rehearse(Reducer reducer, Object batch) throws IOException {
+    private static void rehearse(Reducer reducer, Object batch, int expected) throws Exception {
         PoolFrames.Task task = PoolFrames.Task.read(PoolFrames.task(0, List.of(), reducer.dumps(batch)));
         WorkerTrace.enter(task.headers());
-        byte[] result;
         try {
-            result = runBatch(reducer, task.batchId(), task.payload(), 0);
+            TaskBatch loaded = (TaskBatch) reducer.loads(task.payload());
+            List<Object> results = new ArrayList<>(loaded.items().size());
+            for (Object item : loaded.items()) {
+                results.add(loaded.function().apply(item));
+            }
+            byte[] frame = PoolFrames.result(task.batchId(), FrameTypes.Pool.OK, heapUsed(),
+                    PoolFrames.WorkerTimes.NONE, reducer.dumps(PackedItems.pack(results)));
+            PoolFrames.Result.read(frame);
+            if (results.size() != expected) {
+                throw new IOException("the rehearsal's task gave " + results.size() + " results, not " + expected);
+            }
         } finally {
             WorkerTrace.exit(task.headers());
-        }
-        if (PoolFrames.Result.read(result).status() != FrameTypes.Pool.OK) {
-            throw new IOException("reducer '" + reducer.name() + "' cannot run a pool task in this JVM");
         }
     }
 

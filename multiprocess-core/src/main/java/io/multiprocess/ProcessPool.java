@@ -172,7 +172,8 @@ public final class ProcessPool extends Pool {
     @Override
     void expectCode(Object code) {
         Class<?> type = code.getClass();
-        if (!expectedCode.contains(type) && expectedCode.add(type)) {
+        // A closed pool's call fails a moment later; it must not make its context prepare anything first.
+        if (!expectedCode.contains(type) && scheduler.isRunning() && expectedCode.add(type)) {
             context.starter().expect(() -> List.of(Reducers.codeClassName(code)));
         }
     }

@@ -4,17 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.multiprocess.pool.PoolOptions;
+import io.multiprocess.reduction.NoIntArraysReducer;
 import io.multiprocess.reduction.Reducers;
 import io.multiprocess.testing.FreshContexts;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A forkserver spare runs a pool task before it is ready (see {@code PoolWorkerProcess.rehearseTask}), so a spare
- * that fails it never becomes ready: it must work with every reducer, and a worker taken from such a spare serves
- * real tasks as any other.
+ * A forkserver spare, and a worker launched for its pool, run a pool task before they are ready (see
+ * {@code PoolWorkerProcess.rehearseTask}): it works with every built-in reducer, a worker that rehearsed serves real
+ * tasks as any other, and a reducer that fails the rehearsal costs only the speed-up, never the worker.
  */
 class PoolTaskRehearsalTest {
 
@@ -25,6 +28,24 @@ class PoolTaskRehearsalTest {
     @ValueSource(strings = {"kryo", "java", "jackson"})
     void theRehearsalRunsWithEveryReducer(String reducer) {
         assertThatCode(() -> PoolWorkerProcess.rehearseTask(Reducers.byName(reducer))).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"forkserver", "spawn"})
+    void aReducerThatFailsTheRehearsalStillServesAndKeepsItsWorker(String method) {
+        BaseContext context = contexts.create(method);
+        context.setReducer(NoIntArraysReducer.class.getName());
+        context.prewarm(1).join();
+        try (ProcessPool pool = context.pool(PoolOptions.defaults().processes(1))) {
+            Set<Long> pids = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                assertThat(pool.apply(() -> "served")).isEqualTo("served");
+                pids.add(pool.apply(() -> ProcessHandle.current().pid()));
+            }
+            // A failed rehearsal that marked the JVM as broken would end the worker after its first task.
+            assertThat(pids).hasSize(1);
+            assertThat(pool.totals().workersStarted()).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest

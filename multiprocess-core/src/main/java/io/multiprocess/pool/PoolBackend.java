@@ -30,7 +30,7 @@ public interface PoolBackend {
      * or {@link WorkerCrashedException}, as a process pool would).
      *
      * @param function what to run on each item
-     * @param items the batch
+     * @param items the batch, a list of the backend's own (an {@code ArrayList}) that it may keep or change
      * @param timeout the longest the batch may run once started, or {@code null} for no limit
      * @param completion told of the outcome, exactly once, on any thread
      * @return a handle to cancel the batch

@@ -37,11 +37,14 @@ public record LaunchSettings(String startMethod, String reducer, String executab
      * their pages, so each child held them as private copies: mapped in place, an idle pool worker has 8 MiB less
      * private memory and starts 30 ms sooner (docs/benchmarks.md, "Lean workers"). The cost: those archives sit at a
      * known address in the child, which address-space randomization no longer hides from an exploit of a memory bug
-     * in the JVM itself. Any {@code -XX:ArchiveRelocationMode} argument, or {@code -Xshare:off}, replaces them.
+     * in the JVM itself. Any {@code -XX:ArchiveRelocationMode} argument, {@code -Xshare:off} or
+     * {@code -XX:-UnlockDiagnosticVMOptions} replaces them; {@code JAVA_TOOL_OPTIONS} does not, as the command line
+     * comes after it.
      */
     public static final List<String> ARCHIVES_IN_PLACE = List.of("-XX:+UnlockDiagnosticVMOptions",
             "-XX:ArchiveRelocationMode=0");
-    private static final Pattern CHOOSES_ARCHIVE_MAPPING = Pattern.compile("-XX:ArchiveRelocationMode=.*|-Xshare:off");
+    private static final Pattern CHOOSES_ARCHIVE_MAPPING = Pattern.compile(
+            "-XX:ArchiveRelocationMode=.*|-Xshare:off|-XX:-UnlockDiagnosticVMOptions");
     /**
      * The JDKs on which {@link #ARCHIVES_IN_PLACE} was measured. It is a diagnostic flag, which a later JDK may drop,
      * and a JVM refuses to start on a flag it does not know.
