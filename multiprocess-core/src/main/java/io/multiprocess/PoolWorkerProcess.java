@@ -150,11 +150,7 @@ final class PoolWorkerProcess extends MpProcess {
         PoolFrames.Task task = PoolFrames.Task.read(PoolFrames.task(0, List.of(), reducer.dumps(batch)));
         WorkerTrace.enter(task.headers());
         try {
-            TaskBatch loaded = (TaskBatch) reducer.loads(task.payload());
-            List<Object> results = new ArrayList<>(loaded.items().size());
-            for (Object item : loaded.items()) {
-                results.add(loaded.function().apply(item));
-            }
+            List<Object> results = applyAll((TaskBatch) reducer.loads(task.payload()));
             byte[] frame = PoolFrames.result(task.batchId(), FrameTypes.Pool.OK, heapUsed(),
                     PoolFrames.WorkerTimes.NONE, reducer.dumps(PackedItems.pack(results)));
             PoolFrames.Result.read(frame);
@@ -174,11 +170,7 @@ final class PoolWorkerProcess extends MpProcess {
         try {
             TaskBatch batch = (TaskBatch) reducer.loads(payload);
             loaded = System.nanoTime();
-            List<Object> items = batch.items();
-            results = new ArrayList<>(items.size());
-            for (Object item : items) {
-                results.add(batch.function().apply(item));
-            }
+            results = applyAll(batch);
         } catch (Throwable failure) {
             byte status = FrameTypes.Pool.FAILED;
             if (failure instanceof VirtualMachineError error) {
@@ -209,6 +201,16 @@ final class PoolWorkerProcess extends MpProcess {
                     "the result could not be sent back from the worker: reducing it failed with " + e
                     + "; the worker exits and is replaced", e), times);
         }
+    }
+
+    /** The batch's function applied to each of its items, in order. */
+    private static List<Object> applyAll(TaskBatch batch) throws Exception {
+        List<Object> items = batch.items();
+        List<Object> results = new ArrayList<>(items.size());
+        for (Object item : items) {
+            results.add(batch.function().apply(item));
+        }
+        return results;
     }
 
     private static byte[] failedResult(Reducer reducer, long batchId, byte status, Throwable failure,
